@@ -1,0 +1,49 @@
+# The Makefile is the interface: CI calls the same targets as a developer.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: demo test install lint format bench-web worker run clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make demo — install, migrate the SQLite database, load the demo edition, start the worker and the web app
+demo: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Application : http://127.0.0.1:$(PORT)/  (Ctrl-C pour arrêter)"
+	@$(BIN)/python manage.py db_worker --interval 1 & WORKER=$$!; \
+	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+## make test — lint, format check, migrations check, the whole test suite
+test: install
+	@mkdir -p var
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]" && $(BIN)/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) var

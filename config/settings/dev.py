@@ -1,0 +1,5 @@
+"""Local development and `make demo`: embedded SQLite, console e-mail."""
+
+from .base import *  # noqa: F401,F403
+
+DEBUG = True

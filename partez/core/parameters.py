@@ -1,0 +1,47 @@
+"""Parameters that change over time, as dated data (OpenFisca's model).
+
+A parameter is a list of ``{from: date, value: ...}``; the value applying on a date is the
+last one whose ``from`` is on or before that date. Files are YAML beside the code that uses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    start: dt.date
+    value: Any
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    description: str
+    values: tuple[DatedValue, ...]
+
+    def at(self, on: dt.date) -> DatedValue:
+        applicable = [v for v in self.values if v.start <= on]
+        if not applicable:
+            raise LookupError(f"Le paramètre {self.name} n'a pas de valeur au {on:%d/%m/%Y}.")
+        return max(applicable, key=lambda v: v.start)
+
+
+@cache
+def load(path: Path) -> dict[str, Parameter]:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    params = {}
+    for name, spec in raw.items():
+        values = tuple(
+            DatedValue(start=v["from"], value=v["value"], source=v.get("source", "")) for v in spec["values"]
+        )
+        params[name] = Parameter(name=name, description=spec.get("description", ""), values=values)
+    return params

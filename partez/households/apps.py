@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HouseholdsConfig(AppConfig):
+    name = "partez.households"
+    verbose_name = "Foyers et personnes"

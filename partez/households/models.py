@@ -1,0 +1,170 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from partez.organisations.models import Organisation, OrganisationKind
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", "Demandeur·se"
+    SPOUSE = "spouse", "Conjoint·e"
+    CHILD = "child", "Enfant"
+    OTHER = "other", "Autre personne du foyer"
+
+
+class EmploymentSituation(models.TextChoices):
+    EMPLOYEE = "employee", "Salarié·e"
+    RETIRED = "retired", "Retraité·e"
+    INACTIVE = "inactive", "Sans activité"
+    JOBSEEKER = "jobseeker", "Demandeur·se d'emploi"
+    STUDENT = "student", "Étudiant·e, scolaire, apprenti·e"
+    OTHER = "other", "Autre"
+
+
+class SchemeCode(models.TextChoices):
+    """The schemes a past departure can have used (the rules engine owns their rules)."""
+
+    INDIVIDUAL = "individual", "Séjour individuel"
+    CAMPING = "camping", "Séjour commun (camping)"
+    SAC_ADOS = "sac_ados", "Sac Ados"
+    SENIORS = "seniors", "Seniors en Vacances"
+    BSV = "bsv", "Bourse Solidarité Vacances"
+    HOSTING = "hosting", "Je pars, tu pars, il part"
+    APV = "apv", "ANCV – Aide aux projets vacances"
+    DEPART1825 = "depart1825", "Départ 18:25"
+    CAF = "caf", "Aide aux vacances de la CAF"
+    OTHER = "other", "Autre départ"
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation, *, whole_territory: bool = False):
+        """Households an organisation may see: those it follows (an open follow-up); a commune's
+        organisation also sees its residents; the coordination sees the whole territory."""
+        if whole_territory and organisation.kind == OrganisationKind.COORDINATOR:
+            return self.all()
+        followed = FollowUp.objects.filter(household=OuterRef("pk"), organisation=organisation, ended_on__isnull=True)
+        condition = Q(Exists(followed))
+        if organisation.kind == OrganisationKind.COMMUNE and organisation.commune_id:
+            condition |= Q(commune_id=organisation.commune_id)
+        if organisation.kind in (OrganisationKind.FUNDER, OrganisationKind.HOST):
+            return self.none()
+        return self.filter(condition)
+
+
+class Household(models.Model):
+    reference = models.CharField("référence", max_length=20, unique=True)
+    commune = models.ForeignKey("territory.Commune", verbose_name="commune de résidence", on_delete=models.PROTECT)
+    address = models.CharField("adresse", max_length=250, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    caf_number = models.CharField("n° allocataire CAF", max_length=20, blank=True)
+    annual_taxable_income_cents = models.BigIntegerField("revenus imposables annuels (centimes)", default=0)
+    monthly_family_benefits_cents = models.BigIntegerField("prestations familiales mensuelles (centimes)", default=0)
+    rfr_cents = models.BigIntegerField("revenu fiscal de référence (centimes)", null=True, blank=True)
+    tax_parts = models.DecimalField("parts fiscales", max_digits=4, decimal_places=2, null=True, blank=True)
+    is_taxable = models.BooleanField("imposable", null=True, blank=True)
+    # Computed by the service from the composition and resources (see quotient.py).
+    qf_cents = models.IntegerField("quotient familial (centimes)", null=True, blank=True, db_index=True)
+    qf_parts = models.DecimalField("parts CAF", max_digits=4, decimal_places=1, null=True, blank=True)
+    created_by_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="créé par"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "foyer"
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(annual_taxable_income_cents__gte=0), name="household_income_positive"),
+            models.CheckConstraint(condition=Q(monthly_family_benefits_cents__gte=0), name="household_benefits_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Foyer {self.reference}"
+
+    @property
+    def qf_euros(self) -> int | None:
+        return None if self.qf_cents is None else round(self.qf_cents / 100)
+
+
+class Person(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="persons")
+    first_name = models.CharField("prénom", max_length=80)
+    last_name = models.CharField("nom", max_length=80, db_index=True)
+    birth_date = models.DateField("date de naissance", db_index=True)
+    relation = models.CharField("lien", max_length=10, choices=Relation.choices)
+    has_disability = models.BooleanField("situation de handicap", default=False)
+    employment = models.CharField(
+        "situation", max_length=12, choices=EmploymentSituation.choices, default=EmploymentSituation.OTHER
+    )
+
+    class Meta:
+        verbose_name = "personne"
+        ordering = ["household_id", "birth_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PastDeparture(models.Model):
+    """A departure before (or through) partez: drives first-departure / once-a-year / once-ever rules."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="past_departures")
+    year = models.PositiveSmallIntegerField("année")
+    scheme = models.CharField("dispositif", max_length=12, choices=SchemeCode.choices)
+    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "départ passé"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year", "scheme"], name="past_departure_unique"),
+        ]
+
+
+class ConsentScope(models.TextChoices):
+    CASEWORK = "casework", "Traitement du dossier et accompagnement"
+    SHARING = "sharing", "Partage avec les autres structures qui suivent le foyer"
+    CONTACT = "contact", "Être contacté·e par SMS ou e-mail (invitations, enquête)"
+    STATISTICS = "statistics", "Statistiques anonymes pour les financeurs"
+
+
+class Consent(models.Model):
+    """Consent recorded when the household is created: who collected it, when, for what."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
+    scopes = models.JSONField("finalités")
+    collected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    collected_at = models.DateTimeField("recueilli le")
+    revoked_at = models.DateTimeField("retiré le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "consentement"
+        ordering = ["-collected_at"]
+
+
+class FollowUp(models.Model):
+    """An organisation following a household; exactly one open follow-up is the referent."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="followups")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="followups")
+    is_referent = models.BooleanField("référent", default=False)
+    started_on = models.DateField("début")
+    ended_on = models.DateField("fin", null=True, blank=True)
+    end_reason = models.CharField("motif de fin", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "suivi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "organisation"], condition=Q(ended_on__isnull=True), name="followup_open_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(ended_on__isnull=True, is_referent=True), name="followup_one_referent"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "household"], name="followup_org_idx")]

@@ -1,0 +1,339 @@
+"""Writes on households and persons. Each service validates, runs in one transaction and
+writes the audit log; it raises DomainError with a French message naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partez.core import audit
+from partez.core.codes import new_reference
+from partez.core.errors import DomainError, NotAllowed
+from partez.organisations import perms
+from partez.organisations.models import Membership, Organisation
+from partez.territory.models import Commune
+
+from . import quotient
+from .models import (
+    ConsentScope,
+    EmploymentSituation,
+    FollowUp,
+    Household,
+    PastDeparture,
+    Person,
+    Relation,
+    SchemeCode,
+)
+
+HOUSEHOLD_FIELDS = [
+    "commune_id",
+    "address",
+    "phone",
+    "email",
+    "caf_number",
+    "annual_taxable_income_cents",
+    "monthly_family_benefits_cents",
+    "rfr_cents",
+    "tax_parts",
+    "is_taxable",
+]
+PERSON_FIELDS = ["first_name", "last_name", "birth_date", "relation", "has_disability", "employment"]
+
+
+@dataclass
+class PersonInput:
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+    relation: str
+    has_disability: bool = False
+    employment: str = EmploymentSituation.OTHER
+
+
+@dataclass
+class HouseholdInput:
+    commune_insee: str
+    annual_taxable_income_cents: int = 0
+    monthly_family_benefits_cents: int = 0
+    rfr_cents: int | None = None
+    tax_parts: Decimal | None = None
+    is_taxable: bool | None = None
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    caf_number: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def validate_person(data: PersonInput, *, prefix: str = "") -> None:
+    errors = {}
+    if not (data.first_name or "").strip():
+        errors[f"{prefix}first_name"] = "Le prénom est obligatoire."
+    if not (data.last_name or "").strip():
+        errors[f"{prefix}last_name"] = "Le nom est obligatoire."
+    if not isinstance(data.birth_date, dt.date):
+        errors[f"{prefix}birth_date"] = "La date de naissance est obligatoire (JJ/MM/AAAA)."
+    elif data.birth_date > _today():
+        errors[f"{prefix}birth_date"] = "La date de naissance ne peut pas être dans le futur."
+    elif data.birth_date.year < 1900:
+        errors[f"{prefix}birth_date"] = "La date de naissance est trop ancienne."
+    if data.relation not in Relation.values:
+        errors[f"{prefix}relation"] = "Lien avec le foyer inconnu."
+    if data.employment not in EmploymentSituation.values:
+        errors[f"{prefix}employment"] = "Situation professionnelle inconnue."
+    if errors:
+        raise DomainError(errors)
+
+
+def _validate_household(data: HouseholdInput) -> Commune:
+    errors = {}
+    commune = Commune.objects.filter(insee_code=(data.commune_insee or "").strip()).first()
+    if commune is None:
+        errors["commune"] = "Commune inconnue : choisissez une commune du territoire."
+    for name, label in [
+        ("annual_taxable_income_cents", "Les revenus"),
+        ("monthly_family_benefits_cents", "Les prestations familiales"),
+        ("rfr_cents", "Le revenu fiscal de référence"),
+    ]:
+        value = getattr(data, name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            errors[name] = f"{label} ne peuvent pas être négatifs." if name != "rfr_cents" else f"{label} ne peut pas être négatif."
+    if data.tax_parts is not None:
+        try:
+            parts = Decimal(data.tax_parts)
+        except (InvalidOperation, TypeError):
+            parts = Decimal("-1")
+        if parts < 1 or parts > 20 or (parts * 4) % 1:
+            errors["tax_parts"] = "Le nombre de parts fiscales doit être compris entre 1 et 20 (par quart de part)."
+    if data.email and "@" not in data.email:
+        errors["email"] = "Adresse e-mail invalide."
+    if errors:
+        raise DomainError(errors)
+    return commune
+
+
+def _validate_composition(persons: list[PersonInput | Person]) -> None:
+    heads = [p for p in persons if p.relation == Relation.HEAD]
+    spouses = [p for p in persons if p.relation == Relation.SPOUSE]
+    if len(heads) != 1:
+        raise DomainError("Le foyer doit compter exactement un·e demandeur·se.", field="persons")
+    if len(spouses) > 1:
+        raise DomainError("Le foyer ne peut compter qu'un·e conjoint·e.", field="persons")
+
+
+def _require_casework(actor: Membership) -> None:
+    if not perms.can_edit_household(actor):
+        raise NotAllowed("Votre rôle ne permet pas de modifier des foyers.")
+
+
+def recompute_quotient(household: Household, persons=None) -> quotient.QFResult:
+    persons = list(household.persons.all()) if persons is None else persons
+    result = quotient.quotient_familial(
+        annual_taxable_income_cents=household.annual_taxable_income_cents,
+        monthly_family_benefits_cents=household.monthly_family_benefits_cents,
+        members=[quotient.Member(p.birth_date, p.relation, p.has_disability) for p in persons],
+        on=_today(),
+    )
+    household.qf_cents = result.qf_cents
+    household.qf_parts = result.parts
+    return result
+
+
+def household_create(
+    *, actor: Membership, data: HouseholdInput, persons: list[PersonInput], consent_scopes: list[str]
+) -> Household:
+    """Create a household with its members, the consent collected and a follow-up where the
+    actor's organisation is the referent."""
+    _require_casework(actor)
+    commune = _validate_household(data)
+    for i, p in enumerate(persons):
+        validate_person(p, prefix=f"persons[{i}].")
+    _validate_composition(persons)
+    scopes = sorted(set(consent_scopes or []))
+    if ConsentScope.CASEWORK not in scopes:
+        raise DomainError(
+            "Le consentement au traitement du dossier doit être recueilli avant de créer le foyer.", field="consent"
+        )
+    if any(s not in ConsentScope.values for s in scopes):
+        raise DomainError("Finalité de consentement inconnue.", field="consent")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                household = Household(
+                    reference=new_reference("F"),
+                    commune=commune,
+                    created_by_organisation=actor.organisation,
+                    **{k: v for k, v in asdict(data).items() if k not in ("commune_insee", "extra")},
+                )
+                members = [Person(household=household, **asdict(p)) for p in persons]
+                recompute_quotient(household, members)
+                household.save()
+                Person.objects.bulk_create(members)
+                household.consents.create(
+                    scopes=scopes, collected_by=actor.user, organisation=actor.organisation, collected_at=timezone.now()
+                )
+                FollowUp.objects.create(
+                    household=household, organisation=actor.organisation, is_referent=True, started_on=_today()
+                )
+                audit.record(
+                    actor=actor.user,
+                    organisation=actor.organisation,
+                    action="household.create",
+                    obj=household,
+                    changes={**audit.snapshot(household, HOUSEHOLD_FIELDS), "persons": len(members), "consent": scopes},
+                )
+                return household
+        except IntegrityError as exc:  # a reference collision: try another one
+            if "reference" not in str(exc):
+                raise
+    raise DomainError("Impossible d'attribuer une référence au foyer, réessayez.")
+
+
+def household_update(*, actor: Membership, household: Household, data: HouseholdInput) -> Household:
+    _require_casework(actor)
+    commune = _validate_household(data)
+    with transaction.atomic():
+        household = Household.objects.select_for_update().get(pk=household.pk)
+        before = audit.snapshot(household, HOUSEHOLD_FIELDS)
+        for k, v in asdict(data).items():
+            if k not in ("commune_insee", "extra"):
+                setattr(household, k, v)
+        household.commune = commune
+        recompute_quotient(household)
+        household.save()
+        changes = audit.diff(before, audit.snapshot(household, HOUSEHOLD_FIELDS))
+        if changes:
+            audit.record(
+                actor=actor.user, organisation=actor.organisation, action="household.update", obj=household, changes=changes
+            )
+    return household
+
+
+def person_add(*, actor: Membership, household: Household, data: PersonInput) -> Person:
+    _require_casework(actor)
+    validate_person(data)
+    with transaction.atomic():
+        household = Household.objects.select_for_update().get(pk=household.pk)
+        person = Person(household=household, **asdict(data))
+        _validate_composition([*household.persons.all(), person])
+        person.save()
+        recompute_quotient(household)
+        household.save(update_fields=["qf_cents", "qf_parts", "updated_at"])
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="person.add",
+            obj=person,
+            changes=audit.snapshot(person, PERSON_FIELDS),
+        )
+    return person
+
+
+def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Person:
+    _require_casework(actor)
+    validate_person(data)
+    with transaction.atomic():
+        household = Household.objects.select_for_update().get(pk=person.household_id)
+        person = Person.objects.get(pk=person.pk)
+        before = audit.snapshot(person, PERSON_FIELDS)
+        for k, v in asdict(data).items():
+            setattr(person, k, v)
+        others = [p for p in household.persons.all() if p.pk != person.pk]
+        _validate_composition([*others, person])
+        person.save()
+        recompute_quotient(household, [*others, person])
+        household.save(update_fields=["qf_cents", "qf_parts", "updated_at"])
+        changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+        if changes:
+            audit.record(
+                actor=actor.user, organisation=actor.organisation, action="person.update", obj=person, changes=changes
+            )
+    return person
+
+
+def past_departure_add(*, actor: Membership, person: Person, year: int, scheme: str) -> PastDeparture:
+    _require_casework(actor)
+    if scheme not in SchemeCode.values:
+        raise DomainError("Dispositif inconnu.", field="scheme")
+    if not isinstance(year, int) or year < 1950 or year > _today().year:
+        raise DomainError("L'année du départ doit être passée ou en cours.", field="year")
+    with transaction.atomic():
+        departure, created = PastDeparture.objects.get_or_create(person=person, year=year, scheme=scheme)
+        if not created:
+            raise DomainError("Ce départ est déjà enregistré.", field="year")
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="past_departure.add",
+            obj=departure,
+            changes={"person": person.pk, "year": year, "scheme": scheme},
+        )
+    return departure
+
+
+def followup_add(*, actor: Membership, household: Household, organisation: Organisation) -> FollowUp:
+    """Another organisation joins the follow-up of a household (as a contributor)."""
+    _require_casework(actor)
+    if organisation.kind not in ("commune", "relay", "coordinator"):
+        raise DomainError("Seules les communes, CCAS et structures relais peuvent suivre un foyer.", field="organisation")
+    with transaction.atomic():
+        if household.followups.filter(organisation=organisation, ended_on__isnull=True).exists():
+            raise DomainError("Cette organisation suit déjà le foyer.", field="organisation")
+        followup = FollowUp.objects.create(household=household, organisation=organisation, started_on=_today())
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="followup.add",
+            obj=followup,
+            changes={"household": household.pk, "organisation": organisation.pk},
+        )
+    return followup
+
+
+def followup_end(*, actor: Membership, followup: FollowUp, reason: str) -> FollowUp:
+    _require_casework(actor)
+    if not (reason or "").strip():
+        raise DomainError("Indiquez le motif de fin de suivi.", field="end_reason")
+    if followup.is_referent:
+        raise DomainError("Désignez d'abord une autre structure référente.", field="end_reason")
+    with transaction.atomic():
+        followup.ended_on = _today()
+        followup.end_reason = reason.strip()
+        followup.save(update_fields=["ended_on", "end_reason"])
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="followup.end",
+            obj=followup,
+            changes={"ended_on": followup.ended_on, "end_reason": followup.end_reason},
+        )
+    return followup
+
+
+def referent_set(*, actor: Membership, followup: FollowUp) -> FollowUp:
+    """Make an open follow-up the household's referent (the previous one becomes a contributor)."""
+    _require_casework(actor)
+    if followup.ended_on is not None:
+        raise DomainError("Ce suivi est terminé.")
+    with transaction.atomic():
+        FollowUp.objects.filter(household_id=followup.household_id, ended_on__isnull=True, is_referent=True).exclude(
+            pk=followup.pk
+        ).update(is_referent=False)
+        followup.is_referent = True
+        followup.save(update_fields=["is_referent"])
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="followup.referent",
+            obj=followup,
+            changes={"is_referent": [False, True]},
+        )
+    return followup

@@ -1,0 +1,50 @@
+"""Who may do what, as small pure functions of a membership (one condition per line).
+
+Object scoping (which households an organisation sees) lives in the querysets
+``for_organisation``; these functions only say what a role may do inside its organisation.
+"""
+
+from .models import Membership, OrganisationKind, Role
+
+CASEWORK_ROLES = {Role.COORDINATOR, Role.COMMUNE_REFERENT, Role.SOCIAL_WORKER}
+DECISION_ROLES = {Role.COORDINATOR, Role.COMMUNE_REFERENT}
+
+
+def can_view_households(m: Membership | None) -> bool:
+    """Case files: coordinators, commune referents and social workers — never funders, hosts, volunteers."""
+    return m is not None and m.role in CASEWORK_ROLES
+
+
+def can_edit_household(m: Membership | None) -> bool:
+    return can_view_households(m)
+
+
+def can_edit_project(m: Membership | None) -> bool:
+    return can_view_households(m)
+
+
+def can_decide_project(m: Membership | None) -> bool:
+    """Validate or refuse a project (commission): commune referents and coordinators."""
+    return m is not None and m.role in DECISION_ROLES
+
+
+def can_grant_aid(m: Membership | None) -> bool:
+    return can_decide_project(m)
+
+
+def can_manage_members(m: Membership | None) -> bool:
+    """Invite and deactivate colleagues: the organisation's coordinators and commune referents."""
+    return m is not None and m.role in DECISION_ROLES
+
+
+def can_view_audit(m: Membership | None) -> bool:
+    return m is not None and m.role == Role.COORDINATOR
+
+
+def can_export_households(m: Membership | None) -> bool:
+    return can_view_households(m)
+
+
+def sees_whole_territory(m: Membership | None) -> bool:
+    """The coordinating association sees every household of the operation."""
+    return m is not None and m.organisation.kind == OrganisationKind.COORDINATOR and m.role == Role.COORDINATOR

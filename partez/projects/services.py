@@ -1,0 +1,238 @@
+"""Writes on holiday projects: creation, edits, budget, workflow, journal, checklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partez.core import audit
+from partez.core.codes import new_reference
+from partez.core.errors import DomainError, NotAllowed
+from partez.households.models import Household, PastDeparture, Person
+from partez.organisations import perms
+from partez.organisations.models import Membership
+from partez.territory.models import Edition
+
+from . import workflow
+from .models import (
+    DEFAULT_CHECKLIST,
+    BudgetKind,
+    BudgetLine,
+    ChecklistItem,
+    JournalEntry,
+    JournalKind,
+    Project,
+    ProjectFormat,
+    StatusChange,
+)
+
+EDITABLE = workflow.OPEN | {workflow.Status.REFUSED}
+PROJECT_FIELDS = ["format", "destination", "destination_department", "start_date", "end_date"]
+
+
+@dataclass
+class ProjectInput:
+    format: str
+    traveller_ids: list[int]
+    destination: str = ""
+    destination_department: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    budget: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, label, amount_cents)
+
+
+def _require(actor: Membership, permission: str, message: str) -> None:
+    if not getattr(perms, permission)(actor):
+        raise NotAllowed(message)
+
+
+def _validate(data: ProjectInput, household: Household) -> list[Person]:
+    errors = {}
+    if data.format not in ProjectFormat.values:
+        errors["format"] = "Format de séjour inconnu."
+    members = {p.pk: p for p in household.persons.all()}
+    ids = list(dict.fromkeys(data.traveller_ids or []))
+    if not ids:
+        errors["travellers"] = "Choisissez au moins une personne qui part."
+    elif any(i not in members for i in ids):
+        errors["travellers"] = "Une personne qui part n'appartient pas à ce foyer."
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        errors["end_date"] = "La date de retour doit être après la date de départ."
+    if data.destination_department and not (
+        len(data.destination_department) in (2, 3) and data.destination_department.isalnum()
+    ):
+        errors["destination_department"] = "Département inconnu (ex. 80, 2A, 974)."
+    for i, (kind, _label, amount) in enumerate(data.budget):
+        if kind not in BudgetKind.values:
+            errors[f"budget[{i}].kind"] = "Poste de budget inconnu."
+        if not isinstance(amount, int) or amount < 0:
+            errors[f"budget[{i}].amount"] = "Un montant ne peut pas être négatif."
+    if errors:
+        raise DomainError(errors)
+    return [members[i] for i in ids]
+
+
+def project_create(*, actor: Membership, household: Household, edition: Edition, data: ProjectInput) -> Project:
+    """Open a draft project for some members of a household, with the default checklist."""
+    _require(actor, "can_edit_project", "Votre rôle ne permet pas de créer des projets.")
+    travellers = _validate(data, household)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                project = Project.objects.create(
+                    reference=new_reference("P"),
+                    household=household,
+                    organisation=actor.organisation,
+                    edition=edition,
+                    created_by=actor.user,
+                    **{k: getattr(data, k) for k in PROJECT_FIELDS},
+                )
+                project.travellers.set(travellers)
+                BudgetLine.objects.bulk_create(
+                    BudgetLine(project=project, kind=k, label=label, amount_cents=a) for k, label, a in data.budget
+                )
+                ChecklistItem.objects.bulk_create(ChecklistItem(project=project, label=lb) for lb in DEFAULT_CHECKLIST)
+                audit.record(
+                    actor=actor.user,
+                    organisation=actor.organisation,
+                    action="project.create",
+                    obj=project,
+                    changes={
+                        **audit.snapshot(project, PROJECT_FIELDS),
+                        "household": household.pk,
+                        "travellers": [p.pk for p in travellers],
+                        "budget_cents": sum(a for _k, _l, a in data.budget),
+                    },
+                )
+                return project
+        except IntegrityError as exc:
+            if "reference" not in str(exc):
+                raise
+    raise DomainError("Impossible d'attribuer une référence au projet, réessayez.")
+
+
+def project_update(*, actor: Membership, project: Project, data: ProjectInput) -> Project:
+    _require(actor, "can_edit_project", "Votre rôle ne permet pas de modifier des projets.")
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.status not in EDITABLE:
+            raise DomainError("Ce projet n'est plus modifiable : le séjour a eu lieu ou a été abandonné.")
+        travellers = _validate(data, project.household)
+        before = {**audit.snapshot(project, PROJECT_FIELDS), "travellers": sorted(project.travellers.values_list("pk", flat=True))}
+        for k in PROJECT_FIELDS:
+            setattr(project, k, getattr(data, k))
+        project.save()
+        project.travellers.set(travellers)
+        project.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(project=project, kind=k, label=label, amount_cents=a) for k, label, a in data.budget
+        )
+        after = {**audit.snapshot(project, PROJECT_FIELDS), "travellers": sorted(p.pk for p in travellers)}
+        changes = audit.diff(before, after)
+        changes["budget_cents"] = sum(a for _k, _l, a in data.budget)
+        audit.record(actor=actor.user, organisation=actor.organisation, action="project.update", obj=project, changes=changes)
+    return project
+
+
+def _check_submittable(project: Project) -> None:
+    errors = {}
+    if not project.travellers.exists():
+        errors["travellers"] = "Choisissez au moins une personne qui part."
+    if not project.destination:
+        errors["destination"] = "Indiquez la destination avant de déposer le dossier."
+    if not project.start_date or not project.end_date:
+        errors["start_date"] = "Indiquez les dates du séjour avant de déposer le dossier."
+    if not project.budget_lines.exists():
+        errors["budget"] = "Renseignez au moins une ligne de budget avant de déposer le dossier."
+    if errors:
+        raise DomainError(errors)
+
+
+def project_transition(*, actor: Membership, project: Project, action: str, reason: str = "") -> Project:
+    """Move a project along the workflow; the role, the source status and the file are checked."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        try:
+            transition = workflow.check(project.status, action)
+        except ValueError as exc:
+            raise DomainError(str(exc), field="status") from exc
+        _require(actor, transition.permission, "Votre rôle ne permet pas cette action sur le projet.")
+        reason = (reason or "").strip()
+        if transition.needs_reason and not reason:
+            raise DomainError("Indiquez un motif.", field="reason")
+        if action == "submit":
+            _check_submittable(project)
+        previous = project.status
+        project.status = transition.target
+        project.status_reason = reason[:300]
+        project.save(update_fields=["status", "status_reason", "updated_at"])
+        StatusChange.objects.create(
+            project=project, from_status=previous, to_status=project.status, reason=reason[:300], by=actor.user
+        )
+        if action == "depart":
+            year = (project.start_date or timezone.localdate()).year
+            for person in project.travellers.all():
+                PastDeparture.objects.get_or_create(
+                    person=person, year=year, scheme=project.format, defaults={"project": project}
+                )
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action=f"project.{action}",
+            obj=project,
+            changes={"status": [previous, project.status], **({"reason": reason} if reason else {})},
+        )
+    return project
+
+
+def journal_add(
+    *, actor: Membership, project: Project, text: str, kind: str = JournalKind.NOTE, happens_at=None
+) -> JournalEntry:
+    _require(actor, "can_edit_project", "Votre rôle ne permet pas d'écrire dans le journal.")
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = "Le contenu est obligatoire."
+    if kind not in JournalKind.values:
+        errors["kind"] = "Type d'entrée inconnu."
+    if kind == JournalKind.APPOINTMENT and happens_at is None:
+        errors["happens_at"] = "Indiquez la date et l'heure du rendez-vous."
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        entry = JournalEntry.objects.create(
+            project=project,
+            kind=kind,
+            text=text.strip(),
+            happens_at=happens_at if kind == JournalKind.APPOINTMENT else None,
+            author=actor.user,
+            organisation=actor.organisation,
+        )
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="journal.add",
+            obj=entry,
+            changes={"project": project.pk, "kind": kind},
+        )
+    return entry
+
+
+def checklist_toggle(*, actor: Membership, item: ChecklistItem, received: bool) -> ChecklistItem:
+    _require(actor, "can_edit_project", "Votre rôle ne permet pas de modifier le dossier.")
+    with transaction.atomic():
+        item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        was = item.received_at is not None
+        if was != received:
+            item.received_at = timezone.now() if received else None
+            item.save(update_fields=["received_at"])
+            audit.record(
+                actor=actor.user,
+                organisation=actor.organisation,
+                action="checklist.toggle",
+                obj=item,
+                changes={"received": [was, received], "label": item.label},
+            )
+    return item

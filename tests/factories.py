@@ -1,0 +1,114 @@
+"""factory_boy factories. Names come from Faker: never real people's data."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from partez.households.models import ConsentScope, FollowUp, Household, Person, Relation
+from partez.organisations.models import Membership, Organisation, OrganisationKind, Role
+from partez.projects.models import Project
+from partez.territory.models import Commune, Edition
+from partez.users.models import User
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ["insee_code"]
+
+    insee_code = factory.Sequence(lambda n: f"62{n:03d}")
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    population = 5000
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+        django_get_or_create = ["year"]
+
+    year = 2025
+    name = factory.LazyAttribute(lambda o: f"10 000 départs {o.year}")
+    starts_on = factory.LazyAttribute(lambda o: dt.date(o.year, 1, 1))
+    ends_on = factory.LazyAttribute(lambda o: dt.date(o.year, 12, 31))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-test")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    kind = OrganisationKind.COMMUNE
+    commune = factory.SubFactory(CommuneFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.SOCIAL_WORKER
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    reference = factory.Sequence(lambda n: f"F-T{n:05d}")
+    commune = factory.SubFactory(CommuneFactory)
+    created_by_organisation = factory.SubFactory(OrganisationFactory)
+    annual_taxable_income_cents = 1_800_000
+    monthly_family_benefits_cents = 20_000
+
+    @factory.post_generation
+    def followed_by(self, create, extracted, **kwargs):
+        if create:
+            FollowUp.objects.create(
+                household=self,
+                organisation=extracted or self.created_by_organisation,
+                is_referent=True,
+                started_on=timezone.localdate(),
+            )
+            self.consents.create(
+                scopes=[ConsentScope.CASEWORK],
+                collected_by=UserFactory(),
+                organisation=self.created_by_organisation,
+                collected_at=timezone.now(),
+            )
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    household = factory.SubFactory(HouseholdFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    birth_date = dt.date(1985, 4, 12)
+    relation = Relation.HEAD
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    reference = factory.Sequence(lambda n: f"P-T{n:05d}")
+    household = factory.SubFactory(HouseholdFactory)
+    organisation = factory.LazyAttribute(lambda o: o.household.created_by_organisation)
+    edition = factory.SubFactory(EditionFactory)
+    format = "individual"
+    created_by = factory.SubFactory(UserFactory)
