@@ -3,7 +3,7 @@
 from config import env
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR
+from .base import BASE_DIR, DATABASES, DEFAULT_FROM_EMAIL
 
 DEBUG = False
 SECRET_KEY = env.require("SECRET_KEY")
@@ -15,11 +15,17 @@ SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Cookies travel over HTTPS only. The flags exist for `make bench-web`, which serves the
+# production settings over plain http on 127.0.0.1; never turn them off in a deployment.
+SESSION_COOKIE_SECURE = env.flag("SESSION_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = env.flag("CSRF_COOKIE_SECURE", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Reuse connections across requests (DB_CONN_MAX_AGE, see config/env.py) and check them
+# before reuse, so a PostgreSQL restart or a failover costs an error-free reconnect.
+DATABASES = {"default": {**DATABASES["default"], "CONN_HEALTH_CHECKS": True}}
 
 STATIC_ROOT = env.get("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
 MEDIA_ROOT = env.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
@@ -31,6 +37,12 @@ STORAGES = {
 EMAIL_BACKEND = env.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.flag("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env.get("EMAIL_TIMEOUT", "10"))
+SERVER_EMAIL = env.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,
