@@ -47,3 +47,8 @@ lock: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) var
+
+## make bench-web — the demo data served by gunicorn (production settings), pages measured at concurrency 10
+bench-web: install
+	@mkdir -p var
+	$(BIN)/python bench/web.py $(BENCH_ARGS)

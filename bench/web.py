@@ -1,0 +1,419 @@
+"""`make bench-web`: the web app under a production server, measured at concurrency 10.
+
+What it does
+    1. prepares the demo data with the production settings (``migrate``, ``load_demo`` — idempotent —
+       and ``collectstatic``), on SQLite by default or on PostgreSQL when DATABASE_URL is set;
+    2. starts gunicorn (``config.wsgi:application``, ``config.settings.prod``) on a free port of
+       127.0.0.1, with a throw-away SECRET_KEY, ``SECURE_SSL_REDIRECT=0`` and the cookies' Secure
+       flag off (plain http on the loopback: the only place these flags are ever turned off);
+    3. logs in once as the demo social worker of the CCAS de Lens (``--user`` to change), posting
+       the form at /connexion/ with its CSRF token, and keeps the session cookie;
+    4. for each page — the trivial endpoint /sante/ (answers "ok", served by the same process),
+       the household list /foyers/, household pages /foyers/<pk>/ (pks parsed from the list,
+       rotated) and the dashboard / — sends a warm-up, then ``--requests`` requests from
+       ``--concurrency`` threads, each with its own keep-alive ``http.client`` connection;
+    5. prints a table (p50/p95/p99 in ms, requests per second, p95 ÷ the trivial endpoint's p95)
+       and, as its last line, one JSON object.
+
+It is a benchmark, not a test: it asserts nothing about timings. The aim is p95 ≤ 150 ms for
+every page at concurrency 10 on a 2-core machine.
+
+Gunicorn configuration (defaults, override with --workers/--threads)
+    ``--worker-class gthread --workers 2*cores --threads 4 --keep-alive 30 --preload``,
+    i.e. 4 processes × 4 threads on the 2-core machine.
+
+    * Processes, not threads, give parallelism in CPython: a Django request is mostly Python
+      (URL resolution, ORM row building, template rendering) and holds the GIL. At least one
+      process per core is needed to use both cores; two per core lets one process run while
+      the other waits on the database (SQLite file reads, PostgreSQL round trips), so the
+      cores stay busy. More processes than that only add memory (~60 MB each) and context
+      switches: at concurrency 10 on 2 cores the latency is bounded by CPU time per request
+      × 10 / 2 whatever the worker count.
+    * Threads (gthread) give each process I/O overlap and, unlike the ``sync`` worker, HTTP
+      keep-alive: behind nginx with ``keepalive`` upstream connections (docs/deploy.md) the
+      proxy reuses connections just as this bench does. 4 × 4 = 16 slots ≥ 10 concurrent
+      clients, so no request waits for a free slot while a core is idle.
+    * ``--preload`` imports Django once in the master (faster start, shared memory pages);
+      no database connection is opened at import time, so nothing unsafe is shared by fork.
+
+Usage
+    make bench-web                                 # SQLite (var/partez.sqlite3)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/partez_bench make bench-web
+    .venv/bin/python bench/web.py --requests 1000 --user coordination --skip-setup
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+HOST = "127.0.0.1"
+AIM_P95_MS = 150.0
+DEMO_PASSWORD = "partez-demo"
+HOUSEHOLD_LINK = re.compile(r'href="/foyers/(\d+)/"')
+CSRF_INPUT = re.compile(
+    r'name="csrfmiddlewaretoken"\s+value="([^"]+)"|value="([^"]+)"\s+name="csrfmiddlewaretoken"'
+)
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def bench_env() -> dict[str, str]:
+    """The production settings, made servable over plain http on the loopback."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS=f"{HOST},localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        STATIC_ROOT=str(BENCH_DIR / "static"),
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def database_engine(env: dict[str, str]) -> str:
+    url = env.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return "postgresql"
+    return url.split(":", 1)[0] if url else "sqlite"
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
+    print(f"  manage.py {' '.join(args)}  ({time.perf_counter() - started:.1f} s)", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- server
+
+
+@dataclass
+class Server:
+    port: int
+    workers: int
+    threads: int
+    process: subprocess.Popen | None = None
+    log_path: Path = BENCH_DIR / "gunicorn.log"
+
+    @property
+    def description(self) -> str:
+        return f"gunicorn gthread, {self.workers} workers × {self.threads} threads, keep-alive 30 s, preload"
+
+    def start(self, env: dict[str, str]) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("w")
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            f"--bind={HOST}:{self.port}",
+            "--worker-class=gthread",
+            f"--workers={self.workers}",
+            f"--threads={self.threads}",
+            "--keep-alive=30",
+            "--preload",
+            "--no-control-socket",
+            "--log-level=warning",
+        ]
+        self.process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited ({self.process.returncode}); see {self.log_path}")
+            try:
+                status, _, _ = request(
+                    http.client.HTTPConnection(HOST, self.port, timeout=5), "GET", "/sante/"
+                )
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"gunicorn did not answer /sante/ within 60 s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --------------------------------------------------------------------------- http client
+
+
+def request(conn: http.client.HTTPConnection, method: str, path: str, *, headers=None, body=None):
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, response.getheaders(), data
+
+
+def cookies_from(headers) -> dict[str, str]:
+    jar = SimpleCookie()
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            jar.load(value)
+    return {k: m.value for k, m in jar.items()}
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def log_in(port: int, username: str, password: str) -> dict[str, str]:
+    """GET the login form, POST it back with its CSRF token; return the cookies (session, csrf)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    status, headers, body = request(conn, "GET", "/connexion/")
+    if status != 200:
+        raise SystemExit(f"GET /connexion/ answered {status}")
+    cookies = cookies_from(headers)
+    match = CSRF_INPUT.search(body.decode())
+    if not match or "csrftoken" not in cookies:
+        raise SystemExit("No CSRF token in the login page.")
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1) or match.group(2)}
+    )
+    status, headers, _ = request(
+        conn,
+        "POST",
+        "/connexion/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie_header(cookies),
+            "Origin": f"http://{HOST}:{port}",
+            "Referer": f"http://{HOST}:{port}/connexion/",
+        },
+    )
+    cookies.update(cookies_from(headers))
+    if status != 302 or "sessionid" not in cookies:
+        raise SystemExit(f"Login as {username} failed (HTTP {status}): check the demo data (load_demo).")
+    conn.close()
+    return cookies
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+@dataclass
+class Result:
+    name: str
+    label: str
+    paths: list[str]
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        """Nearest-rank percentile."""
+        data = sorted(self.latencies_ms)
+        return data[max(0, math.ceil(p / 100 * len(data)) - 1)]
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies_ms) / self.wall_s if self.wall_s else 0.0
+
+
+def run_load(
+    port: int, cookies: dict[str, str], paths: list[str], n: int, concurrency: int, result: Result | None
+):
+    """Send n GETs (rotating over paths) from `concurrency` threads with keep-alive connections."""
+    headers = {"Cookie": cookie_header(cookies), "Connection": "keep-alive"}
+    counter = iter(range(n))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def worker():
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            path = paths[i % len(paths)]
+            started = time.perf_counter()
+            try:
+                status, _, body = request(conn, "GET", path, headers=headers)
+            except (http.client.HTTPException, OSError) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=60)
+                errors.append(f"{path}: {exc!r}")
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            if status != 200:
+                errors.append(f"{path}: HTTP {status}")
+            with lock:
+                latencies.append(elapsed)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if result is not None:
+        result.wall_s = time.perf_counter() - started
+        result.latencies_ms = latencies
+        result.errors = errors
+    elif errors:
+        raise SystemExit(f"Warm-up errors on {paths[0]}: {errors[:3]}")
+
+
+def household_pks(port: int, cookies: dict[str, str], how_many: int) -> list[int]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    status, _, body = request(conn, "GET", "/foyers/", headers={"Cookie": cookie_header(cookies)})
+    conn.close()
+    if status != 200:
+        raise SystemExit(f"GET /foyers/ answered {status}")
+    pks = list(dict.fromkeys(int(pk) for pk in HOUSEHOLD_LINK.findall(body.decode())))
+    if not pks:
+        raise SystemExit("No household link (/foyers/<pk>/) in the household list: is the demo data loaded?")
+    return pks[:how_many]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def print_table(results: list[Result], trivial_p95: float) -> None:
+    columns = ("page", "path", "n", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "p95/trivial")
+    widths = (16, 22, 5, 8, 8, 8, 8, 7, 12)
+    rows = []
+    for r in results:
+        path = r.paths[0] if len(r.paths) == 1 else re.sub(r"\d+", "<pk>", r.paths[0]) + f" ×{len(r.paths)}"
+        p50, p95, p99 = r.percentile(50), r.percentile(95), r.percentile(99)
+        rows.append(
+            (r.name, path, len(r.latencies_ms), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}")
+            + (f"{max(r.latencies_ms):.1f}", f"{r.rps:.0f}", f"{p95 / trivial_p95:.2f}")
+        )
+    for i, row in enumerate([columns, *rows]):
+        print(
+            " ".join(
+                f"{c!s:<{w}}" if j < 2 else f"{c!s:>{w}}"
+                for j, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+        if i == 0:
+            print("-" * (sum(widths) + len(widths) - 1))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    cores = os.cpu_count() or 2
+    parser.add_argument("--requests", type=int, default=500, help="measured requests per page (default 500)")
+    parser.add_argument(
+        "--warmup", type=int, default=50, help="unmeasured requests per page first (default 50)"
+    )
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument(
+        "--workers", type=int, default=2 * cores, help="gunicorn processes (default 2 × cores)"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process (default 4)")
+    parser.add_argument("--user", default="travailleur.lens", help="demo login (default travailleur.lens)")
+    parser.add_argument("--password", default=DEMO_PASSWORD)
+    parser.add_argument("--households", type=int, default=20, help="household pages to rotate over")
+    parser.add_argument("--skip-setup", action="store_true", help="skip migrate, load_demo and collectstatic")
+    args = parser.parse_args()
+
+    env = bench_env()
+    engine = database_engine(env)
+    print(f"bench-web: {engine}, {cores} cores, concurrency {args.concurrency}", flush=True)
+    if not args.skip_setup:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "load_demo")
+        manage(env, "collectstatic", "--noinput", "-v0")
+
+    server = Server(port=free_port(), workers=args.workers, threads=args.threads)
+    server.start(env)
+    try:
+        cookies = log_in(server.port, args.user, args.password)
+        pks = household_pks(server.port, cookies, args.households)
+        pages = [
+            Result("trivial", "/sante/", ["/sante/"]),
+            Result("household_list", "/foyers/", ["/foyers/"]),
+            Result("household_page", "/foyers/<pk>/", [f"/foyers/{pk}/" for pk in pks]),
+            Result("dashboard", "/", ["/"]),
+        ]
+        print(f"server: {server.description} on {HOST}:{server.port}; user {args.user}", flush=True)
+        for page in pages:
+            run_load(server.port, cookies, page.paths, args.warmup, args.concurrency, None)
+            run_load(server.port, cookies, page.paths, args.requests, args.concurrency, page)
+            if page.errors:
+                raise SystemExit(f"{page.label}: {len(page.errors)} errors, e.g. {page.errors[:3]}")
+    finally:
+        server.stop()
+
+    trivial_p95 = pages[0].percentile(95)
+    print()
+    print_table(pages, trivial_p95)
+    slow = [p.name for p in pages if p.percentile(95) > AIM_P95_MS]
+    print()
+    print(f"aim p95 ≤ {AIM_P95_MS:.0f} ms: " + ("met" if not slow else "NOT met for " + ", ".join(slow)))
+    summary = {
+        "pages": {
+            p.name: {
+                "p50_ms": round(p.percentile(50), 1),
+                "p95_ms": round(p.percentile(95), 1),
+                "ratio_p95_vs_trivial": round(p.percentile(95) / trivial_p95, 2),
+                "path": p.label,
+                "rps": round(p.rps, 1),
+            }
+            for p in pages
+        },
+        "concurrency": args.concurrency,
+        "requests_per_page": args.requests,
+        "warmup_per_page": args.warmup,
+        "database": engine,
+        "server": {
+            "name": "gunicorn",
+            "worker_class": "gthread",
+            "workers": args.workers,
+            "threads": args.threads,
+        },
+        "user": args.user,
+        "households_rotated": len(pks),
+        "cpu_count": cores,
+        "aim_p95_ms": AIM_P95_MS,
+        "aim_met": not slow,
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
