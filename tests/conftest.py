@@ -17,13 +17,17 @@ def commune(db):
 
 @pytest.fixture
 def ccas(commune):
-    return factories.OrganisationFactory(name="CCAS de Lens", slug="ccas-lens", kind=OrganisationKind.COMMUNE, commune=commune)
+    return factories.OrganisationFactory(
+        name="CCAS de Lens", slug="ccas-lens", kind=OrganisationKind.COMMUNE, commune=commune
+    )
 
 
 @pytest.fixture
 def other_org(db):
     other = factories.CommuneFactory(insee_code="62510", name="Liévin", population=30785)
-    return factories.OrganisationFactory(name="CCAS de Liévin", slug="ccas-lievin", kind=OrganisationKind.COMMUNE, commune=other)
+    return factories.OrganisationFactory(
+        name="CCAS de Liévin", slug="ccas-lievin", kind=OrganisationKind.COMMUNE, commune=other
+    )
 
 
 @pytest.fixture
@@ -36,17 +40,23 @@ def coordinator_org(db):
 @pytest.fixture
 def worker(ccas):
     """A social worker of the Lens CCAS."""
-    return factories.MembershipFactory(organisation=ccas, role=Role.SOCIAL_WORKER, user__username="travailleuse")
+    return factories.MembershipFactory(
+        organisation=ccas, role=Role.SOCIAL_WORKER, user__username="travailleuse"
+    )
 
 
 @pytest.fixture
 def referent(ccas):
-    return factories.MembershipFactory(organisation=ccas, role=Role.COMMUNE_REFERENT, user__username="referente")
+    return factories.MembershipFactory(
+        organisation=ccas, role=Role.COMMUNE_REFERENT, user__username="referente"
+    )
 
 
 @pytest.fixture
 def household(ccas, commune):
     h = factories.HouseholdFactory(commune=commune, created_by_organisation=ccas)
     factories.PersonFactory(household=h, relation="head", last_name="Martin", first_name="Claire")
-    factories.PersonFactory(household=h, relation="child", last_name="Martin", first_name="Léo", birth_date="2015-06-01")
+    factories.PersonFactory(
+        household=h, relation="child", last_name="Martin", first_name="Léo", birth_date="2015-06-01"
+    )
     return h

@@ -42,7 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
-    password = factory.PostGenerationMethodCall("set_password", "motdepasse-test")
+    password = factory.django.Password("motdepasse-test")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -67,6 +67,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class HouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"F-T{n:05d}")
     commune = factory.SubFactory(CommuneFactory)

@@ -42,7 +42,9 @@ class HouseholdQuerySet(models.QuerySet):
         organisation also sees its residents; the coordination sees the whole territory."""
         if whole_territory and organisation.kind == OrganisationKind.COORDINATOR:
             return self.all()
-        followed = FollowUp.objects.filter(household=OuterRef("pk"), organisation=organisation, ended_on__isnull=True)
+        followed = FollowUp.objects.filter(
+            household=OuterRef("pk"), organisation=organisation, ended_on__isnull=True
+        )
         condition = Q(Exists(followed))
         if organisation.kind == OrganisationKind.COMMUNE and organisation.commune_id:
             condition |= Q(commune_id=organisation.commune_id)
@@ -53,13 +55,17 @@ class HouseholdQuerySet(models.QuerySet):
 
 class Household(models.Model):
     reference = models.CharField("référence", max_length=20, unique=True)
-    commune = models.ForeignKey("territory.Commune", verbose_name="commune de résidence", on_delete=models.PROTECT)
+    commune = models.ForeignKey(
+        "territory.Commune", verbose_name="commune de résidence", on_delete=models.PROTECT
+    )
     address = models.CharField("adresse", max_length=250, blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("e-mail", blank=True)
     caf_number = models.CharField("n° allocataire CAF", max_length=20, blank=True)
     annual_taxable_income_cents = models.BigIntegerField("revenus imposables annuels (centimes)", default=0)
-    monthly_family_benefits_cents = models.BigIntegerField("prestations familiales mensuelles (centimes)", default=0)
+    monthly_family_benefits_cents = models.BigIntegerField(
+        "prestations familiales mensuelles (centimes)", default=0
+    )
     rfr_cents = models.BigIntegerField("revenu fiscal de référence (centimes)", null=True, blank=True)
     tax_parts = models.DecimalField("parts fiscales", max_digits=4, decimal_places=2, null=True, blank=True)
     is_taxable = models.BooleanField("imposable", null=True, blank=True)
@@ -78,8 +84,12 @@ class Household(models.Model):
         verbose_name = "foyer"
         ordering = ["reference"]
         constraints = [
-            models.CheckConstraint(condition=Q(annual_taxable_income_cents__gte=0), name="household_income_positive"),
-            models.CheckConstraint(condition=Q(monthly_family_benefits_cents__gte=0), name="household_benefits_positive"),
+            models.CheckConstraint(
+                condition=Q(annual_taxable_income_cents__gte=0), name="household_income_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_family_benefits_cents__gte=0), name="household_benefits_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +125,9 @@ class PastDeparture(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="past_departures")
     year = models.PositiveSmallIntegerField("année")
     scheme = models.CharField("dispositif", max_length=12, choices=SchemeCode.choices)
-    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "départ passé"
@@ -123,6 +135,9 @@ class PastDeparture(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "year", "scheme"], name="past_departure_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_scheme_display()}"
 
 
 class ConsentScope(models.TextChoices):
@@ -146,6 +161,9 @@ class Consent(models.Model):
         verbose_name = "consentement"
         ordering = ["-collected_at"]
 
+    def __str__(self) -> str:
+        return f"Consentement du {self.collected_at:%d/%m/%Y}"
+
 
 class FollowUp(models.Model):
     """An organisation following a household; exactly one open follow-up is the referent."""
@@ -161,10 +179,17 @@ class FollowUp(models.Model):
         verbose_name = "suivi"
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "organisation"], condition=Q(ended_on__isnull=True), name="followup_open_unique"
+                fields=["household", "organisation"],
+                condition=Q(ended_on__isnull=True),
+                name="followup_open_unique",
             ),
             models.UniqueConstraint(
-                fields=["household"], condition=Q(ended_on__isnull=True, is_referent=True), name="followup_one_referent"
+                fields=["household"],
+                condition=Q(ended_on__isnull=True, is_referent=True),
+                name="followup_one_referent",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "household"], name="followup_org_idx")]
+
+    def __str__(self) -> str:
+        return f"Suivi par {self.organisation}"

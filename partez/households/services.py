@@ -105,14 +105,20 @@ def _validate_household(data: HouseholdInput) -> Commune:
     ]:
         value = getattr(data, name)
         if value is not None and (not isinstance(value, int) or value < 0):
-            errors[name] = f"{label} ne peuvent pas être négatifs." if name != "rfr_cents" else f"{label} ne peut pas être négatif."
+            errors[name] = (
+                f"{label} ne peuvent pas être négatifs."
+                if name != "rfr_cents"
+                else f"{label} ne peut pas être négatif."
+            )
     if data.tax_parts is not None:
         try:
             parts = Decimal(data.tax_parts)
         except (InvalidOperation, TypeError):
             parts = Decimal("-1")
         if parts < 1 or parts > 20 or (parts * 4) % 1:
-            errors["tax_parts"] = "Le nombre de parts fiscales doit être compris entre 1 et 20 (par quart de part)."
+            errors["tax_parts"] = (
+                "Le nombre de parts fiscales doit être compris entre 1 et 20 (par quart de part)."
+            )
     if data.email and "@" not in data.email:
         errors["email"] = "Adresse e-mail invalide."
     if errors:
@@ -160,7 +166,8 @@ def household_create(
     scopes = sorted(set(consent_scopes or []))
     if ConsentScope.CASEWORK not in scopes:
         raise DomainError(
-            "Le consentement au traitement du dossier doit être recueilli avant de créer le foyer.", field="consent"
+            "Le consentement au traitement du dossier doit être recueilli avant de créer le foyer.",
+            field="consent",
         )
     if any(s not in ConsentScope.values for s in scopes):
         raise DomainError("Finalité de consentement inconnue.", field="consent")
@@ -178,17 +185,27 @@ def household_create(
                 household.save()
                 Person.objects.bulk_create(members)
                 household.consents.create(
-                    scopes=scopes, collected_by=actor.user, organisation=actor.organisation, collected_at=timezone.now()
+                    scopes=scopes,
+                    collected_by=actor.user,
+                    organisation=actor.organisation,
+                    collected_at=timezone.now(),
                 )
                 FollowUp.objects.create(
-                    household=household, organisation=actor.organisation, is_referent=True, started_on=_today()
+                    household=household,
+                    organisation=actor.organisation,
+                    is_referent=True,
+                    started_on=_today(),
                 )
                 audit.record(
                     actor=actor.user,
                     organisation=actor.organisation,
                     action="household.create",
                     obj=household,
-                    changes={**audit.snapshot(household, HOUSEHOLD_FIELDS), "persons": len(members), "consent": scopes},
+                    changes={
+                        **audit.snapshot(household, HOUSEHOLD_FIELDS),
+                        "persons": len(members),
+                        "consent": scopes,
+                    },
                 )
                 return household
         except IntegrityError as exc:  # a reference collision: try another one
@@ -212,7 +229,11 @@ def household_update(*, actor: Membership, household: Household, data: Household
         changes = audit.diff(before, audit.snapshot(household, HOUSEHOLD_FIELDS))
         if changes:
             audit.record(
-                actor=actor.user, organisation=actor.organisation, action="household.update", obj=household, changes=changes
+                actor=actor.user,
+                organisation=actor.organisation,
+                action="household.update",
+                obj=household,
+                changes=changes,
             )
     return household
 
@@ -254,7 +275,11 @@ def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Pe
         changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
         if changes:
             audit.record(
-                actor=actor.user, organisation=actor.organisation, action="person.update", obj=person, changes=changes
+                actor=actor.user,
+                organisation=actor.organisation,
+                action="person.update",
+                obj=person,
+                changes=changes,
             )
     return person
 
@@ -283,11 +308,15 @@ def followup_add(*, actor: Membership, household: Household, organisation: Organ
     """Another organisation joins the follow-up of a household (as a contributor)."""
     _require_casework(actor)
     if organisation.kind not in ("commune", "relay", "coordinator"):
-        raise DomainError("Seules les communes, CCAS et structures relais peuvent suivre un foyer.", field="organisation")
+        raise DomainError(
+            "Seules les communes, CCAS et structures relais peuvent suivre un foyer.", field="organisation"
+        )
     with transaction.atomic():
         if household.followups.filter(organisation=organisation, ended_on__isnull=True).exists():
             raise DomainError("Cette organisation suit déjà le foyer.", field="organisation")
-        followup = FollowUp.objects.create(household=household, organisation=organisation, started_on=_today())
+        followup = FollowUp.objects.create(
+            household=household, organisation=organisation, started_on=_today()
+        )
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -324,9 +353,9 @@ def referent_set(*, actor: Membership, followup: FollowUp) -> FollowUp:
     if followup.ended_on is not None:
         raise DomainError("Ce suivi est terminé.")
     with transaction.atomic():
-        FollowUp.objects.filter(household_id=followup.household_id, ended_on__isnull=True, is_referent=True).exclude(
-            pk=followup.pk
-        ).update(is_referent=False)
+        FollowUp.objects.filter(
+            household_id=followup.household_id, ended_on__isnull=True, is_referent=True
+        ).exclude(pk=followup.pk).update(is_referent=False)
         followup.is_referent = True
         followup.save(update_fields=["is_referent"])
         audit.record(

@@ -17,7 +17,9 @@ CHUNK = 500
 
 @handler("households_export")
 def export_households(job: Job, progress: Progress) -> None:
-    membership = Membership.objects.select_related("organisation").get(user=job.created_by, organisation=job.organisation)
+    membership = Membership.objects.select_related("organisation").get(
+        user=job.created_by, organisation=job.organisation
+    )
     households = Household.objects.for_organisation(
         job.organisation, whole_territory=sees_whole_territory(membership)
     ).order_by("pk")

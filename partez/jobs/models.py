@@ -18,7 +18,9 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField("type", max_length=40)
     label = models.CharField("libellé", max_length=200)
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="jobs")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="jobs"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     params = models.JSONField(default=dict, blank=True)
     status = models.CharField("statut", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)

@@ -17,9 +17,19 @@ def job_start(*, actor: Membership, kind: str, label: str, params: dict | None =
 
     with transaction.atomic():
         job = Job.objects.create(
-            kind=kind, label=label, organisation=actor.organisation, created_by=actor.user, params=params or {}
+            kind=kind,
+            label=label,
+            organisation=actor.organisation,
+            created_by=actor.user,
+            params=params or {},
         )
-        audit.record(actor=actor.user, organisation=actor.organisation, action="job.start", obj=job, changes={"kind": kind})
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="job.start",
+            obj=job,
+            changes={"kind": kind},
+        )
     run_job.enqueue(str(job.pk))
     job.refresh_from_db()
     return job

@@ -32,7 +32,10 @@ def run_job(job_id: str) -> str:
     except Exception as exc:
         logger.exception("job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(), error=repr(exc)[:2000], message="Le traitement a échoué."
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            error=repr(exc)[:2000],
+            message="Le traitement a échoué.",
         )
         return JobStatus.FAILED
     Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())

@@ -1,3 +1,4 @@
+from . import perms
 from .models import Membership
 
 
@@ -5,7 +6,7 @@ def current_organisation(request):
     getter = getattr(request, "get_membership", None)
     membership = getter() if getter else None
     if membership is None:
-        return {"current_membership": None, "my_memberships": []}
+        return {"current_membership": None, "my_memberships": [], "nav": {}}
 
     def others():
         return list(
@@ -15,4 +16,8 @@ def current_organisation(request):
             .order_by("organisation__name")
         )
 
-    return {"current_membership": membership, "my_memberships": others}
+    nav = {
+        "casework": perms.can_view_households(membership),
+        "audit": perms.can_view_audit(membership),
+    }
+    return {"current_membership": membership, "my_memberships": others, "nav": nav}

@@ -56,8 +56,12 @@ class Project(models.Model):
     )
     edition = models.ForeignKey("territory.Edition", verbose_name="édition", on_delete=models.PROTECT)
     format = models.CharField("format", max_length=12, choices=ProjectFormat.choices)
-    status = models.CharField("statut", max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
-    travellers = models.ManyToManyField("households.Person", verbose_name="personnes qui partent", related_name="projects")
+    status = models.CharField(
+        "statut", max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT
+    )
+    travellers = models.ManyToManyField(
+        "households.Person", verbose_name="personnes qui partent", related_name="projects"
+    )
     destination = models.CharField("destination", max_length=200, blank=True)
     destination_department = models.CharField("département de destination", max_length=3, blank=True)
     start_date = models.DateField("départ", null=True, blank=True)
@@ -79,7 +83,9 @@ class Project(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="project_dates_ordered",
             )
         ]
@@ -112,6 +118,9 @@ class BudgetLine(models.Model):
         verbose_name = "ligne de budget"
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} : {self.amount_cents / 100:.2f} €"
+
 
 class StatusChange(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_changes")
@@ -123,6 +132,9 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
 
 class JournalKind(models.TextChoices):
@@ -146,6 +158,9 @@ class JournalEntry(models.Model):
         verbose_name_plural = "journal d'accompagnement"
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return self.text[:60]
+
 
 DEFAULT_CHECKLIST = [
     "Pièce d'identité",
@@ -166,3 +181,6 @@ class ChecklistItem(models.Model):
     class Meta:
         verbose_name = "pièce du dossier"
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.label

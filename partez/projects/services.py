@@ -75,7 +75,9 @@ def _validate(data: ProjectInput, household: Household) -> list[Person]:
     return [members[i] for i in ids]
 
 
-def project_create(*, actor: Membership, household: Household, edition: Edition, data: ProjectInput) -> Project:
+def project_create(
+    *, actor: Membership, household: Household, edition: Edition, data: ProjectInput
+) -> Project:
     """Open a draft project for some members of a household, with the default checklist."""
     _require(actor, "can_edit_project", "Votre rôle ne permet pas de créer des projets.")
     travellers = _validate(data, household)
@@ -92,9 +94,12 @@ def project_create(*, actor: Membership, household: Household, edition: Edition,
                 )
                 project.travellers.set(travellers)
                 BudgetLine.objects.bulk_create(
-                    BudgetLine(project=project, kind=k, label=label, amount_cents=a) for k, label, a in data.budget
+                    BudgetLine(project=project, kind=k, label=label, amount_cents=a)
+                    for k, label, a in data.budget
                 )
-                ChecklistItem.objects.bulk_create(ChecklistItem(project=project, label=lb) for lb in DEFAULT_CHECKLIST)
+                ChecklistItem.objects.bulk_create(
+                    ChecklistItem(project=project, label=lb) for lb in DEFAULT_CHECKLIST
+                )
                 audit.record(
                     actor=actor.user,
                     organisation=actor.organisation,
@@ -121,7 +126,10 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
         if project.status not in EDITABLE:
             raise DomainError("Ce projet n'est plus modifiable : le séjour a eu lieu ou a été abandonné.")
         travellers = _validate(data, project.household)
-        before = {**audit.snapshot(project, PROJECT_FIELDS), "travellers": sorted(project.travellers.values_list("pk", flat=True))}
+        before = {
+            **audit.snapshot(project, PROJECT_FIELDS),
+            "travellers": sorted(project.travellers.values_list("pk", flat=True)),
+        }
         for k in PROJECT_FIELDS:
             setattr(project, k, getattr(data, k))
         project.save()
@@ -133,7 +141,13 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
         after = {**audit.snapshot(project, PROJECT_FIELDS), "travellers": sorted(p.pk for p in travellers)}
         changes = audit.diff(before, after)
         changes["budget_cents"] = sum(a for _k, _l, a in data.budget)
-        audit.record(actor=actor.user, organisation=actor.organisation, action="project.update", obj=project, changes=changes)
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="project.update",
+            obj=project,
+            changes=changes,
+        )
     return project
 
 
@@ -170,7 +184,11 @@ def project_transition(*, actor: Membership, project: Project, action: str, reas
         project.status_reason = reason[:300]
         project.save(update_fields=["status", "status_reason", "updated_at"])
         StatusChange.objects.create(
-            project=project, from_status=previous, to_status=project.status, reason=reason[:300], by=actor.user
+            project=project,
+            from_status=previous,
+            to_status=project.status,
+            reason=reason[:300],
+            by=actor.user,
         )
         if action == "depart":
             year = (project.start_date or timezone.localdate()).year

@@ -49,14 +49,38 @@ OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.VALIDATED, Status.AID_G
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("submit", "Déposer le dossier", frozenset({Status.DRAFT}), Status.SUBMITTED, "can_edit_project"),
-        Transition("validate", "Valider", frozenset({Status.SUBMITTED}), Status.VALIDATED, "can_decide_project"),
-        Transition("refuse", "Refuser", frozenset({Status.SUBMITTED}), Status.REFUSED, "can_decide_project", True),
-        Transition("reopen", "Remettre en brouillon", frozenset({Status.REFUSED}), Status.DRAFT, "can_edit_project"),
-        Transition("grant_aid", "Attribuer l'aide", frozenset({Status.VALIDATED}), Status.AID_GRANTED, "can_grant_aid"),
-        Transition("depart", "Marquer parti", frozenset({Status.AID_GRANTED}), Status.DEPARTED, "can_edit_project"),
-        Transition("return", "Marquer rentré", frozenset({Status.DEPARTED}), Status.RETURNED, "can_edit_project"),
-        Transition("evaluate", "Clore l'évaluation", frozenset({Status.RETURNED}), Status.EVALUATED, "can_edit_project"),
+        Transition(
+            "submit", "Déposer le dossier", frozenset({Status.DRAFT}), Status.SUBMITTED, "can_edit_project"
+        ),
+        Transition(
+            "validate", "Valider", frozenset({Status.SUBMITTED}), Status.VALIDATED, "can_decide_project"
+        ),
+        Transition(
+            "refuse", "Refuser", frozenset({Status.SUBMITTED}), Status.REFUSED, "can_decide_project", True
+        ),
+        Transition(
+            "reopen", "Remettre en brouillon", frozenset({Status.REFUSED}), Status.DRAFT, "can_edit_project"
+        ),
+        Transition(
+            "grant_aid",
+            "Attribuer l'aide",
+            frozenset({Status.VALIDATED}),
+            Status.AID_GRANTED,
+            "can_grant_aid",
+        ),
+        Transition(
+            "depart", "Marquer parti", frozenset({Status.AID_GRANTED}), Status.DEPARTED, "can_edit_project"
+        ),
+        Transition(
+            "return", "Marquer rentré", frozenset({Status.DEPARTED}), Status.RETURNED, "can_edit_project"
+        ),
+        Transition(
+            "evaluate",
+            "Clore l'évaluation",
+            frozenset({Status.RETURNED}),
+            Status.EVALUATED,
+            "can_edit_project",
+        ),
         Transition("withdraw", "Abandonner", OPEN, Status.WITHDRAWN, "can_edit_project", True),
     ]
 }

@@ -1,3 +1,55 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-urlpatterns: list = []
+from .views import dashboard, households, jobs, organisation, projects
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("sante/", dashboard.health, name="health"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(template_name="www/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # households
+    path("foyers/", households.household_list, name="household_list"),
+    path("foyers/nouveau/", households.household_create, name="household_create"),
+    path("foyers/<int:pk>/", households.household_detail, name="household_detail"),
+    path("foyers/<int:pk>/modifier/", households.household_edit, name="household_edit"),
+    path("foyers/<int:pk>/personnes/ajouter/", households.person_add, name="person_add"),
+    path("foyers/<int:pk>/personnes/<int:person_pk>/", households.person_edit, name="person_edit"),
+    path("foyers/<int:pk>/departs/", households.past_departure_add, name="past_departure_add"),
+    path("foyers/<int:pk>/suivi/", households.followup_add, name="followup_add"),
+    path(
+        "foyers/<int:pk>/suivi/<int:followup_pk>/referent/",
+        households.followup_referent,
+        name="followup_referent",
+    ),
+    path("foyers/<int:pk>/suivi/<int:followup_pk>/fin/", households.followup_end, name="followup_end"),
+    # projects
+    path("foyers/<int:household_pk>/projets/nouveau/", projects.project_create, name="project_create"),
+    path("projets/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projets/<int:pk>/modifier/", projects.project_edit, name="project_edit"),
+    path("projets/<int:pk>/statut/", projects.project_transition, name="project_transition"),
+    path("projets/<int:pk>/journal/", projects.journal_add, name="journal_add"),
+    path("projets/<int:pk>/pieces/<int:item_pk>/", projects.checklist_toggle, name="checklist_toggle"),
+    # organisation
+    path("organisation/changer/", organisation.switch_organisation, name="switch_organisation"),
+    path("organisation/membres/", organisation.members, name="members"),
+    path(
+        "organisation/membres/<int:pk>/desactiver/",
+        organisation.membership_deactivate,
+        name="membership_deactivate",
+    ),
+    path("invitations/<str:token>/", organisation.invitation_accept, name="invitation_accept"),
+    path("jetons/", organisation.api_tokens, name="api_tokens"),
+    path("jetons/<int:pk>/revoquer/", organisation.api_token_revoke, name="api_token_revoke"),
+    path("journal-audit/", organisation.audit_log, name="audit_log"),
+    # background jobs
+    path("traitements/", jobs.job_list, name="job_list"),
+    path("traitements/export-foyers/", jobs.export_households, name="export_households"),
+    path("traitements/<uuid:pk>/", jobs.job_detail, name="job_detail"),
+    path("traitements/<uuid:pk>/annuler/", jobs.job_cancel, name="job_cancel"),
+    path("traitements/<uuid:pk>/telecharger/", jobs.job_download, name="job_download"),
+]

@@ -1,0 +1,74 @@
+"""Reads on households: search, filters and list annotations with a constant query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Person, Relation
+
+DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    for pattern, order in ((DATE_FR, (3, 2, 1)), (DATE_ISO, (1, 2, 3))):
+        match = pattern.match(text or "")
+        if match:
+            y, mo, d = (int(match.group(i)) for i in order)
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                return None
+    return None
+
+
+def search(
+    qs, *, q: str = "", commune_insee: str = "", project_status: str = "", situation: str = "", edition=None
+):
+    """Filter households by name or birth date of any member, commune, project status, situation."""
+    q = (q or "").strip()
+    if q:
+        birth = parse_date(q)
+        if birth is not None:
+            qs = qs.filter(Exists(Person.objects.filter(household=OuterRef("pk"), birth_date=birth)))
+        else:
+            cond = Q()
+            for word in q.split()[:4]:
+                cond &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+            qs = qs.filter(Exists(Person.objects.filter(cond, household=OuterRef("pk")))) if cond else qs
+    if commune_insee:
+        qs = qs.filter(commune__insee_code=commune_insee)
+    if project_status:
+        from partez.projects.models import Project
+
+        projects = Project.objects.filter(household=OuterRef("pk"))
+        if edition is not None:
+            projects = projects.filter(edition=edition)
+        if project_status == "none":
+            qs = qs.filter(~Exists(projects))
+        else:
+            qs = qs.filter(Exists(projects.filter(status=project_status)))
+    if situation:
+        qs = qs.filter(Exists(Person.objects.filter(household=OuterRef("pk"), employment=situation)))
+    return qs
+
+
+def with_list_columns(qs):
+    """Head's name and the member count, as subqueries (no N+1)."""
+    head = Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
+    size = (
+        Person.objects.filter(household=OuterRef("pk"))
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.select_related("commune").annotate(
+        head_last_name=Subquery(head.values("last_name")[:1]),
+        head_first_name=Subquery(head.values("first_name")[:1]),
+        head_birth_date=Subquery(head.values("birth_date")[:1]),
+        size=Coalesce(Subquery(size), 0),
+    )

@@ -1,0 +1,54 @@
+"""Tenancy and access for the web layer: every view gets the current membership from here and
+fetches every object through its organisation (404 for anything outside it)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+
+from partez.households.models import Household
+from partez.organisations import perms
+from partez.organisations.models import Membership
+from partez.projects.models import Project
+
+
+def membership_required(permission=None):
+    """Log-in + an active membership in the current organisation (+ a role permission).
+    The view receives the membership as its second argument."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = request.get_membership()
+            if membership is None:
+                return render(request, "www/no_membership.html", status=403)
+            if permission is not None and not permission(membership):
+                raise PermissionDenied("Votre rôle ne donne pas accès à cette page.")
+            return view(request, membership, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def households_for(m: Membership):
+    return Household.objects.for_organisation(m.organisation, whole_territory=perms.sees_whole_territory(m))
+
+
+def projects_for(m: Membership):
+    return Project.objects.for_organisation(m.organisation, whole_territory=perms.sees_whole_territory(m))
+
+
+def get_household(m: Membership, pk: int) -> Household:
+    return get_object_or_404(households_for(m).select_related("commune"), pk=pk)
+
+
+def get_project(m: Membership, pk: int) -> Project:
+    return get_object_or_404(
+        projects_for(m).select_related("household__commune", "organisation", "edition", "created_by"), pk=pk
+    )

@@ -1,0 +1,45 @@
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from partez.organisations import perms
+from partez.projects import selectors as project_selectors
+from partez.projects.models import Project
+from partez.territory.models import MilestoneKind
+from partez.territory.selectors import current_edition
+
+from ..access import households_for, membership_required, projects_for
+
+
+@require_GET
+def health(request):
+    """Trivial endpoint (load balancers, and the baseline of `make bench-web`)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@membership_required()
+def dashboard(request, m):
+    edition = current_edition()
+    context = {"edition": edition, "milestones": edition.milestones.all() if edition else []}
+    if perms.can_view_households(m):
+        projects = projects_for(m)
+        if edition:
+            projects = projects.filter(edition=edition)
+        context.update(
+            households_count=households_for(m).count(),
+            by_status=project_selectors.count_by_status(projects),
+            appointments=project_selectors.next_appointments(projects),
+            departures=project_selectors.next_departures(projects),
+            casework=True,
+        )
+    else:
+        # Funders, hosts, volunteers: aggregates of the edition only, never a name.
+        projects = Project.objects.filter(edition=edition) if edition else Project.objects.none()
+        context.update(
+            by_status=project_selectors.count_by_status(projects),
+            travellers=projects.aggregate(n=Count("travellers"))["n"],
+            fete=edition.milestones.filter(kind=MilestoneKind.FETE).first() if edition else None,
+            casework=False,
+        )
+    return render(request, "www/dashboard.html", context)

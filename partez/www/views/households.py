@@ -1,0 +1,290 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from partez.core.errors import DomainError
+from partez.households import selectors, services
+from partez.households.models import FollowUp, PastDeparture, Person
+from partez.organisations import perms
+from partez.organisations.models import Organisation, OrganisationKind
+from partez.projects.models import Project
+from partez.territory.selectors import current_edition
+
+from .. import forms
+from ..access import get_household, households_for, membership_required
+
+PAGE_SIZE = 25
+
+
+def _household_input(cd) -> services.HouseholdInput:
+    taxable = cd.get("is_taxable")
+    return services.HouseholdInput(
+        commune_insee=cd["commune"].insee_code,
+        address=cd.get("address", ""),
+        phone=cd.get("phone", ""),
+        email=cd.get("email", ""),
+        caf_number=cd.get("caf_number", ""),
+        annual_taxable_income_cents=forms.euros_to_cents(cd["annual_taxable_income"]) or 0,
+        monthly_family_benefits_cents=forms.euros_to_cents(cd["monthly_family_benefits"]) or 0,
+        rfr_cents=forms.euros_to_cents(cd.get("rfr")),
+        tax_parts=cd.get("tax_parts"),
+        is_taxable=taxable,
+    )
+
+
+def _person_input(cd) -> services.PersonInput:
+    return services.PersonInput(
+        first_name=cd["first_name"].strip(),
+        last_name=cd["last_name"].strip(),
+        birth_date=cd["birth_date"],
+        relation=cd["relation"],
+        has_disability=cd.get("has_disability", False),
+        employment=cd["employment"],
+    )
+
+
+@membership_required(perms.can_view_households)
+def household_list(request, m):
+    form = forms.HouseholdSearchForm(request.GET or None)
+    qs = households_for(m)
+    if form.is_valid():
+        cd = form.cleaned_data
+        qs = selectors.search(
+            qs,
+            q=cd["q"],
+            commune_insee=cd["commune"].insee_code if cd["commune"] else "",
+            project_status=cd["status"],
+            situation=cd["situation"],
+            edition=current_edition(),
+        )
+    qs = selectors.with_list_columns(qs).order_by("head_last_name", "pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "www/households/_results.html" if request.htmx else "www/households/list.html"
+    return render(request, template, context)
+
+
+@membership_required(perms.can_edit_household)
+def household_create(request, m):
+    initial = {"commune": m.organisation.commune.insee_code} if m.organisation.commune_id else {}
+    form = forms.HouseholdForm(request.POST or None, initial=initial)
+    formset = forms.PersonFormSet(
+        request.POST or None, prefix="persons", initial=[{"relation": "head"}] if not request.POST else None
+    )
+    consent = forms.ConsentForm(request.POST or None, prefix="consent")
+    if request.method == "POST" and form.is_valid() and formset.is_valid() and consent.is_valid():
+        persons = [_person_input(f.cleaned_data) for f in formset.forms if f.has_changed() and f.cleaned_data]
+        try:
+            household = services.household_create(
+                actor=m,
+                data=_household_input(form.cleaned_data),
+                persons=persons,
+                consent_scopes=consent.cleaned_data["scopes"],
+            )
+        except DomainError as exc:
+            _attach_household_errors(exc, form, formset, consent)
+        else:
+            messages.success(request, f"Foyer {household.reference} créé.")
+            return redirect("household_detail", pk=household.pk)
+    return render(request, "www/households/form.html", {"form": form, "formset": formset, "consent": consent})
+
+
+def _attach_household_errors(exc: DomainError, form, formset=None, consent=None) -> None:
+    for field, message in exc.errors.items():
+        if field.startswith("persons[") and formset is not None:
+            index = int(field[len("persons[") : field.index("]")])
+            name = field.split(".", 1)[1]
+            formset.forms[index].add_error(name if name in formset.forms[index].fields else None, message)
+        elif field == "persons" and formset is not None:
+            formset._non_form_errors = formset.error_class([message])
+        elif field == "consent" and consent is not None:
+            consent.add_error("scopes", message)
+        else:
+            forms.apply_domain_error(
+                form,
+                DomainError({field: message}),
+                {
+                    "annual_taxable_income_cents": "annual_taxable_income",
+                    "monthly_family_benefits_cents": "monthly_family_benefits",
+                    "rfr_cents": "rfr",
+                },
+            )
+
+
+@membership_required(perms.can_view_households)
+def household_detail(request, m, pk):
+    household = get_household(m, pk)
+    persons = list(
+        Person.objects.filter(household=household).prefetch_related(
+            Prefetch("past_departures", queryset=PastDeparture.objects.order_by("-year"))
+        )
+    )
+    explanation = services.recompute_quotient(household, persons)
+    followups = FollowUp.objects.filter(household=household, ended_on__isnull=True).select_related(
+        "organisation"
+    )
+    projects = (
+        Project.objects.filter(household=household)
+        .select_related("edition", "organisation")
+        .order_by("-created_at")
+    )
+    context = {
+        "household": household,
+        "persons": persons,
+        "qf": explanation,
+        "followups": followups,
+        "projects": projects,
+        "consents": household.consents.select_related("collected_by", "organisation"),
+        "departure_form": forms.PastDepartureForm(persons=persons),
+        "followup_form": forms.FollowUpForm(organisations=_followable(household)),
+        "can_edit": perms.can_edit_household(m),
+    }
+    return render(request, "www/households/detail.html", context)
+
+
+def _followable(household):
+    taken = FollowUp.objects.filter(household=household, ended_on__isnull=True).values("organisation")
+    return Organisation.objects.filter(
+        is_active=True,
+        kind__in=[OrganisationKind.COMMUNE, OrganisationKind.RELAY, OrganisationKind.COORDINATOR],
+    ).exclude(pk__in=taken)
+
+
+@membership_required(perms.can_edit_household)
+def household_edit(request, m, pk):
+    household = get_household(m, pk)
+    initial = {
+        "commune": household.commune.insee_code,
+        "address": household.address,
+        "phone": household.phone,
+        "email": household.email,
+        "caf_number": household.caf_number,
+        "annual_taxable_income": household.annual_taxable_income_cents / 100,
+        "monthly_family_benefits": household.monthly_family_benefits_cents / 100,
+        "rfr": None if household.rfr_cents is None else household.rfr_cents / 100,
+        "tax_parts": household.tax_parts,
+        "is_taxable": household.is_taxable,
+    }
+    form = forms.HouseholdForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(actor=m, household=household, data=_household_input(form.cleaned_data))
+        except DomainError as exc:
+            _attach_household_errors(exc, form)
+        else:
+            messages.success(request, "Foyer mis à jour.")
+            return redirect("household_detail", pk=household.pk)
+    return render(request, "www/households/edit.html", {"form": form, "household": household})
+
+
+@membership_required(perms.can_edit_household)
+def person_add(request, m, pk):
+    household = get_household(m, pk)
+    form = forms.PersonForm(request.POST or None, initial={"relation": "child"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_add(actor=m, household=household, data=_person_input(form.cleaned_data))
+        except DomainError as exc:
+            forms.apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Personne ajoutée au foyer.")
+            return redirect("household_detail", pk=household.pk)
+    return render(
+        request, "www/households/person_form.html", {"form": form, "household": household, "person": None}
+    )
+
+
+@membership_required(perms.can_edit_household)
+def person_edit(request, m, pk, person_pk):
+    household = get_household(m, pk)
+    person = get_object_or_404(Person, household=household, pk=person_pk)
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": person.birth_date,
+        "relation": person.relation,
+        "employment": person.employment,
+        "has_disability": person.has_disability,
+    }
+    form = forms.PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=m, person=person, data=_person_input(form.cleaned_data))
+        except DomainError as exc:
+            forms.apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Personne mise à jour.")
+            return redirect("household_detail", pk=household.pk)
+    return render(
+        request, "www/households/person_form.html", {"form": form, "household": household, "person": person}
+    )
+
+
+@require_POST
+@membership_required(perms.can_edit_household)
+def past_departure_add(request, m, pk):
+    household = get_household(m, pk)
+    persons = list(household.persons.all())
+    form = forms.PastDepartureForm(request.POST, persons=persons)
+    if form.is_valid():
+        person = next(p for p in persons if p.pk == form.cleaned_data["person"])
+        try:
+            services.past_departure_add(
+                actor=m, person=person, year=form.cleaned_data["year"], scheme=form.cleaned_data["scheme"]
+            )
+            messages.success(request, "Départ passé enregistré.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(
+            request, "Départ non enregistré : " + " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("household_detail", pk=household.pk)
+
+
+@require_POST
+@membership_required(perms.can_edit_household)
+def followup_add(request, m, pk):
+    household = get_household(m, pk)
+    form = forms.FollowUpForm(request.POST, organisations=_followable(household))
+    if form.is_valid():
+        try:
+            services.followup_add(
+                actor=m, household=household, organisation=form.cleaned_data["organisation"]
+            )
+            messages.success(request, "Structure ajoutée au suivi.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Choisissez une structure.")
+    return redirect("household_detail", pk=household.pk)
+
+
+@require_POST
+@membership_required(perms.can_edit_household)
+def followup_referent(request, m, pk, followup_pk):
+    household = get_household(m, pk)
+    followup = get_object_or_404(FollowUp, household=household, pk=followup_pk)
+    try:
+        services.referent_set(actor=m, followup=followup)
+        messages.success(request, f"{followup.organisation} est désormais référente du foyer.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("household_detail", pk=household.pk)
+
+
+@require_POST
+@membership_required(perms.can_edit_household)
+def followup_end(request, m, pk, followup_pk):
+    household = get_household(m, pk)
+    followup = get_object_or_404(FollowUp, household=household, pk=followup_pk)
+    try:
+        services.followup_end(actor=m, followup=followup, reason=request.POST.get("reason", ""))
+        messages.success(request, "Suivi terminé.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("household_detail", pk=household.pk)

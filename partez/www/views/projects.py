@@ -1,0 +1,163 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from partez.core.errors import DomainError
+from partez.organisations import perms
+from partez.projects import services, workflow
+from partez.projects.models import ChecklistItem
+from partez.territory.selectors import current_edition
+
+from .. import forms
+from ..access import get_household, get_project, membership_required
+
+
+def _project_input(form) -> services.ProjectInput:
+    cd = form.cleaned_data
+    return services.ProjectInput(
+        format=cd["format"],
+        traveller_ids=cd["travellers"],
+        destination=cd.get("destination", "").strip(),
+        destination_department=cd.get("destination_department", "").strip().upper(),
+        start_date=cd.get("start_date"),
+        end_date=cd.get("end_date"),
+        budget=form.budget_lines(),
+    )
+
+
+def _attach(form, exc: DomainError) -> None:
+    for field, message in exc.errors.items():
+        name = "budget_other" if field.startswith("budget") else field
+        form.add_error(name if name in form.fields else None, message)
+
+
+@membership_required(perms.can_edit_project)
+def project_create(request, m, household_pk):
+    household = get_household(m, household_pk)
+    persons = list(household.persons.all())
+    edition = current_edition()
+    form = forms.ProjectForm(
+        request.POST or None, persons=persons, initial={"travellers": [p.pk for p in persons]}
+    )
+    if edition is None:
+        messages.error(
+            request, "Aucune édition n'est ouverte : la coordination doit d'abord créer l'édition."
+        )
+        return redirect("household_detail", pk=household.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=m, household=household, edition=edition, data=_project_input(form)
+            )
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"Projet {project.reference} créé en brouillon.")
+            return redirect("project_detail", pk=project.pk)
+    return render(request, "www/projects/form.html", {"form": form, "household": household, "project": None})
+
+
+@membership_required(perms.can_edit_project)
+def project_edit(request, m, pk):
+    project = get_project(m, pk)
+    persons = list(project.household.persons.all())
+    initial = {
+        "format": project.format,
+        "travellers": list(project.travellers.values_list("pk", flat=True)),
+        "destination": project.destination,
+        "destination_department": project.destination_department,
+        "start_date": project.start_date,
+        "end_date": project.end_date,
+        **{f"budget_{b.kind}": b.amount_cents / 100 for b in project.budget_lines.all()},
+    }
+    form = forms.ProjectForm(request.POST or None, persons=persons, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=m, project=project, data=_project_input(form))
+        except DomainError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Projet mis à jour.")
+            return redirect("project_detail", pk=project.pk)
+    return render(
+        request, "www/projects/form.html", {"form": form, "household": project.household, "project": project}
+    )
+
+
+@membership_required(perms.can_view_households)
+def project_detail(request, m, pk):
+    project = get_project(m, pk)
+    budget = list(project.budget_lines.all())
+    transitions = [t for t in workflow.available(project.status) if getattr(perms, t.permission)(m)]
+    context = {
+        "project": project,
+        "travellers": project.travellers.all(),
+        "budget": budget,
+        "budget_total": sum(b.amount_cents for b in budget),
+        "transitions": transitions,
+        "history": project.status_changes.select_related("by"),
+        "checklist": project.checklist.all(),
+        "journal": project.journal.select_related("author", "organisation"),
+        "journal_form": forms.JournalForm(),
+        "can_edit": perms.can_edit_project(m) and project.status in services.EDITABLE,
+        "can_write": perms.can_edit_project(m),
+    }
+    return render(request, "www/projects/detail.html", context)
+
+
+@require_POST
+@membership_required(perms.can_view_households)
+def project_transition(request, m, pk):
+    project = get_project(m, pk)
+    form = forms.TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            project = services.project_transition(
+                actor=m,
+                project=project,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"Statut du projet : {project.get_status_display()}.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("project_detail", pk=project.pk)
+
+
+@require_POST
+@membership_required(perms.can_edit_project)
+def journal_add(request, m, pk):
+    project = get_project(m, pk)
+    form = forms.JournalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.journal_add(
+                actor=m,
+                project=project,
+                text=form.cleaned_data["text"],
+                kind=form.cleaned_data["kind"],
+                happens_at=form.cleaned_data.get("happens_at"),
+            )
+            messages.success(request, "Ajouté au journal d'accompagnement.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(
+            request, "Entrée non enregistrée : " + " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("project_detail", pk=project.pk)
+
+
+@require_POST
+@membership_required(perms.can_edit_project)
+def checklist_toggle(request, m, pk, item_pk):
+    project = get_project(m, pk)
+    item = get_object_or_404(ChecklistItem, project=project, pk=item_pk)
+    item = services.checklist_toggle(actor=m, item=item, received=request.POST.get("received") == "1")
+    if request.htmx:
+        return render(
+            request,
+            "www/projects/_checklist_item.html",
+            {"item": item, "project": project, "can_write": True},
+        )
+    return redirect("project_detail", pk=project.pk)

@@ -1,0 +1,173 @@
+import datetime as dt
+import html
+
+import pytest
+from django.urls import reverse
+
+from partez.core.models import AuditLog
+from partez.households.models import Consent, FollowUp, Household, Person
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def household_post(commune_obj, **overrides):
+    data = {
+        "commune": commune_obj.insee_code,
+        "annual_taxable_income": "18000",
+        "monthly_family_benefits": "200",
+        "rfr": "",
+        "tax_parts": "",
+        "is_taxable": "unknown",
+        "persons-TOTAL_FORMS": "2",
+        "persons-INITIAL_FORMS": "0",
+        "persons-MIN_NUM_FORMS": "1",
+        "persons-MAX_NUM_FORMS": "15",
+        "persons-0-first_name": "Claire",
+        "persons-0-last_name": "Dupont",
+        "persons-0-birth_date": "1984-02-03",
+        "persons-0-relation": "head",
+        "persons-0-employment": "employee",
+        "persons-1-first_name": "Léo",
+        "persons-1-last_name": "Dupont",
+        "persons-1-birth_date": "2016-09-10",
+        "persons-1-relation": "child",
+        "persons-1-employment": "student",
+        "consent-scopes": ["casework", "statistics"],
+        "consent-confirmed": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_household_computes_qf_records_consent_and_audit(client, worker, commune):
+    client.force_login(worker.user)
+    response = client.post(reverse("household_create"), household_post(commune))
+    assert response.status_code == 302
+    household = Household.objects.get()
+    assert household.persons.count() == 2
+    # 1,500 €/month + 200 € over 2.5 parts (single parent 2 + 1st child 0.5) = 680 €
+    assert household.qf_euros == 680
+    consent = Consent.objects.get(household=household)
+    assert consent.collected_by == worker.user
+    assert consent.scopes == ["casework", "statistics"]
+    assert FollowUp.objects.get(household=household).is_referent
+    log = AuditLog.objects.get(action="household.create")
+    assert log.actor == worker.user and log.organisation == worker.organisation
+    page = client.get(response.url).content.decode()
+    assert "680,00 €" in page or "680 €" in page
+    assert "Parent isolé : 2 parts." in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"persons-1-birth_date": (dt.date.today() + dt.timedelta(days=3)).isoformat()}, "dans le futur"),
+        ({"annual_taxable_income": "-5"}, "ne peut pas être négatif"),
+        ({"commune": "99999"}, "Commune inconnue"),
+        ({"persons-1-relation": "head"}, "exactement un·e demandeur·se"),
+        ({"consent-confirmed": ""}, "consentement doit être recueilli"),
+    ],
+)
+def test_bad_household_input_is_refused_in_french_and_nothing_saved(
+    client, worker, commune, overrides, message
+):
+    client.force_login(worker.user)
+    response = client.post(reverse("household_create"), household_post(commune, **overrides))
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert Household.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert not AuditLog.objects.exists()
+
+
+def test_edit_household_recomputes_qf_and_logs_the_diff(client, worker, household):
+    client.force_login(worker.user)
+    data = {
+        "commune": household.commune.insee_code,
+        "annual_taxable_income": "24000",
+        "monthly_family_benefits": "0",
+        "is_taxable": "false",
+    }
+    response = client.post(reverse("household_edit", args=[household.pk]), data)
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.annual_taxable_income_cents == 2_400_000
+    assert household.qf_euros == 800  # 2,000 €/month over 2.5 parts
+    log = AuditLog.objects.get(action="household.update")
+    assert log.changes["annual_taxable_income_cents"] == [1_800_000, 2_400_000]
+
+
+def test_search_by_name_and_birth_date(client, worker, household):
+    other = factories.HouseholdFactory(commune=household.commune, created_by_organisation=worker.organisation)
+    factories.PersonFactory(
+        household=other, last_name="Lefebvre", first_name="Anne", birth_date=dt.date(1970, 5, 6)
+    )
+    client.force_login(worker.user)
+    page = client.get(reverse("household_list"), {"q": "lefeb"}).content.decode()
+    assert "LEFEBVRE" in page and "MARTIN" not in page
+    page = client.get(reverse("household_list"), {"q": "06/05/1970"}).content.decode()
+    assert "LEFEBVRE" in page and "MARTIN" not in page
+    page = client.get(reverse("household_list"), {"status": "none"}).content.decode()
+    assert "LEFEBVRE" in page and "MARTIN" in page
+
+
+def _make_households(org, commune, n):
+    for _ in range(n):
+        h = factories.HouseholdFactory(commune=commune, created_by_organisation=org)
+        factories.PersonFactory(household=h)
+        factories.PersonFactory(household=h, relation="child", birth_date=dt.date(2012, 1, 1))
+
+
+def test_household_list_query_count_is_constant(client, worker, commune, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(worker.user)
+    client.get(reverse("dashboard"))  # first request stores the current organisation in the session
+    _make_households(worker.organisation, commune, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("household_list")).status_code == 200
+    _make_households(worker.organisation, commune, 30)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("household_list")).status_code == 200
+    assert len(many) == len(few)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("household_list"), {"q": "a", "status": "draft", "situation": "employee"})
+
+
+def test_household_detail_query_count_is_bounded(client, worker, household, django_assert_max_num_queries):
+    client.force_login(worker.user)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("household_detail", args=[household.pk])).status_code == 200
+
+
+def test_dashboard_query_count_is_constant(client, worker, commune, edition):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(worker.user)
+    client.get(reverse("dashboard"))  # first request stores the current organisation in the session
+    _make_households(worker.organisation, commune, 2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("dashboard"))
+    _make_households(worker.organisation, commune, 20)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("dashboard"))
+    assert len(many) == len(few)
+
+
+def test_followup_by_a_second_organisation_shares_the_household(client, worker, household, other_org):
+    from partez.organisations.models import Role
+
+    outsider = factories.MembershipFactory(organisation=other_org, role=Role.SOCIAL_WORKER)
+    client.force_login(outsider.user)
+    assert client.get(reverse("household_detail", args=[household.pk])).status_code == 404
+    client.force_login(worker.user)
+    client.post(reverse("followup_add", args=[household.pk]), {"organisation": other_org.pk})
+    client.force_login(outsider.user)
+    assert client.get(reverse("household_detail", args=[household.pk])).status_code == 200
+    assert (
+        FollowUp.objects.filter(household=household, is_referent=True).get().organisation
+        == worker.organisation
+    )
