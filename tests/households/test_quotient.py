@@ -33,7 +33,9 @@ def members(adults: int, children: int, disabled_children: int = 0) -> list[Memb
     ],
 )
 def test_parts_follow_the_caf_scale(adults, children, disabled, expected):
-    parts, lines = count_parts(members(adults, children, disabled), ON, single_parent_bonus=False, child_max_age=20)
+    parts, lines = count_parts(
+        members(adults, children, disabled), ON, single_parent_bonus=False, child_max_age=20
+    )
     assert parts == Decimal(expected)
     assert lines
 
@@ -62,3 +64,29 @@ def test_quotient_is_computed_and_explained():
     assert result.parts == Decimal("3")
     assert result.qf_cents == 56667
     assert result.lines[-1].startswith("QF = (1\u202f500,00 € + 200,00 €) ÷ 3")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(
+    income=st.integers(min_value=0, max_value=20_000_000),
+    extra=st.integers(min_value=1, max_value=5_000_000),
+    benefits=st.integers(min_value=0, max_value=300_000),
+    children=st.integers(min_value=0, max_value=8),
+    couple=st.booleans(),
+)
+def test_qf_grows_with_income_and_parts_never_drop_below_one(income, extra, benefits, children, couple):
+    family = members(2 if couple else 1, children)
+    low = quotient_familial(
+        annual_taxable_income_cents=income, monthly_family_benefits_cents=benefits, members=family, on=ON
+    )
+    high = quotient_familial(
+        annual_taxable_income_cents=income + extra,
+        monthly_family_benefits_cents=benefits,
+        members=family,
+        on=ON,
+    )
+    assert low.parts >= 1
+    assert high.qf_cents >= low.qf_cents >= 0
