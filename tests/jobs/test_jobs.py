@@ -45,6 +45,7 @@ def test_progress_partial_for_htmx_polling(client, worker, household):
     assert response["HX-Refresh"] == "true"  # finished: reload once to show the download link
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes connections that are inside a transaction
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_database_queue_and_worker_and_cancel(worker, household):
     """With the real database backend, jobs wait in the queue until `db_worker` runs them;
