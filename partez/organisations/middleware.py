@@ -16,7 +16,9 @@ def _resolve(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    memberships = Membership.objects.active().filter(user=user).select_related("organisation", "organisation__commune")
+    memberships = (
+        Membership.objects.active().filter(user=user).select_related("organisation", "organisation__commune")
+    )
     wanted = request.session.get(SESSION_KEY)
     membership = None
     if wanted:

@@ -47,4 +47,6 @@ def can_export_households(m: Membership | None) -> bool:
 
 def sees_whole_territory(m: Membership | None) -> bool:
     """The coordinating association sees every household of the operation."""
-    return m is not None and m.organisation.kind == OrganisationKind.COORDINATOR and m.role == Role.COORDINATOR
+    return (
+        m is not None and m.organisation.kind == OrganisationKind.COORDINATOR and m.role == Role.COORDINATOR
+    )

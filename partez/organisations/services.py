@@ -54,7 +54,11 @@ def invitation_create(*, actor: Membership, email: str, role: str, accept_url_bu
         raise DomainError("Rôle inconnu.", field="role")
     if role == Role.COORDINATOR and actor.role != Role.COORDINATOR:
         raise DomainError("Seule la coordination peut inviter une personne de la coordination.", field="role")
-    if Membership.objects.active().filter(organisation=actor.organisation, user__email__iexact=email).exists():
+    if (
+        Membership.objects.active()
+        .filter(organisation=actor.organisation, user__email__iexact=email)
+        .exists()
+    ):
         raise DomainError("Cette personne est déjà membre de l'organisation.", field="email")
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -88,7 +92,9 @@ def invitation_create(*, actor: Membership, email: str, role: str, accept_url_bu
     return invitation
 
 
-def invitation_accept(*, token: str, user=None, username: str = "", password: str = "", first_name="", last_name=""):
+def invitation_accept(
+    *, token: str, user=None, username: str = "", password: str = "", first_name="", last_name=""
+):
     """Accept an invitation: the logged-in user joins, or a new account is created for the invited address."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(token=token).first()
@@ -97,7 +103,9 @@ def invitation_accept(*, token: str, user=None, username: str = "", password: st
         User = get_user_model()
         if user is None:
             if User.objects.filter(email__iexact=invitation.email).exists():
-                raise DomainError("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien.")
+                raise DomainError(
+                    "Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien."
+                )
             if not username or User.objects.filter(username=username).exists():
                 raise DomainError("Choisissez un autre identifiant.", field="username")
             user = User(username=username, email=invitation.email, first_name=first_name, last_name=last_name)
@@ -135,7 +143,9 @@ def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, st
         raise DomainError("Cette adhésion est désactivée.")
     raw = "ptz_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(membership=membership, name=name[:80], prefix=raw[4:12], key_hash=hash_token(raw))
+        token = ApiToken.objects.create(
+            membership=membership, name=name[:80], prefix=raw[4:12], key_hash=hash_token(raw)
+        )
         audit.record(
             actor=membership.user,
             organisation=membership.organisation,

@@ -31,7 +31,9 @@ class Edition(models.Model):
         verbose_name = "édition"
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="edition_dates_ordered")
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="edition_dates_ordered"
+            )
         ]
 
     def __str__(self) -> str:
