@@ -1,5 +1,28 @@
-"""The public API (django-ninja): /api/v1/, OpenAPI at /api/v1/openapi.json."""
+"""The public API (django-ninja): /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every operation authenticates with a personal token (``Authorization: Bearer <token>``) bound to
+one membership; its organisation scopes every read exactly as the web app does, and every write
+goes through the same domain services. Errors share one JSON shape (see :mod:`.errors`).
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="partez API", version="1", urls_namespace="api-v1")
+from . import errors, households, projects
+from .auth import BearerToken
+
+api = NinjaAPI(
+    title="partez API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=BearerToken(),
+    description=(
+        "API de partez pour les professionnel·les de l'opération. Authentification par jeton personnel "
+        "(`manage.py create_api_token` ou l'interface) dans l'en-tête `Authorization: Bearer <jeton>`. "
+        "Le périmètre est celui de l'organisation du jeton, comme dans l'application. Montants en centimes. "
+        'Erreurs : `{"detail": "…", "errors": {"champ": "message"}}` (400 règle métier, '
+        "401 jeton, 403 rôle, 404 introuvable ou hors périmètre, 422 requête mal formée)."
+    ),
+)
+errors.install(api)
+api.add_router("/households", households.router)
+api.add_router("/projects", projects.router)
