@@ -1,0 +1,59 @@
+"""``manage.py summary [--json]``: what the database holds, in one glance (or one JSON object)."""
+
+import json
+
+from django.core.management.base import BaseCommand
+from django.db.models import Count
+
+from partez.households.models import Household, Person
+from partez.organisations.models import Membership, Organisation
+from partez.projects.models import Project, ProjectStatus
+from partez.territory.models import Commune
+from partez.territory.selectors import current_edition
+from partez.users.models import User
+
+
+def collect() -> dict:
+    """The figures, with every project status present (0 when no project has it)."""
+    edition = current_edition()
+    by_status = dict(Project.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return {
+        "communes": Commune.objects.count(),
+        "participating_communes": edition.communes.count() if edition else 0,
+        "organisations": Organisation.objects.filter(is_active=True).count(),
+        "professionals": User.objects.filter(pk__in=Membership.objects.active().values("user_id")).count(),
+        "households": Household.objects.count(),
+        "persons": Person.objects.count(),
+        "projects_by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
+    }
+
+
+class Command(BaseCommand):
+    help = "Résumé de la base : communes, organisations, professionnel·les, foyers, personnes, projets par statut."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Un seul objet JSON sur la sortie standard.")
+
+    def handle(self, *args, **options):
+        data = collect()
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        edition = current_edition()
+        rows = [
+            ("Communes du territoire", data["communes"]),
+            (
+                f"Communes participantes ({f'édition {edition.year}' if edition else 'aucune édition'})",
+                data["participating_communes"],
+            ),
+            ("Organisations actives", data["organisations"]),
+            ("Professionnel·les (adhésion active)", data["professionals"]),
+            ("Foyers", data["households"]),
+            ("Personnes", data["persons"]),
+        ]
+        rows += [(f"Projets – {ProjectStatus(s).label}", n) for s, n in data["projects_by_status"].items()]
+        rows.append(("Projets – total", sum(data["projects_by_status"].values())))
+        width = max(len(label) for label, _ in rows)
+        for label, value in rows:
+            number = f"{value:,}".replace(",", "\u202f")  # French thousands separator
+            self.stdout.write(f"{label.ljust(width)}  {number:>7}")

