@@ -164,6 +164,11 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"Consentement du {self.collected_at:%d/%m/%Y}"
 
+    @property
+    def scope_labels(self) -> list[str]:
+        labels = dict(ConsentScope.choices)
+        return [labels.get(s, s) for s in self.scopes]
+
 
 class FollowUp(models.Model):
     """An organisation following a household; exactly one open follow-up is the referent."""

@@ -88,13 +88,19 @@ def project_edit(request, m, pk):
 def project_detail(request, m, pk):
     project = get_project(m, pk)
     budget = list(project.budget_lines.all())
-    transitions = [t for t in workflow.available(project.status) if getattr(perms, t.permission)(m)]
+    possible = workflow.available(project.status)
+    transitions = [t for t in possible if getattr(perms, t.permission)(m)]
+    forward = [t for t in possible if t.action not in ("withdraw", "reopen")]
+    waiting_for = ""
+    if forward and not any(t in transitions for t in forward):
+        waiting_for = "En attente de la décision de la commission (référent·e communal·e ou coordination)."
     context = {
         "project": project,
         "travellers": project.travellers.all(),
         "budget": budget,
         "budget_total": sum(b.amount_cents for b in budget),
         "transitions": transitions,
+        "waiting_for": waiting_for,
         "history": project.status_changes.select_related("by"),
         "checklist": project.checklist.all(),
         "journal": project.journal.select_related("author", "organisation"),
