@@ -101,6 +101,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="fr_FR")
     birth_date = dt.date(1985, 4, 12)
     relation = Relation.HEAD
+    search_name = factory.LazyAttribute(lambda o: Person.search_key(o.first_name, o.last_name))
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

@@ -235,6 +235,7 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
                 household=household,
                 first_name=p.first_name,
                 last_name=p.last_name,
+                search_name=Person.search_key(p.first_name, p.last_name),
                 birth_date=p.birth_date,
                 relation=p.relation,
                 has_disability=p.has_disability,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from partez.core.text import normalise
 from partez.organisations.models import Organisation, OrganisationKind
 
 
@@ -110,6 +111,8 @@ class Person(models.Model):
     employment = models.CharField(
         "situation", max_length=12, choices=EmploymentSituation.choices, default=EmploymentSituation.OTHER
     )
+    # « nom prénom » without accents, lower case: set by the services (see search_key).
+    search_name = models.CharField(max_length=170, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = "personne"
@@ -117,6 +120,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @staticmethod
+    def search_key(first_name: str, last_name: str) -> str:
+        return normalise(f"{last_name} {first_name}")
 
 
 class PastDeparture(models.Model):

@@ -8,6 +8,8 @@ import re
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from partez.core.text import normalise
+
 from .models import Person, Relation
 
 DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -37,8 +39,8 @@ def search(
             qs = qs.filter(Exists(Person.objects.filter(household=OuterRef("pk"), birth_date=birth)))
         else:
             cond = Q()
-            for word in q.split()[:4]:
-                cond &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+            for word in normalise(q).split()[:4]:
+                cond &= Q(search_name__contains=word)
             qs = qs.filter(Exists(Person.objects.filter(cond, household=OuterRef("pk")))) if cond else qs
     if commune_insee:
         qs = qs.filter(commune__insee_code=commune_insee)

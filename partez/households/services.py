@@ -180,7 +180,14 @@ def household_create(
                     created_by_organisation=actor.organisation,
                     **{k: v for k, v in asdict(data).items() if k not in ("commune_insee", "extra")},
                 )
-                members = [Person(household=household, **asdict(p)) for p in persons]
+                members = [
+                    Person(
+                        household=household,
+                        search_name=Person.search_key(p.first_name, p.last_name),
+                        **asdict(p),
+                    )
+                    for p in persons
+                ]
                 recompute_quotient(household, members)
                 household.save()
                 Person.objects.bulk_create(members)
@@ -243,7 +250,11 @@ def person_add(*, actor: Membership, household: Household, data: PersonInput) ->
     validate_person(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
-        person = Person(household=household, **asdict(data))
+        person = Person(
+            household=household,
+            search_name=Person.search_key(data.first_name, data.last_name),
+            **asdict(data),
+        )
         _validate_composition([*household.persons.all(), person])
         person.save()
         recompute_quotient(household)
@@ -267,6 +278,7 @@ def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Pe
         before = audit.snapshot(person, PERSON_FIELDS)
         for k, v in asdict(data).items():
             setattr(person, k, v)
+        person.search_name = Person.search_key(person.first_name, person.last_name)
         others = [p for p in household.persons.all() if p.pk != person.pk]
         _validate_composition([*others, person])
         person.save()

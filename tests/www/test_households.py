@@ -171,3 +171,13 @@ def test_followup_by_a_second_organisation_shares_the_household(client, worker, 
         FollowUp.objects.filter(household=household, is_referent=True).get().organisation
         == worker.organisation
     )
+
+
+def test_search_ignores_accents_and_case(client, worker, household):
+    other = factories.HouseholdFactory(commune=household.commune, created_by_organisation=worker.organisation)
+    factories.PersonFactory(household=other, last_name="Lefèvre", first_name="Léa")
+    client.force_login(worker.user)
+    for query in ["lea lefevre", "LÉA", "lefèvre"]:
+        page = client.get(reverse("household_list"), {"q": query}).content.decode()
+        assert "LEFÈVRE" in page, query
+        assert "MARTIN" not in page, query
