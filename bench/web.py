@@ -102,9 +102,15 @@ def database_engine(env: dict[str, str]) -> str:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
+    """Run a management command quietly; show its output only if it fails."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
-    print(f"  manage.py {' '.join(args)}  ({time.perf_counter() - started:.1f} s)", flush=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode:
+        print(done.stdout, done.stderr, sep="\n", file=sys.stderr)
+        raise SystemExit(f"manage.py {' '.join(args)} failed ({done.returncode})")
+    print(f"  manage.py {args[0]}  ({time.perf_counter() - started:.1f} s)", flush=True)
 
 
 def free_port() -> int:
@@ -356,6 +362,12 @@ def main() -> int:
     if not args.skip_setup:
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_demo")
+        if engine == "postgresql":
+            # Fresh bulk-loaded tables have no planner statistics until autovacuum passes:
+            # analyse now so the plans are those of a database in service.
+            manage(
+                env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"
+            )
         manage(env, "collectstatic", "--noinput", "-v0")
 
     load_before = os.getloadavg()[0]
