@@ -41,6 +41,8 @@ HOUSEHOLD_FIELDS = [
     "tax_parts",
     "is_taxable",
 ]
+MAX_CENTS = 10**11  # 1 milliard d'euros: anything above is a typing error
+
 PERSON_FIELDS = ["first_name", "last_name", "birth_date", "relation", "has_disability", "employment"]
 
 
@@ -77,8 +79,12 @@ def validate_person(data: PersonInput, *, prefix: str = "") -> None:
     errors = {}
     if not (data.first_name or "").strip():
         errors[f"{prefix}first_name"] = "Le prénom est obligatoire."
+    elif len(data.first_name) > 80:
+        errors[f"{prefix}first_name"] = "Le prénom ne peut pas dépasser 80 caractères."
     if not (data.last_name or "").strip():
         errors[f"{prefix}last_name"] = "Le nom est obligatoire."
+    elif len(data.last_name) > 80:
+        errors[f"{prefix}last_name"] = "Le nom ne peut pas dépasser 80 caractères."
     if not isinstance(data.birth_date, dt.date):
         errors[f"{prefix}birth_date"] = "La date de naissance est obligatoire (JJ/MM/AAAA)."
     elif data.birth_date > _today():
@@ -121,6 +127,17 @@ def _validate_household(data: HouseholdInput) -> Commune:
             )
     if data.email and "@" not in data.email:
         errors["email"] = "Adresse e-mail invalide."
+    for name, limit, label in [
+        ("address", 250, "L'adresse"),
+        ("phone", 20, "Le téléphone"),
+        ("caf_number", 20, "Le n° allocataire"),
+    ]:
+        if len(getattr(data, name) or "") > limit:
+            errors[name] = f"{label} ne peut pas dépasser {limit} caractères."
+    for name in ("annual_taxable_income_cents", "monthly_family_benefits_cents", "rfr_cents"):
+        value = getattr(data, name)
+        if isinstance(value, int) and value > MAX_CENTS and name not in errors:
+            errors[name] = "Montant trop élevé."
     if errors:
         raise DomainError(errors)
     return commune

@@ -29,6 +29,7 @@ from .models import (
     StatusChange,
 )
 
+MAX_LINE_CENTS = 10_000_000  # 100,000 €: fits the column, far above any holiday budget
 EDITABLE = workflow.OPEN | {workflow.Status.REFUSED}
 PROJECT_FIELDS = ["format", "destination", "destination_department", "start_date", "end_date"]
 
@@ -61,6 +62,8 @@ def _validate(data: ProjectInput, household: Household) -> list[Person]:
         errors["travellers"] = "Une personne qui part n'appartient pas à ce foyer."
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors["end_date"] = "La date de retour doit être après la date de départ."
+    if len(data.destination or "") > 200:
+        errors["destination"] = "La destination ne peut pas dépasser 200 caractères."
     if data.destination_department and not (
         len(data.destination_department) in (2, 3) and data.destination_department.isalnum()
     ):
@@ -70,6 +73,8 @@ def _validate(data: ProjectInput, household: Household) -> list[Person]:
             errors[f"budget[{i}].kind"] = "Poste de budget inconnu."
         if not isinstance(amount, int) or amount < 0:
             errors[f"budget[{i}].amount"] = "Un montant ne peut pas être négatif."
+        elif amount > MAX_LINE_CENTS:
+            errors[f"budget[{i}].amount"] = "Montant trop élevé pour une ligne de budget (100 000 € au plus)."
     if errors:
         raise DomainError(errors)
     return [members[i] for i in ids]

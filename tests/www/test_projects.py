@@ -139,3 +139,18 @@ def test_journal_and_checklist(client, worker, project):
         assert response.status_code == 200
         item.refresh_from_db()
         assert item.received_at is not None
+
+
+def test_service_bounds_are_checked_before_the_database(worker, household, edition):
+    from partez.core.errors import DomainError
+    from partez.projects.services import ProjectInput, project_create
+
+    data = ProjectInput(
+        format="individual", traveller_ids=[household.persons.first().pk], budget=[("lodging", "", 2**31)]
+    )
+    with pytest.raises(DomainError) as exc:
+        project_create(actor=worker, household=household, edition=edition, data=data)
+    assert exc.value.errors == {
+        "budget[0].amount": "Montant trop élevé pour une ligne de budget (100 000 € au plus)."
+    }
+    assert not Project.objects.exists()
