@@ -1,0 +1,93 @@
+"""What every browser test does on every page: log in, and :func:`check_page` — an axe-core audit
+(no "serious" or "critical" violation), a phone-width check (no horizontal scrolling at 375 px) and
+screenshots (desktop and phone) in ``var/screenshots/`` for a human to look at."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+CHROMIUM = os.environ.get("PARTEZ_CHROMIUM", "/usr/bin/chromium")  # Debian's package
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+PASSWORD = "motdepasse-test"  # tests/factories.py UserFactory
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/connexion/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def _axe_failures(page) -> str:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    lines = []
+    for v in blocking:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+OVERFLOW_JS = """() => {
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return null;
+  // Name the widest elements that stick out, ignoring those inside a scrolling box (.table-wrap).
+  const clipped = (el) => {
+    // An absolutely positioned box is clipped by its containing block, not by its parent.
+    const absolute = ["absolute", "fixed"].includes(getComputedStyle(el).position);
+    for (let p = absolute ? el.offsetParent : el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  const culprits = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 1 && !clipped(el)) {
+      const cls = typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().replace(/\\s+/g, ".") : "";
+      culprits.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${cls} right=${Math.round(r.right)}`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, culprits: culprits.slice(-10)};
+}"""
+
+
+def check_page(page, name: str) -> None:
+    """Audit the current page: axe-core and screenshot at desktop width, then the same at phone width
+    with a horizontal-overflow check. Leaves the page at desktop width."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        failures = _axe_failures(page)
+        if failures:
+            problems.append(f"axe-core, {label} ({page.url}):\n{failures}")
+        if label == "phone":
+            overflow = page.evaluate(OVERFLOW_JS)
+            if overflow:
+                problems.append(f"horizontal overflow at {PHONE['width']} px ({page.url}): {overflow}")
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    assert not problems, f"page {name!r}:\n" + "\n".join(problems)
