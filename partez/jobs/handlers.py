@@ -3,6 +3,7 @@
 import tempfile
 
 from django.core.files import File
+from django.utils import timezone
 from openpyxl import Workbook
 
 from partez.households.models import Household, Person
@@ -68,10 +69,10 @@ def export_households(job: Job, progress: Progress) -> None:
                 )
         done += len(batch)
         last_pk = batch[-1].pk
-        progress.update(done, total, f"{done} foyers sur {total}")
+        progress.update(done, total, f"{done} foyer{'s' if done > 1 else ''} sur {total}")
     with tempfile.TemporaryFile() as tmp:
         wb.save(tmp)
         tmp.seek(0)
-        name = f"foyers-{job.organisation.slug}-{job.created_at:%Y%m%d-%H%M}.xlsx"
+        name = f"foyers-{job.organisation.slug}-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.xlsx"
         job.result_file.save(f"{job.pk}.xlsx", File(tmp), save=False)
         Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name, result_name=name)

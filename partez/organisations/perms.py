@@ -50,3 +50,21 @@ def sees_whole_territory(m: Membership | None) -> bool:
     return (
         m is not None and m.organisation.kind == OrganisationKind.COORDINATOR and m.role == Role.COORDINATOR
     )
+
+
+ROLES_BY_KIND = {
+    OrganisationKind.COORDINATOR: [Role.COORDINATOR, Role.VOLUNTEER],
+    OrganisationKind.COMMUNE: [Role.COMMUNE_REFERENT, Role.SOCIAL_WORKER, Role.VOLUNTEER],
+    OrganisationKind.RELAY: [Role.SOCIAL_WORKER, Role.VOLUNTEER],
+    OrganisationKind.FUNDER: [Role.FUNDER],
+    OrganisationKind.HOST: [Role.HOST],
+}
+
+
+def invitable_roles(m: Membership | None) -> list[str]:
+    """Roles the actor may give by invitation: those that exist in its kind of organisation,
+    never coordination unless the actor coordinates."""
+    if not can_manage_members(m):
+        return []
+    roles = ROLES_BY_KIND.get(m.organisation.kind, [])
+    return [r for r in roles if r != Role.COORDINATOR or m.role == Role.COORDINATOR]

@@ -54,6 +54,8 @@ def invitation_create(*, actor: Membership, email: str, role: str, accept_url_bu
         raise DomainError("Rôle inconnu.", field="role")
     if role == Role.COORDINATOR and actor.role != Role.COORDINATOR:
         raise DomainError("Seule la coordination peut inviter une personne de la coordination.", field="role")
+    if role not in perms.invitable_roles(actor):
+        raise DomainError("Ce rôle n'existe pas dans ce type d'organisation.", field="role")
     if (
         Membership.objects.active()
         .filter(organisation=actor.organisation, user__email__iexact=email)

@@ -186,7 +186,12 @@ class JournalForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Adresse e-mail")
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    role = forms.ChoiceField(label="Rôle")
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [(r, labels[r]) for r in roles]
 
 
 class AcceptInvitationForm(forms.Form):

@@ -91,3 +91,15 @@ def test_token_of_someone_else_cannot_be_revoked(client, worker, referent):
     token, _raw = services.api_token_create(membership=referent, name="autre")
     client.force_login(worker.user)
     assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
+
+
+def test_invitable_roles_depend_on_the_kind_of_organisation(referent, coordinator_org):
+    from partez.organisations.perms import invitable_roles
+    from tests.factories import MembershipFactory
+
+    assert invitable_roles(referent) == ["commune_referent", "social_worker", "volunteer"]
+    with pytest.raises(DomainError) as exc:
+        services.invitation_create(actor=referent, email="f@example.org", role="funder")
+    assert "role" in exc.value.errors
+    coordinator = MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
+    assert invitable_roles(coordinator) == ["coordinator", "volunteer"]

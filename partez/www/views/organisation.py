@@ -41,7 +41,7 @@ def members(request, m):
     invitations = Invitation.objects.filter(
         organisation=m.organisation, accepted_at__isnull=True, cancelled_at__isnull=True
     ).select_related("invited_by")
-    form = forms.InvitationForm(request.POST or None)
+    form = forms.InvitationForm(request.POST or None, roles=perms.invitable_roles(m))
     if request.method == "POST":
         if not perms.can_manage_members(m):
             messages.error(request, "Votre rôle ne permet pas d'inviter des membres.")
