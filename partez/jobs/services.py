@@ -10,7 +10,9 @@ from .models import Job, JobStatus
 from .registry import HANDLERS
 
 
-def job_start(*, actor: Membership, kind: str, label: str, params: dict | None = None) -> Job:
+def job_start(
+    *, actor: Membership, kind: str, label: str, params: dict | None = None, backend: str = "default"
+) -> Job:
     if kind not in HANDLERS:
         raise DomainError("Type de traitement inconnu.", field="kind")
     from .tasks import run_job
@@ -30,7 +32,7 @@ def job_start(*, actor: Membership, kind: str, label: str, params: dict | None =
             obj=job,
             changes={"kind": kind},
         )
-    run_job.enqueue(str(job.pk))
+    run_job.using(backend=backend).enqueue(str(job.pk))
     job.refresh_from_db()
     return job
 

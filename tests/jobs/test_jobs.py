@@ -2,7 +2,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -46,15 +45,14 @@ def test_progress_partial_for_htmx_polling(client, worker, household):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes connections that are inside a transaction
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_database_queue_and_worker_and_cancel(worker, household):
     """With the real database backend, jobs wait in the queue until `db_worker` runs them;
     a job cancelled while queued is never run."""
-    kept = services.job_start(actor=worker, kind="households_export", label="Export 1")
-    dropped = services.job_start(actor=worker, kind="households_export", label="Export 2")
+    kept = services.job_start(actor=worker, kind="households_export", label="Export 1", backend="database")
+    dropped = services.job_start(actor=worker, kind="households_export", label="Export 2", backend="database")
     assert kept.status == JobStatus.QUEUED
     services.job_cancel(actor=worker, job=dropped)
-    call_command("db_worker", batch=True, interval=0, verbosity=0)
+    call_command("db_worker", "--backend=database", "--batch", "--interval=0", verbosity=0)
     kept.refresh_from_db()
     dropped.refresh_from_db()
     assert kept.status == JobStatus.DONE and kept.result_file
