@@ -243,6 +243,7 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    client_cpu_s: float = 0.0  # CPU used by this load generator (it shares the cores with the server)
 
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile."""
@@ -288,13 +289,14 @@ def run_load(
         conn.close()
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     if result is not None:
         result.wall_s = time.perf_counter() - started
+        result.client_cpu_s = time.process_time() - cpu_started
         result.latencies_ms = latencies
         result.errors = errors
     elif errors:
@@ -410,6 +412,7 @@ def main() -> int:
                 "ratio_p95_vs_trivial": round(p.percentile(95) / trivial_p95, 2),
                 "path": p.label,
                 "rps": round(p.rps, 1),
+                "client_cpu_share": round(p.client_cpu_s / (p.wall_s * cores), 3),
             }
             for p in pages
         },

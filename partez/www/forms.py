@@ -32,6 +32,11 @@ def apply_domain_error(form: forms.Form, error: DomainError, field_map: dict[str
             form.add_error(None, message)
 
 
+def errors_text(form: forms.Form) -> str:
+    """All of a form's error messages as one sentence (for forms posted from a detail page)."""
+    return " ".join(e for errs in form.errors.values() for e in errs)
+
+
 def euros_to_cents(value: Decimal | None) -> int | None:
     return None if value is None else int((value * 100).to_integral_value())
 

@@ -1,5 +1,6 @@
 import datetime as dt
 import html
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -181,3 +182,23 @@ def test_search_ignores_accents_and_case(client, worker, household):
         page = client.get(reverse("household_list"), {"q": query}).content.decode()
         assert "LEFÈVRE" in page, query
         assert "MARTIN" not in page, query
+
+
+def test_add_then_edit_a_person_recomputes_the_qf(client, worker, household):
+    client.force_login(worker.user)
+    person = {"first_name": "Inès", "last_name": "Martin", "birth_date": "2019-03-03", "relation": "child"}
+    response = client.post(reverse("person_add", args=[household.pk]), {**person, "employment": "other"})
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.persons.count() == 3 and household.qf_parts == 3  # single parent 2 + 0.5 + 0.5
+    assert household.qf_euros == 567  # (1,500 € + 200 €) / 3 parts
+    ines = household.persons.get(first_name="Inès")
+    response = client.post(
+        reverse("person_edit", args=[household.pk, ines.pk]),
+        {**person, "employment": "other", "has_disability": "on"},
+    )
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.qf_parts == Decimal("3.5")  # +0.5 for a disabled child
+    page = client.post(reverse("person_edit", args=[household.pk, ines.pk]), {**person, "relation": "head"})
+    assert "exactement un·e demandeur·se" in html.unescape(page.content.decode())

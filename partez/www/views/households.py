@@ -183,45 +183,40 @@ def household_edit(request, m, pk):
 
 @membership_required(perms.can_edit_household)
 def person_add(request, m, pk):
-    household = get_household(m, pk)
-    form = forms.PersonForm(request.POST or None, initial={"relation": "child"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_add(actor=m, household=household, data=_person_input(form.cleaned_data))
-        except DomainError as exc:
-            forms.apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Personne ajoutée au foyer.")
-            return redirect("household_detail", pk=household.pk)
-    return render(
-        request, "www/households/person_form.html", {"form": form, "household": household, "person": None}
-    )
+    return _person_form(request, m, get_household(m, pk), person=None)
 
 
 @membership_required(perms.can_edit_household)
 def person_edit(request, m, pk, person_pk):
     household = get_household(m, pk)
-    person = get_object_or_404(Person, household=household, pk=person_pk)
-    initial = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "birth_date": person.birth_date,
-        "relation": person.relation,
-        "employment": person.employment,
-        "has_disability": person.has_disability,
-    }
+    return _person_form(
+        request, m, household, person=get_object_or_404(Person, household=household, pk=person_pk)
+    )
+
+
+def _person_form(request, m, household, person):
+    """Add a member (person=None) or edit one, through the matching service."""
+    if person is None:
+        initial = {"relation": "child"}
+    else:
+        initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     form = forms.PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = _person_input(form.cleaned_data)
         try:
-            services.person_update(actor=m, person=person, data=_person_input(form.cleaned_data))
+            if person is None:
+                services.person_add(actor=m, household=household, data=data)
+            else:
+                services.person_update(actor=m, person=person, data=data)
         except DomainError as exc:
             forms.apply_domain_error(form, exc)
         else:
-            messages.success(request, "Personne mise à jour.")
+            messages.success(
+                request, "Personne ajoutée au foyer." if person is None else "Personne mise à jour."
+            )
             return redirect("household_detail", pk=household.pk)
-    return render(
-        request, "www/households/person_form.html", {"form": form, "household": household, "person": person}
-    )
+    context = {"form": form, "household": household, "person": person}
+    return render(request, "www/households/person_form.html", context)
 
 
 @require_POST
@@ -240,9 +235,7 @@ def past_departure_add(request, m, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(
-            request, "Départ non enregistré : " + " ".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, "Départ non enregistré : " + forms.errors_text(form))
     return redirect("household_detail", pk=household.pk)
 
 

@@ -148,9 +148,7 @@ def journal_add(request, m, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(
-            request, "Entrée non enregistrée : " + " ".join(e for errs in form.errors.values() for e in errs)
-        )
+        messages.error(request, "Entrée non enregistrée : " + forms.errors_text(form))
     return redirect("project_detail", pk=project.pk)
 
 
