@@ -200,5 +200,8 @@ def test_add_then_edit_a_person_recomputes_the_qf(client, worker, household):
     assert response.status_code == 302
     household.refresh_from_db()
     assert household.qf_parts == Decimal("3.5")  # +0.5 for a disabled child
-    page = client.post(reverse("person_edit", args=[household.pk, ines.pk]), {**person, "relation": "head"})
+    page = client.post(
+        reverse("person_edit", args=[household.pk, ines.pk]),
+        {**person, "relation": "head", "employment": "other"},
+    )
     assert "exactement un·e demandeur·se" in html.unescape(page.content.decode())
