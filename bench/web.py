@@ -116,6 +116,35 @@ def manage(env: dict[str, str], *args: str) -> None:
     print(f"  manage.py {args[0]}  ({time.perf_counter() - started:.1f} s)", flush=True)
 
 
+def system_busy_ticks() -> int:
+    """Busy CPU ticks of the whole machine (Linux /proc/stat), 0 elsewhere."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0
+    return sum(fields) - fields[3] - fields[4]  # minus idle and iowait
+
+
+def tree_ticks(pids: list[int]) -> int:
+    """CPU ticks (user + system) used so far by these processes and their children."""
+    total = 0
+    wanted = set(pids)
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        pid, ppid = int(entry), int(fields[1])
+        if pid in wanted or ppid in wanted:
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -247,6 +276,7 @@ class Result:
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     client_cpu_s: float = 0.0  # CPU used by this load generator (it shares the cores with the server)
+    other_cpu_share: float = 0.0  # share of the machine's CPU used by unrelated processes meanwhile
 
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile."""
@@ -259,7 +289,13 @@ class Result:
 
 
 def run_load(
-    port: int, cookies: dict[str, str], paths: list[str], n: int, concurrency: int, result: Result | None
+    port: int,
+    cookies: dict[str, str],
+    paths: list[str],
+    n: int,
+    concurrency: int,
+    result: Result | None,
+    server_pid: int = 0,
 ):
     """Send n GETs (rotating over paths) from `concurrency` threads with keep-alive connections."""
     headers = {"Cookie": cookie_header(cookies), "Connection": "keep-alive"}
@@ -293,6 +329,8 @@ def run_load(
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started, cpu_started = time.perf_counter(), time.process_time()
+    ours = [os.getpid(), server_pid]
+    busy_started, ours_started = system_busy_ticks(), tree_ticks(ours)
     for t in threads:
         t.start()
     for t in threads:
@@ -300,6 +338,10 @@ def run_load(
     if result is not None:
         result.wall_s = time.perf_counter() - started
         result.client_cpu_s = time.process_time() - cpu_started
+        # CPU that neither this client nor the server used: other processes on a shared machine.
+        other = (system_busy_ticks() - busy_started) - (tree_ticks(ours) - ours_started)
+        capacity = result.wall_s * os.sysconf("SC_CLK_TCK") * (os.cpu_count() or 1)
+        result.other_cpu_share = max(0.0, other / capacity) if capacity else 0.0
         result.latencies_ms = latencies
         result.errors = errors
     elif errors:
@@ -322,15 +364,31 @@ def household_pks(port: int, cookies: dict[str, str], how_many: int) -> list[int
 
 
 def print_table(results: list[Result], trivial_p95: float) -> None:
-    columns = ("page", "path", "n", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "p95/trivial")
-    widths = (16, 22, 5, 8, 8, 8, 8, 7, 12)
+    columns = (
+        "page",
+        "path",
+        "n",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "req/s",
+        "p95/trivial",
+        "other CPU",
+    )
+    widths = (16, 22, 5, 8, 8, 8, 8, 7, 12, 10)
     rows = []
     for r in results:
         path = r.paths[0] if len(r.paths) == 1 else re.sub(r"\d+", "<pk>", r.paths[0]) + f" ×{len(r.paths)}"
         p50, p95, p99 = r.percentile(50), r.percentile(95), r.percentile(99)
         rows.append(
             (r.name, path, len(r.latencies_ms), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}")
-            + (f"{max(r.latencies_ms):.1f}", f"{r.rps:.0f}", f"{p95 / trivial_p95:.2f}")
+            + (
+                f"{max(r.latencies_ms):.1f}",
+                f"{r.rps:.0f}",
+                f"{p95 / trivial_p95:.2f}",
+                f"{r.other_cpu_share:.0%}",
+            )
         )
     for i, row in enumerate([columns, *rows]):
         print(
@@ -395,7 +453,9 @@ def main() -> int:
         print(f"server: {server.description} on {HOST}:{server.port}; user {args.user}", flush=True)
         for page in pages:
             run_load(server.port, cookies, page.paths, args.warmup, args.concurrency, None)
-            run_load(server.port, cookies, page.paths, args.requests, args.concurrency, page)
+            run_load(
+                server.port, cookies, page.paths, args.requests, args.concurrency, page, server.process.pid
+            )
             if page.errors:
                 raise SystemExit(f"{page.label}: {len(page.errors)} errors, e.g. {page.errors[:3]}")
     finally:
@@ -405,6 +465,9 @@ def main() -> int:
     print()
     print_table(pages, trivial_p95)
     slow = [p.name for p in pages if p.percentile(95) > AIM_P95_MS]
+    print(
+        "(other CPU: share of the machine used meanwhile by processes other than this bench and its server)"
+    )
     print()
     print(f"aim p95 ≤ {AIM_P95_MS:.0f} ms: " + ("met" if not slow else "NOT met for " + ", ".join(slow)))
     summary = {
@@ -416,6 +479,7 @@ def main() -> int:
                 "path": p.label,
                 "rps": round(p.rps, 1),
                 "client_cpu_share": round(p.client_cpu_s / (p.wall_s * cores), 3),
+                "other_cpu_share": round(p.other_cpu_share, 3),
             }
             for p in pages
         },
