@@ -39,3 +39,40 @@ def record(*, actor, organisation, action: str, obj: models.Model, changes: dict
         object_id=str(obj.pk),
         changes={k: _jsonable(v) for k, v in (changes or {}).items()},
     )
+
+
+ACTION_LABELS = {
+    "household.create": "Création du foyer",
+    "household.update": "Modification du foyer",
+    "person.add": "Ajout d'une personne",
+    "person.update": "Modification d'une personne",
+    "past_departure.add": "Départ passé enregistré",
+    "followup.add": "Nouvelle structure au suivi",
+    "followup.end": "Fin de suivi",
+    "followup.referent": "Changement de référent",
+    "consent.revoke": "Retrait du consentement",
+    "project.create": "Création d'un projet",
+    "project.update": "Modification d'un projet",
+    "project.submit": "Dossier déposé",
+    "project.validate": "Projet validé",
+    "project.refuse": "Projet refusé",
+    "project.reopen": "Projet remis en brouillon",
+    "project.grant_aid": "Aide attribuée",
+    "project.depart": "Départ",
+    "project.return": "Retour",
+    "project.evaluate": "Évaluation close",
+    "project.withdraw": "Projet abandonné",
+}
+
+
+def history_for(objects: dict[str, list], limit: int = 30):
+    """The audit entries of several objects at once: ``{"app.model": [pks]}`` → one query."""
+    condition = models.Q(pk__in=[])
+    for label, pks in objects.items():
+        if pks:
+            condition |= models.Q(object_type=label, object_id__in=[str(pk) for pk in pks])
+    return (
+        AuditLog.objects.filter(condition)
+        .select_related("actor", "organisation")
+        .order_by("-at", "-id")[:limit]
+    )

@@ -25,3 +25,9 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        from .audit import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)

@@ -19,6 +19,7 @@ from partez.territory.models import Commune
 
 from . import quotient
 from .models import (
+    Consent,
     ConsentScope,
     EmploymentSituation,
     FollowUp,
@@ -395,3 +396,22 @@ def referent_set(*, actor: Membership, followup: FollowUp) -> FollowUp:
             changes={"is_referent": [False, True]},
         )
     return followup
+
+
+def consent_revoke(*, actor: Membership, consent: Consent) -> Consent:
+    """Record that the household withdrew a consent (kept, dated, never deleted)."""
+    _require_casework(actor)
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        if consent.revoked_at is not None:
+            raise DomainError("Ce consentement a déjà été retiré.")
+        consent.revoked_at = timezone.now()
+        consent.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="consent.revoke",
+            obj=consent,
+            changes={"household": consent.household_id, "scopes": consent.scopes},
+        )
+    return consent

@@ -27,6 +27,11 @@ urlpatterns = [
         name="followup_referent",
     ),
     path("foyers/<int:pk>/suivi/<int:followup_pk>/fin/", households.followup_end, name="followup_end"),
+    path(
+        "foyers/<int:pk>/consentements/<int:consent_pk>/retrait/",
+        households.consent_revoke,
+        name="consent_revoke",
+    ),
     # projects
     path("foyers/<int:household_pk>/projets/nouveau/", projects.project_create, name="project_create"),
     path("projets/<int:pk>/", projects.project_detail, name="project_detail"),

@@ -205,3 +205,30 @@ def test_add_then_edit_a_person_recomputes_the_qf(client, worker, household):
         {**person, "relation": "head", "employment": "other"},
     )
     assert "exactement un·e demandeur·se" in html.unescape(page.content.decode())
+
+
+def test_consent_withdrawal_is_recorded_and_history_shows_who_did_what(client, worker, household):
+    client.force_login(worker.user)
+    consent = household.consents.get()
+    response = client.post(reverse("consent_revoke", args=[household.pk, consent.pk]))
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert consent.revoked_at is not None
+    again = client.post(reverse("consent_revoke", args=[household.pk, consent.pk]), follow=True)
+    assert "déjà été retiré" in html.unescape(again.content.decode())
+    page = html.unescape(client.get(reverse("household_detail", args=[household.pk])).content.decode())
+    assert "retiré le" in page
+    assert f"Retrait du consentement · {worker.user}" in page
+    assert AuditLog.objects.filter(action="consent.revoke", actor=worker.user).count() == 1
+
+
+def test_history_lists_changes_to_the_household_its_people_and_projects(client, worker, household):
+    client.force_login(worker.user)
+    data = {
+        "commune": household.commune.insee_code,
+        "annual_taxable_income": "1",
+        "monthly_family_benefits": "0",
+    }
+    client.post(reverse("household_edit", args=[household.pk]), data)
+    page = html.unescape(client.get(reverse("household_detail", args=[household.pk])).content.decode())
+    assert "Modification du foyer" in page

@@ -4,9 +4,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households import selectors, services
-from partez.households.models import FollowUp, PastDeparture, Person
+from partez.households.models import Consent, FollowUp, PastDeparture, Person
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.projects.models import Project
@@ -127,21 +128,30 @@ def household_detail(request, m, pk):
     followups = FollowUp.objects.filter(household=household, ended_on__isnull=True).select_related(
         "organisation"
     )
-    projects = (
+    projects = list(
         Project.objects.filter(household=household)
         .select_related("edition", "organisation")
         .order_by("-created_at")
     )
+    consents = list(household.consents.select_related("collected_by", "organisation"))
     context = {
         "household": household,
         "persons": persons,
         "qf": explanation,
         "followups": followups,
         "projects": projects,
-        "consents": household.consents.select_related("collected_by", "organisation"),
+        "consents": consents,
         "departure_form": forms.PastDepartureForm(persons=persons),
         "followup_form": forms.FollowUpForm(organisations=_followable(household)),
         "can_edit": perms.can_edit_household(m),
+        "history": audit.history_for(
+            {
+                "households.household": [household.pk],
+                "households.person": [p.pk for p in persons],
+                "projects.project": [p.pk for p in projects],
+                "households.consent": [c.pk for c in consents],
+            }
+        ),
     }
     return render(request, "www/households/detail.html", context)
 
@@ -278,6 +288,19 @@ def followup_end(request, m, pk, followup_pk):
     try:
         services.followup_end(actor=m, followup=followup, reason=request.POST.get("reason", ""))
         messages.success(request, "Suivi terminé.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("household_detail", pk=household.pk)
+
+
+@require_POST
+@membership_required(perms.can_edit_household)
+def consent_revoke(request, m, pk, consent_pk):
+    household = get_household(m, pk)
+    consent = get_object_or_404(Consent, household=household, pk=consent_pk)
+    try:
+        services.consent_revoke(actor=m, consent=consent)
+        messages.success(request, "Le retrait du consentement est enregistré.")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("household_detail", pk=household.pk)
