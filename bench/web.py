@@ -125,24 +125,33 @@ def system_busy_ticks() -> int:
     return sum(fields) - fields[3] - fields[4]  # minus idle and iowait
 
 
-def tree_ticks(pids: list[int]) -> int:
-    """CPU ticks (user + system) used so far by these processes and their children."""
-    total = 0
+def cpu_ticks(pids: list[int], db_name: str) -> tuple[int, int]:
+    """CPU ticks (user + system) used so far by these processes and their children, and by the
+    PostgreSQL backends serving ``db_name`` (their process title names the database)."""
+    app = db = 0
     wanted = set(pids)
     try:
         entries = [e for e in os.listdir("/proc") if e.isdigit()]
     except OSError:
-        return 0
+        return 0, 0
     for entry in entries:
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        pid, ppid = int(entry), int(fields[1])
-        if pid in wanted or ppid in wanted:
-            total += int(fields[11]) + int(fields[12])
-    return total
+        name, rest = stat.split(" (", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        ticks = int(fields[11]) + int(fields[12])
+        if int(entry) in wanted or int(fields[1]) in wanted:
+            app += ticks
+        elif db_name and name == "postgres":
+            try:
+                title = Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if f" {db_name} " in title:
+                db += ticks
+    return app, db
 
 
 def free_port() -> int:
@@ -276,6 +285,7 @@ class Result:
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
     client_cpu_s: float = 0.0  # CPU used by this load generator (it shares the cores with the server)
+    db_cpu_share: float = 0.0  # share of the machine's CPU used by the PostgreSQL backends of the bench
     other_cpu_share: float = 0.0  # share of the machine's CPU used by unrelated processes meanwhile
 
     def percentile(self, p: float) -> float:
@@ -296,6 +306,7 @@ def run_load(
     concurrency: int,
     result: Result | None,
     server_pid: int = 0,
+    db_name: str = "",
 ):
     """Send n GETs (rotating over paths) from `concurrency` threads with keep-alive connections."""
     headers = {"Cookie": cookie_header(cookies), "Connection": "keep-alive"}
@@ -330,7 +341,7 @@ def run_load(
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started, cpu_started = time.perf_counter(), time.process_time()
     ours = [os.getpid(), server_pid]
-    busy_started, ours_started = system_busy_ticks(), tree_ticks(ours)
+    busy_started, (app_started, db_started) = system_busy_ticks(), cpu_ticks(ours, db_name)
     for t in threads:
         t.start()
     for t in threads:
@@ -339,9 +350,13 @@ def run_load(
         result.wall_s = time.perf_counter() - started
         result.client_cpu_s = time.process_time() - cpu_started
         # CPU that neither this client nor the server used: other processes on a shared machine.
-        other = (system_busy_ticks() - busy_started) - (tree_ticks(ours) - ours_started)
+        busy = system_busy_ticks() - busy_started
+        app, db = cpu_ticks(ours, db_name)
+        app, db = app - app_started, db - db_started
         capacity = result.wall_s * os.sysconf("SC_CLK_TCK") * (os.cpu_count() or 1)
-        result.other_cpu_share = max(0.0, other / capacity) if capacity else 0.0
+        if capacity:
+            result.db_cpu_share = db / capacity
+            result.other_cpu_share = max(0.0, (busy - app - db) / capacity)
         result.latencies_ms = latencies
         result.errors = errors
     elif errors:
@@ -363,42 +378,36 @@ def household_pks(port: int, cookies: dict[str, str], how_many: int) -> list[int
 # --------------------------------------------------------------------------- report
 
 
+COLUMNS = (  # (title, width)
+    ("page", 16),
+    ("path", 22),
+    ("n", 5),
+    ("p50 ms", 8),
+    ("p95 ms", 8),
+    ("p99 ms", 8),
+    ("max ms", 8),
+    ("req/s", 7),
+    ("p95/trivial", 12),
+    ("DB CPU", 7),
+    ("other CPU", 10),
+)
+
+
 def print_table(results: list[Result], trivial_p95: float) -> None:
-    columns = (
-        "page",
-        "path",
-        "n",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms",
-        "max ms",
-        "req/s",
-        "p95/trivial",
-        "other CPU",
-    )
-    widths = (16, 22, 5, 8, 8, 8, 8, 7, 12, 10)
-    rows = []
+    rows = [tuple(title for title, _ in COLUMNS)]
     for r in results:
         path = r.paths[0] if len(r.paths) == 1 else re.sub(r"\d+", "<pk>", r.paths[0]) + f" ×{len(r.paths)}"
         p50, p95, p99 = r.percentile(50), r.percentile(95), r.percentile(99)
         rows.append(
-            (r.name, path, len(r.latencies_ms), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}")
-            + (
-                f"{max(r.latencies_ms):.1f}",
-                f"{r.rps:.0f}",
-                f"{p95 / trivial_p95:.2f}",
-                f"{r.other_cpu_share:.0%}",
-            )
+            (r.name, path, str(len(r.latencies_ms)), f"{p50:.1f}", f"{p95:.1f}", f"{p99:.1f}")
+            + (f"{max(r.latencies_ms):.1f}", f"{r.rps:.0f}", f"{p95 / trivial_p95:.2f}")
+            + (f"{r.db_cpu_share:.0%}", f"{r.other_cpu_share:.0%}")
         )
-    for i, row in enumerate([columns, *rows]):
-        print(
-            " ".join(
-                f"{c!s:<{w}}" if j < 2 else f"{c!s:>{w}}"
-                for j, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
+    for i, row in enumerate(rows):
+        cells = zip(row, COLUMNS, strict=True)
+        print(" ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, (_, w)) in enumerate(cells)))
         if i == 0:
-            print("-" * (sum(widths) + len(widths) - 1))
+            print("-" * (sum(w for _, w in COLUMNS) + len(COLUMNS) - 1))
 
 
 def main() -> int:
@@ -433,6 +442,7 @@ def main() -> int:
             )
         manage(env, "collectstatic", "--noinput", "-v0")
 
+    db_name = urllib.parse.urlparse(env["DATABASE_URL"]).path.lstrip("/") if engine == "postgresql" else ""
     load_before = os.getloadavg()[0]
     if load_before > 0.5:
         print(
@@ -454,7 +464,14 @@ def main() -> int:
         for page in pages:
             run_load(server.port, cookies, page.paths, args.warmup, args.concurrency, None)
             run_load(
-                server.port, cookies, page.paths, args.requests, args.concurrency, page, server.process.pid
+                server.port,
+                cookies,
+                page.paths,
+                args.requests,
+                args.concurrency,
+                page,
+                server_pid=server.process.pid,
+                db_name=db_name,
             )
             if page.errors:
                 raise SystemExit(f"{page.label}: {len(page.errors)} errors, e.g. {page.errors[:3]}")
@@ -465,8 +482,9 @@ def main() -> int:
     print()
     print_table(pages, trivial_p95)
     slow = [p.name for p in pages if p.percentile(95) > AIM_P95_MS]
+    print("DB CPU: share of the machine's CPU used by the bench's PostgreSQL sessions (0 for SQLite, which")
     print(
-        "(other CPU: share of the machine used meanwhile by processes other than this bench and its server)"
+        "runs inside the server). Other CPU: used by everything else — noise from other work on the machine."
     )
     print()
     print(f"aim p95 ≤ {AIM_P95_MS:.0f} ms: " + ("met" if not slow else "NOT met for " + ", ".join(slow)))
@@ -479,6 +497,7 @@ def main() -> int:
                 "path": p.label,
                 "rps": round(p.rps, 1),
                 "client_cpu_share": round(p.client_cpu_s / (p.wall_s * cores), 3),
+                "db_cpu_share": round(p.db_cpu_share, 3),
                 "other_cpu_share": round(p.other_cpu_share, 3),
             }
             for p in pages
