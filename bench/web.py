@@ -2,7 +2,8 @@
 
 What it does
     1. prepares the demo data with the production settings (``migrate``, ``load_demo`` — idempotent —
-       and ``collectstatic``), on SQLite by default or on PostgreSQL when DATABASE_URL is set;
+       and ``collectstatic``), on SQLite by default or on PostgreSQL when DATABASE_URL is set
+       (then ``ANALYZE``, so the planner has the statistics a database in service has);
     2. starts gunicorn (``config.wsgi:application``, ``config.settings.prod``) on a free port of
        127.0.0.1, with a throw-away SECRET_KEY, ``SECURE_SSL_REDIRECT=0`` and the cookies' Secure
        flag off (plain http on the loopback: the only place these flags are ever turned off);
@@ -12,8 +13,9 @@ What it does
        the household list /foyers/, household pages /foyers/<pk>/ (pks parsed from the list,
        rotated) and the dashboard / — sends a warm-up, then ``--requests`` requests from
        ``--concurrency`` threads, each with its own keep-alive ``http.client`` connection;
-    5. prints a table (p50/p95/p99 in ms, requests per second, p95 ÷ the trivial endpoint's p95)
-       and, as its last line, one JSON object.
+    5. prints a table (p50/p95/p99 in ms, requests per second, p95 ÷ the trivial endpoint's p95,
+       the CPU share of the PostgreSQL sessions and of unrelated processes — noise on a shared
+       machine) and, as its last line, one JSON object.
 
 It is a benchmark, not a test: it asserts nothing about timings. The aim is p95 ≤ 150 ms for
 every page at concurrency 10 on a 2-core machine.
@@ -22,7 +24,7 @@ Gunicorn configuration (defaults, override with --workers/--threads)
     ``--worker-class gthread --workers 2*cores+1 --threads 2 --keep-alive 30 --preload``,
     i.e. 5 processes × 2 threads on the 2-core machine.
 
-    * Processes, not threads, give parallelism in CPython: a Django request here is ~90 %
+    * Processes, not threads, give parallelism in CPython: a Django request here is 70–90 %
       Python (URL resolution, ORM query compilation and row building, template rendering) and
       holds the GIL. One process per core uses both cores; the "+1" and a few more keep a core
       busy while another process waits on the database. At concurrency 10 on 2 cores the
