@@ -444,12 +444,10 @@ def main() -> int:
     if not args.skip_setup:
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_demo")
-        if engine == "postgresql":
-            # Fresh bulk-loaded tables have no planner statistics until autovacuum passes:
-            # analyse now so the plans are those of a database in service.
-            manage(
-                env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"
-            )
+        # Fresh bulk-loaded tables have no planner statistics: analyse (load_demo also does it
+        # after a load; this covers a database loaded before it did) so the plans are those of
+        # a database in service.
+        manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
         manage(env, "collectstatic", "--noinput", "-v0")
 
     db_name = urllib.parse.urlparse(env["DATABASE_URL"]).path.lstrip("/") if engine == "postgresql" else ""

@@ -38,5 +38,7 @@ def database(default_sqlite: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(default_sqlite),
+        # Keep connections (one per thread): the PRAGMAs below then run once, not per request.
+        "CONN_MAX_AGE": int(get("DB_CONN_MAX_AGE", "60")),
         "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
     }

@@ -1,8 +1,17 @@
 import pytest
+from django.core.cache import cache
 
 from partez.organisations.models import OrganisationKind, Role
 
 from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached objects (the current edition) must not leak from one test's database to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -100,6 +100,7 @@ def household_detail(m: Membership, pk: int) -> HouseholdDetail:
     qs = (
         households_for(m)
         .select_related("commune")
+        .defer("commune__geometry")
         .prefetch_related(
             Prefetch("persons", queryset=Person.objects.prefetch_related("past_departures")),
             Prefetch(

@@ -73,6 +73,9 @@ class Household(models.Model):
     # Computed by the service from the composition and resources (see quotient.py).
     qf_cents = models.IntegerField("quotient familial (centimes)", null=True, blank=True, db_index=True)
     qf_parts = models.DecimalField("parts CAF", max_digits=4, decimal_places=1, null=True, blank=True)
+    # The head's « nom prénom », normalised: the list's sort key, kept by the services (an
+    # indexed column, so a page of 25 does not sort every household on a subquery).
+    sort_name = models.CharField(max_length=170, blank=True, editable=False)
     created_by_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="créé par"
     )
@@ -84,6 +87,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = "foyer"
         ordering = ["reference"]
+        indexes = [models.Index(fields=["sort_name", "id"], name="household_sort_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(annual_taxable_income_cents__gte=0), name="household_income_positive"
@@ -95,6 +99,11 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"Foyer {self.reference}"
+
+    @property
+    def head(self):
+        """The head among the (prefetched) persons."""
+        return next((p for p in self.persons.all() if p.relation == Relation.HEAD), None)
 
     @property
     def qf_euros(self) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from partez.core.text import normalise
@@ -68,9 +68,25 @@ def with_list_columns(qs):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return qs.select_related("commune").annotate(
-        head_last_name=Subquery(head.values("last_name")[:1]),
-        head_first_name=Subquery(head.values("first_name")[:1]),
-        head_birth_date=Subquery(head.values("birth_date")[:1]),
-        size=Coalesce(Subquery(size), 0),
+    return (
+        qs.select_related("commune")
+        .defer("commune__geometry")
+        .annotate(
+            head_last_name=Subquery(head.values("last_name")[:1]),
+            head_first_name=Subquery(head.values("first_name")[:1]),
+            head_birth_date=Subquery(head.values("birth_date")[:1]),
+            size=Coalesce(Subquery(size), 0),
+        )
+    )
+
+
+def page_rows(qs):
+    """The list's rows: sorted on the indexed head name, members prefetched for the page only
+    (so the query cost does not grow with the number of households)."""
+    members = Prefetch("persons", queryset=Person.objects.order_by("birth_date", "pk"))
+    return (
+        qs.select_related("commune")
+        .defer("commune__geometry")
+        .prefetch_related(members)
+        .order_by("sort_name", "pk")
     )

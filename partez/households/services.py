@@ -158,6 +158,11 @@ def _require_casework(actor: Membership) -> None:
         raise NotAllowed("Votre rôle ne permet pas de modifier des foyers.")
 
 
+def _sort_name(persons) -> str:
+    head = next((p for p in persons if p.relation == Relation.HEAD), None)
+    return Person.search_key(head.first_name, head.last_name) if head else ""
+
+
 def recompute_quotient(household: Household, persons=None) -> quotient.QFResult:
     persons = list(household.persons.all()) if persons is None else persons
     result = quotient.quotient_familial(
@@ -207,6 +212,7 @@ def household_create(
                     for p in persons
                 ]
                 recompute_quotient(household, members)
+                household.sort_name = _sort_name(members)
                 household.save()
                 Person.objects.bulk_create(members)
                 household.consents.create(
@@ -276,7 +282,8 @@ def person_add(*, actor: Membership, household: Household, data: PersonInput) ->
         _validate_composition([*household.persons.all(), person])
         person.save()
         recompute_quotient(household)
-        household.save(update_fields=["qf_cents", "qf_parts", "updated_at"])
+        household.sort_name = _sort_name(household.persons.all())
+        household.save(update_fields=["qf_cents", "qf_parts", "sort_name", "updated_at"])
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -301,7 +308,8 @@ def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Pe
         _validate_composition([*others, person])
         person.save()
         recompute_quotient(household, [*others, person])
-        household.save(update_fields=["qf_cents", "qf_parts", "updated_at"])
+        household.sort_name = _sort_name([*others, person])
+        household.save(update_fields=["qf_cents", "qf_parts", "sort_name", "updated_at"])
         changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
         if changes:
             audit.record(

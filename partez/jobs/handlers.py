@@ -44,7 +44,9 @@ def export_households(job: Job, progress: Progress) -> None:
     done = 0
     last_pk = 0
     while True:
-        batch = list(households.filter(pk__gt=last_pk).select_related("commune")[:CHUNK])
+        batch = list(
+            households.filter(pk__gt=last_pk).select_related("commune").defer("commune__geometry")[:CHUNK]
+        )
         if not batch:
             break
         persons = Person.objects.filter(household__in=batch).order_by("household_id", "birth_date", "pk")

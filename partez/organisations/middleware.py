@@ -12,22 +12,23 @@ from .models import Membership
 SESSION_KEY = "current_organisation_id"
 
 
-def _resolve(request):
+def _resolve(request) -> tuple[Membership | None, list[Membership]]:
+    """The current membership and all the user's active memberships (for the switcher), in one query."""
     user = request.user
     if not user.is_authenticated:
-        return None
-    memberships = (
-        Membership.objects.active().filter(user=user).select_related("organisation", "organisation__commune")
+        return None, []
+    memberships = list(
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation", "organisation__commune")
+        .order_by("organisation__name", "pk")
     )
     wanted = request.session.get(SESSION_KEY)
-    membership = None
-    if wanted:
-        membership = next((m for m in memberships if m.organisation_id == wanted), None)
-    if membership is None:
-        membership = memberships.order_by("organisation__name").first()
-        if membership is not None:
-            request.session[SESSION_KEY] = membership.organisation_id
-    return membership
+    membership = next((m for m in memberships if m.organisation_id == wanted), None) if wanted else None
+    if membership is None and memberships:
+        membership = memberships[0]
+        request.session[SESSION_KEY] = membership.organisation_id
+    return membership, memberships
 
 
 class CurrentOrganisationMiddleware:
@@ -37,11 +38,12 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request):
         cache = {}
 
-        def membership():
+        def resolved():
             if "m" not in cache:
                 cache["m"] = _resolve(request)
             return cache["m"]
 
-        request.get_membership = membership
-        request.membership = SimpleLazyObject(membership)
+        request.get_membership = lambda: resolved()[0]
+        request.get_memberships = lambda: resolved()[1]
+        request.membership = SimpleLazyObject(request.get_membership)
         return self.get_response(request)

@@ -29,21 +29,26 @@ class ProjectFormat(models.TextChoices):
     HOSTING = "hosting", "Offre d'hébergement (Je pars, tu pars, il part)"
 
 
+def project_scope(organisation: Organisation, *, whole_territory: bool = False, prefix: str = "") -> Q:
+    """The projects an organisation may see, as a condition usable from a related model
+    (``prefix="project__"``): its own, those of households it follows (a commune also sees its
+    residents'; the coordination sees all). Funders and hosts see none."""
+    if whole_territory and organisation.kind == OrganisationKind.COORDINATOR:
+        return Q()
+    if organisation.kind in (OrganisationKind.FUNDER, OrganisationKind.HOST):
+        return Q(pk__in=[])
+    followed = FollowUp.objects.filter(
+        household=OuterRef(f"{prefix}household_id"), organisation=organisation, ended_on__isnull=True
+    )
+    condition = Q(**{f"{prefix}organisation": organisation}) | Q(Exists(followed))
+    if organisation.kind == OrganisationKind.COMMUNE and organisation.commune_id:
+        condition |= Q(**{f"{prefix}household__commune_id": organisation.commune_id})
+    return condition
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation, *, whole_territory: bool = False):
-        """Projects an organisation may see: its own, and those of households it follows
-        (a commune also sees its residents'; the coordination sees all)."""
-        if whole_territory and organisation.kind == OrganisationKind.COORDINATOR:
-            return self.all()
-        if organisation.kind in (OrganisationKind.FUNDER, OrganisationKind.HOST):
-            return self.none()
-        followed = FollowUp.objects.filter(
-            household=OuterRef("household_id"), organisation=organisation, ended_on__isnull=True
-        )
-        condition = Q(organisation=organisation) | Q(Exists(followed))
-        if organisation.kind == OrganisationKind.COMMUNE and organisation.commune_id:
-            condition |= Q(household__commune_id=organisation.commune_id)
-        return self.filter(condition)
+        return self.filter(project_scope(organisation, whole_territory=whole_territory))
 
 
 class Project(models.Model):

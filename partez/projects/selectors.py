@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import JournalEntry, JournalKind, Project, ProjectStatus
+from .models import JournalEntry, JournalKind, ProjectStatus
 
 
 def count_by_status(projects) -> list[tuple[str, str, int]]:
@@ -14,14 +14,13 @@ def count_by_status(projects) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in ProjectStatus.choices]
 
 
-def next_appointments(projects, limit: int = 8):
-    return (
-        JournalEntry.objects.filter(
-            project__in=projects.values("pk"), kind=JournalKind.APPOINTMENT, happens_at__gte=timezone.now()
-        )
-        .select_related("project")
-        .order_by("happens_at")[:limit]
-    )
+def next_appointments(scope: Q, edition, limit: int = 8):
+    """Upcoming appointments of the projects in ``scope`` (a ``project_scope(prefix="project__")``):
+    filtered on the date first, so the cost follows the few upcoming appointments, not all projects."""
+    entries = JournalEntry.objects.filter(kind=JournalKind.APPOINTMENT, happens_at__gte=timezone.now())
+    if edition is not None:
+        entries = entries.filter(project__edition=edition)
+    return entries.filter(scope).select_related("project").order_by("happens_at")[:limit]
 
 
 def next_departures(projects, limit: int = 8):
@@ -31,10 +30,7 @@ def next_departures(projects, limit: int = 8):
             status__in=[ProjectStatus.VALIDATED, ProjectStatus.AID_GRANTED],
         )
         .select_related("household__commune")
+        .defer("household__commune__geometry")
         .annotate(n_travellers=Count("travellers"))
         .order_by("start_date", "pk")[:limit]
     )
-
-
-def recent_projects(qs, limit: int = 8) -> list[Project]:
-    return list(qs.select_related("household__commune").order_by("-updated_at", "-pk")[:limit])

@@ -1,6 +1,22 @@
-from .models import Edition
+from django.core.cache import cache
+from django.db.models import Prefetch
+
+from .models import Edition, Milestone
+
+CACHE_KEY = "territory:current_edition"
+CACHE_SECONDS = 60  # editions change a few times a year; every page reads the current one
 
 
 def current_edition() -> Edition | None:
-    """The most recent edition (the one professionals work on)."""
-    return Edition.objects.order_by("-year").first()
+    """The most recent edition (the one professionals work on), with its milestones prefetched.
+    Cached for a minute in each process: it is read by nearly every page."""
+    edition = cache.get(CACHE_KEY)
+    if edition is None:
+        edition = (
+            Edition.objects.order_by("-year")
+            .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "id")))
+            .first()
+        )
+        if edition is not None:
+            cache.set(CACHE_KEY, edition, CACHE_SECONDS)
+    return edition

@@ -45,10 +45,13 @@ def projects_for(m: Membership):
 
 
 def get_household(m: Membership, pk: int) -> Household:
-    return get_object_or_404(households_for(m).select_related("commune"), pk=pk)
+    return get_object_or_404(households_for(m).select_related("commune").defer("commune__geometry"), pk=pk)
 
 
 def get_project(m: Membership, pk: int) -> Project:
     return get_object_or_404(
-        projects_for(m).select_related("household__commune", "organisation", "edition", "created_by"), pk=pk
+        projects_for(m)
+        .select_related("household__commune", "organisation", "edition", "created_by")
+        .defer("household__commune__geometry"),
+        pk=pk,
     )

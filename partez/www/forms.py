@@ -14,6 +14,8 @@ from partez.organisations.models import Role
 from partez.projects.models import BudgetKind, JournalKind, ProjectFormat
 from partez.territory.models import Commune
 
+from .widgets import FastSelect
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -52,11 +54,13 @@ class EurosField(forms.DecimalField):
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
-    def __init__(self, **kwargs):
+    widget = FastSelect
+
+    def __init__(self, empty_label="— choisir —", **kwargs):
         super().__init__(
-            queryset=Commune.objects.order_by("name"),
+            queryset=Commune.objects.only("pk", "insee_code", "name").order_by("name"),
             to_field_name="insee_code",
-            empty_label="— choisir —",
+            empty_label=empty_label,
             error_messages={"invalid_choice": "Commune inconnue : choisissez une commune du territoire."},
             **kwargs,
         )
@@ -89,8 +93,10 @@ class PersonForm(forms.Form):
     first_name = forms.CharField(label="Prénom", max_length=80)
     last_name = forms.CharField(label="Nom", max_length=80)
     birth_date = forms.DateField(label="Date de naissance", widget=DateInput())
-    relation = forms.ChoiceField(label="Lien", choices=Relation.choices)
-    employment = forms.ChoiceField(label="Situation", choices=EmploymentSituation.choices, initial="other")
+    relation = forms.ChoiceField(label="Lien", choices=Relation.choices, widget=FastSelect)
+    employment = forms.ChoiceField(
+        label="Situation", choices=EmploymentSituation.choices, initial="other", widget=FastSelect
+    )
     has_disability = forms.BooleanField(label="Situation de handicap", required=False)
 
 
@@ -120,9 +126,9 @@ class ConsentForm(forms.Form):
 
 
 class PastDepartureForm(forms.Form):
-    person = forms.TypedChoiceField(label="Personne", coerce=int)
+    person = forms.TypedChoiceField(label="Personne", coerce=int, widget=FastSelect)
     year = forms.IntegerField(label="Année", min_value=1950, max_value=2100)
-    scheme = forms.ChoiceField(label="Dispositif", choices=SchemeCode.choices)
+    scheme = forms.ChoiceField(label="Dispositif", choices=SchemeCode.choices, widget=FastSelect)
 
     def __init__(self, *args, persons=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +136,9 @@ class PastDepartureForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    organisation = forms.ModelChoiceField(label="Structure", queryset=None, empty_label="— choisir —")
+    organisation = forms.ModelChoiceField(
+        label="Structure", queryset=None, empty_label="— choisir —", widget=FastSelect
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,7 +187,9 @@ class TransitionForm(forms.Form):
 
 
 class JournalForm(forms.Form):
-    kind = forms.ChoiceField(label="Type", choices=JournalKind.choices, initial=JournalKind.NOTE)
+    kind = forms.ChoiceField(
+        label="Type", choices=JournalKind.choices, initial=JournalKind.NOTE, widget=FastSelect
+    )
     text = forms.CharField(label="Contenu", widget=forms.Textarea(attrs={"rows": 3}))
     happens_at = forms.DateTimeField(
         label="Date et heure du rendez-vous",
@@ -214,16 +224,13 @@ class ApiTokenForm(forms.Form):
 
 class HouseholdSearchForm(forms.Form):
     q = forms.CharField(label="Nom ou date de naissance", required=False)
-    commune = forms.ModelChoiceField(
-        label="Commune",
-        queryset=Commune.objects.order_by("name"),
-        to_field_name="insee_code",
-        required=False,
-        empty_label="Toutes",
-    )
-    status = forms.ChoiceField(label="Statut d'un projet", required=False)
+    commune = CommuneChoiceField(label="Commune", required=False, empty_label="Toutes")
+    status = forms.ChoiceField(label="Statut d'un projet", required=False, widget=FastSelect)
     situation = forms.ChoiceField(
-        label="Situation", required=False, choices=[("", "Toutes"), *EmploymentSituation.choices]
+        label="Situation",
+        required=False,
+        choices=[("", "Toutes"), *EmploymentSituation.choices],
+        widget=FastSelect,
     )
 
     def __init__(self, *args, **kwargs):

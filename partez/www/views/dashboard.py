@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from partez.organisations import perms
 from partez.projects import selectors as project_selectors
-from partez.projects.models import Project
+from partez.projects.models import Project, project_scope
 from partez.territory.models import MilestoneKind
 from partez.territory.selectors import current_edition
 
@@ -29,7 +29,12 @@ def dashboard(request, m):
         context.update(
             households_count=households_for(m).count(),
             by_status=project_selectors.count_by_status(projects),
-            appointments=project_selectors.next_appointments(projects),
+            appointments=project_selectors.next_appointments(
+                project_scope(
+                    m.organisation, whole_territory=perms.sees_whole_territory(m), prefix="project__"
+                ),
+                edition,
+            ),
             departures=project_selectors.next_departures(projects),
             casework=True,
         )
@@ -39,7 +44,7 @@ def dashboard(request, m):
         context.update(
             by_status=project_selectors.count_by_status(projects),
             travellers=projects.aggregate(n=Count("travellers"))["n"],
-            fete=edition.milestones.filter(kind=MilestoneKind.FETE).first() if edition else None,
+            fete=next((ms for ms in context["milestones"] if ms.kind == MilestoneKind.FETE), None),
             casework=False,
         )
     return render(request, "www/dashboard.html", context)

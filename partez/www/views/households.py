@@ -60,7 +60,7 @@ def household_list(request, m):
             situation=cd["situation"],
             edition=current_edition(),
         )
-    qs = selectors.with_list_columns(qs).order_by("head_last_name", "head_first_name", "pk")
+    qs = selectors.page_rows(qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
