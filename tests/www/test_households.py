@@ -232,3 +232,17 @@ def test_history_lists_changes_to_the_household_its_people_and_projects(client, 
     client.post(reverse("household_edit", args=[household.pk]), data)
     page = html.unescape(client.get(reverse("household_detail", args=[household.pk])).content.decode())
     assert "Modification du foyer" in page
+
+
+def test_small_forms_load_on_demand_and_post(client, worker, household, other_org):
+    client.force_login(worker.user)
+    partial = client.get(reverse("followup_add", args=[household.pk]), HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and b"<html" not in partial.content and b"CCAS de Li" in partial.content
+    page = client.get(reverse("past_departure_add", args=[household.pk]))
+    assert page.status_code == 200 and b"<html" in page.content  # works without JavaScript too
+    person = household.persons.get(relation="head")
+    client.post(
+        reverse("past_departure_add", args=[household.pk]),
+        {"person": person.pk, "year": 2019, "scheme": "bsv"},
+    )
+    assert person.past_departures.get().scheme == "bsv"

@@ -22,6 +22,8 @@ def _pages(household, project):
         ("household_detail", reverse("household_detail", args=[household.pk]), casework_obj),
         ("household_edit", reverse("household_edit", args=[household.pk]), casework_obj),
         ("person_add", reverse("person_add", args=[household.pk]), casework_obj),
+        ("past_departure_add", reverse("past_departure_add", args=[household.pk]), casework_obj),
+        ("followup_add", reverse("followup_add", args=[household.pk]), casework_obj),
         ("project_create", reverse("project_create", args=[household.pk]), casework_obj),
         ("project_detail", reverse("project_detail", args=[project.pk]), casework_obj),
         ("project_edit", reverse("project_edit", args=[project.pk]), casework_obj),

@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from partez.core import audit
 from partez.core.errors import DomainError
@@ -141,8 +142,6 @@ def household_detail(request, m, pk):
         "followups": followups,
         "projects": projects,
         "consents": consents,
-        "departure_form": forms.PastDepartureForm(persons=persons),
-        "followup_form": forms.FollowUpForm(organisations=_followable(household)),
         "can_edit": perms.can_edit_household(m),
         "history": audit.history_for(
             {
@@ -229,12 +228,34 @@ def _person_form(request, m, household, person):
     return render(request, "www/households/person_form.html", context)
 
 
-@require_POST
+def _inline_form(request, household, form, *, action: str, title: str, submit_label: str):
+    """A small form of the household page: loaded on demand (htmx) or as its own page."""
+    context = {
+        "household": household,
+        "form": form,
+        "action": reverse(action, args=[household.pk]),
+        "title": title,
+        "submit_label": submit_label,
+    }
+    template = "www/households/_inline_form.html" if request.htmx else "www/households/inline_form_page.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
 @membership_required(perms.can_edit_household)
 def past_departure_add(request, m, pk):
     household = get_household(m, pk)
     persons = list(household.persons.all())
-    form = forms.PastDepartureForm(request.POST, persons=persons)
+    form = forms.PastDepartureForm(request.POST or None, persons=persons)
+    if request.method == "GET":
+        return _inline_form(
+            request,
+            household,
+            form,
+            action="past_departure_add",
+            title="Enregistrer un départ passé",
+            submit_label="Enregistrer",
+        )
     if form.is_valid():
         person = next(p for p in persons if p.pk == form.cleaned_data["person"])
         try:
@@ -249,11 +270,20 @@ def past_departure_add(request, m, pk):
     return redirect("household_detail", pk=household.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @membership_required(perms.can_edit_household)
 def followup_add(request, m, pk):
     household = get_household(m, pk)
-    form = forms.FollowUpForm(request.POST, organisations=_followable(household))
+    form = forms.FollowUpForm(request.POST or None, organisations=_followable(household))
+    if request.method == "GET":
+        return _inline_form(
+            request,
+            household,
+            form,
+            action="followup_add",
+            title="Ajouter une structure au suivi",
+            submit_label="Ajouter au suivi",
+        )
     if form.is_valid():
         try:
             services.followup_add(
