@@ -11,3 +11,17 @@ def euros(cents):
     if cents is None or cents == "":
         return "—"
     return format_euros(int(cents))
+
+
+@register.filter
+def nombre(value):
+    """1234 → « 1 234 » (French grouping). Much cheaper than humanize's intcomma in a table."""
+    if value is None or value == "":
+        return ""
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
+@register.filter
+def jjmmaaaa(value):
+    """A date as « 31/12/2025 » (cheaper than the date filter in long tables)."""
+    return value.strftime("%d/%m/%Y") if value else ""
