@@ -24,13 +24,15 @@ def next_appointments(scope: Q, edition, limit: int = 8):
 
 
 def next_departures(projects, limit: int = 8):
+    """Upcoming departures; travellers are prefetched (no GROUP BY: a query that is cheap even
+    when the answer is empty, as it is once the season is over)."""
     return (
         projects.filter(
             start_date__gte=timezone.localdate(),
             status__in=[ProjectStatus.VALIDATED, ProjectStatus.AID_GRANTED],
         )
         .select_related("household__commune")
-        .defer("household__commune__geometry")
-        .annotate(n_travellers=Count("travellers"))
+        .only("pk", "reference", "destination", "start_date", "household__commune__name")
+        .prefetch_related("travellers")
         .order_by("start_date", "pk")[:limit]
     )
