@@ -20,3 +20,14 @@ def current_edition() -> Edition | None:
         if edition is not None:
             cache.set(CACHE_KEY, edition, CACHE_SECONDS)
     return edition
+
+
+def commune_choices() -> list[tuple[str, str]]:
+    """(INSEE code, name) of every commune, sorted by name; cached (the territory changes once a year)."""
+    choices = cache.get("territory:commune_choices")
+    if choices is None:
+        from .models import Commune
+
+        choices = list(Commune.objects.order_by("name").values_list("insee_code", "name"))
+        cache.set("territory:commune_choices", choices, 300)
+    return choices

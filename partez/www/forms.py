@@ -13,6 +13,7 @@ from partez.households.models import ConsentScope, EmploymentSituation, Relation
 from partez.organisations.models import Role
 from partez.projects.models import BudgetKind, JournalKind, ProjectFormat
 from partez.territory.models import Commune
+from partez.territory.selectors import commune_choices
 
 from .widgets import FastSelect
 
@@ -224,7 +225,7 @@ class ApiTokenForm(forms.Form):
 
 class HouseholdSearchForm(forms.Form):
     q = forms.CharField(label="Nom ou date de naissance", required=False)
-    commune = CommuneChoiceField(label="Commune", required=False, empty_label="Toutes")
+    commune = forms.ChoiceField(label="Commune", required=False, widget=FastSelect)
     status = forms.ChoiceField(label="Statut d'un projet", required=False, widget=FastSelect)
     situation = forms.ChoiceField(
         label="Situation",
@@ -238,3 +239,4 @@ class HouseholdSearchForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Tous"), ("none", "Sans projet"), *ProjectStatus.choices]
+        self.fields["commune"].choices = [("", "Toutes"), *commune_choices()]

@@ -125,7 +125,7 @@ def test_household_list_query_count_is_constant(client, worker, commune, django_
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(worker.user)
-    client.get(reverse("dashboard"))  # first request stores the current organisation in the session
+    client.get(reverse("household_list"))  # warm-up: session's organisation, cached commune choices
     _make_households(worker.organisation, commune, 3)
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("household_list")).status_code == 200

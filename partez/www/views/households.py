@@ -56,7 +56,7 @@ def household_list(request, m):
         qs = selectors.search(
             qs,
             q=cd["q"],
-            commune_insee=cd["commune"].insee_code if cd["commune"] else "",
+            commune_insee=cd["commune"],
             project_status=cd["status"],
             situation=cd["situation"],
             edition=current_edition(),
