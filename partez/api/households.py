@@ -16,6 +16,8 @@ from partez.territory.models import Commune
 from .access import casework_membership, get_or_404, households_for, projects_for
 from .errors import api_fields
 from .schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     CommuneOut,
     ErrorOut,
     FollowUpOut,
@@ -35,8 +37,6 @@ from .schemas import (
 
 router = Router(tags=["Foyers"])
 
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 NOT_FOUND = "Foyer introuvable."
 
 

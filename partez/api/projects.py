@@ -19,9 +19,10 @@ from partez.territory.selectors import current_edition
 from .access import casework_membership, get_or_404, households_for, projects_for
 from .errors import api_fields
 from .schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     BudgetLineOut,
     ChecklistItemOut,
-    ErrorOut,
     JournalEntryOut,
     OrganisationRef,
     ProjectDetail,
@@ -34,8 +35,6 @@ from .schemas import (
 
 router = Router(tags=["Projets de départ"])
 
-READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 NOT_FOUND = "Projet introuvable."
 
 

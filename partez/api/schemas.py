@@ -281,3 +281,8 @@ class TransitionIn(Schema):
         description="submit, validate, refuse, reopen, grant_aid, depart, return…"
     )
     reason: str = Field("", max_length=300, description="Motif (obligatoire pour refuse et withdraw).")
+
+
+# The error responses each kind of endpoint documents in the OpenAPI schema.
+READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -297,17 +297,27 @@ def followup_add(request, m, pk):
     return redirect("household_detail", pk=household.pk)
 
 
+def _act(request, household, action, success: str):
+    """Run a one-click service action from the household page; its refusal becomes a message."""
+    try:
+        action()
+        messages.success(request, success)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("household_detail", pk=household.pk)
+
+
 @require_POST
 @membership_required(perms.can_edit_household)
 def followup_referent(request, m, pk, followup_pk):
     household = get_household(m, pk)
     followup = get_object_or_404(FollowUp, household=household, pk=followup_pk)
-    try:
-        services.referent_set(actor=m, followup=followup)
-        messages.success(request, f"{followup.organisation} est désormais référente du foyer.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("household_detail", pk=household.pk)
+    return _act(
+        request,
+        household,
+        lambda: services.referent_set(actor=m, followup=followup),
+        f"{followup.organisation} est désormais référente du foyer.",
+    )
 
 
 @require_POST
@@ -315,12 +325,13 @@ def followup_referent(request, m, pk, followup_pk):
 def followup_end(request, m, pk, followup_pk):
     household = get_household(m, pk)
     followup = get_object_or_404(FollowUp, household=household, pk=followup_pk)
-    try:
-        services.followup_end(actor=m, followup=followup, reason=request.POST.get("reason", ""))
-        messages.success(request, "Suivi terminé.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("household_detail", pk=household.pk)
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        household,
+        lambda: services.followup_end(actor=m, followup=followup, reason=reason),
+        "Suivi terminé.",
+    )
 
 
 @require_POST
@@ -328,9 +339,9 @@ def followup_end(request, m, pk, followup_pk):
 def consent_revoke(request, m, pk, consent_pk):
     household = get_household(m, pk)
     consent = get_object_or_404(Consent, household=household, pk=consent_pk)
-    try:
-        services.consent_revoke(actor=m, consent=consent)
-        messages.success(request, "Le retrait du consentement est enregistré.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("household_detail", pk=household.pk)
+    return _act(
+        request,
+        household,
+        lambda: services.consent_revoke(actor=m, consent=consent),
+        "Le retrait du consentement est enregistré.",
+    )
