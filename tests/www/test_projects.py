@@ -129,16 +129,14 @@ def test_journal_and_checklist(client, worker, project):
         {"kind": "appointment", "text": "RDV mairie", "happens_at": "2030-03-04T10:30"},
     )
     assert project.journal.count() == 2
-    item = (
-        project.checklist.first() or factories.ProjectFactory
-    )  # default checklist exists only via the service
-    if project.checklist.exists():
-        response = client.post(
-            reverse("checklist_toggle", args=[project.pk, item.pk]), {"received": "1"}, HTTP_HX_REQUEST="true"
-        )
-        assert response.status_code == 200
-        item.refresh_from_db()
-        assert item.received_at is not None
+    item = project.checklist.create(label="Pièce d'identité")
+    response = client.post(
+        reverse("checklist_toggle", args=[project.pk, item.pk]), {"received": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert b'aria-pressed="true"' in response.content  # the htmx fragment shows the new state
+    item.refresh_from_db()
+    assert item.received_at is not None
 
 
 def test_service_bounds_are_checked_before_the_database(worker, household, edition):
