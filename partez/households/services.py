@@ -342,38 +342,78 @@ def past_departure_add(*, actor: Membership, person: Person, year: int, scheme: 
     return departure
 
 
+def active_consent_scopes(household: Household) -> set[str]:
+    """The scopes of the household's consents that have not been withdrawn."""
+    scopes: set[str] = set()
+    for consent in household.consents.filter(revoked_at__isnull=True):
+        scopes.update(consent.scopes)
+    return scopes
+
+
+def require_consent(household: Household, scope: str, message: str, field: str = "__all__") -> None:
+    if scope not in active_consent_scopes(household):
+        raise DomainError(message, field=field)
+
+
+def _referent_organisation_id(household_id: int) -> int | None:
+    return (
+        FollowUp.objects.filter(household_id=household_id, ended_on__isnull=True, is_referent=True)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
 def followup_add(*, actor: Membership, household: Household, organisation: Organisation) -> FollowUp:
-    """Another organisation joins the follow-up of a household (as a contributor)."""
+    """Another organisation joins the follow-up of a household (as a contributor). The household
+    must have agreed to share its file with the other structures that follow it."""
     _require_casework(actor)
     if organisation.kind not in ("commune", "relay", "coordinator"):
         raise DomainError(
             "Seules les communes, CCAS et structures relais peuvent suivre un foyer.", field="organisation"
         )
-    with transaction.atomic():
-        if household.followups.filter(organisation=organisation, ended_on__isnull=True).exists():
-            raise DomainError("Cette organisation suit déjà le foyer.", field="organisation")
-        followup = FollowUp.objects.create(
-            household=household, organisation=organisation, started_on=_today()
-        )
-        audit.record(
-            actor=actor.user,
-            organisation=actor.organisation,
-            action="followup.add",
-            obj=followup,
-            changes={"household": household.pk, "organisation": organisation.pk},
-        )
+    require_consent(
+        household,
+        ConsentScope.SHARING,
+        "Le foyer n'a pas consenti au partage de son dossier avec d'autres structures.",
+        field="organisation",
+    )
+    try:
+        with transaction.atomic():
+            if household.followups.filter(organisation=organisation, ended_on__isnull=True).exists():
+                raise DomainError("Cette organisation suit déjà le foyer.", field="organisation")
+            followup = FollowUp.objects.create(
+                household=household, organisation=organisation, started_on=_today()
+            )
+            audit.record(
+                actor=actor.user,
+                organisation=actor.organisation,
+                action="followup.add",
+                obj=followup,
+                changes={"household": household.pk, "organisation": organisation.pk},
+            )
+    except IntegrityError as exc:  # the same organisation added at the same moment by someone else
+        raise DomainError("Cette organisation suit déjà le foyer.", field="organisation") from exc
     return followup
 
 
 def followup_end(*, actor: Membership, followup: FollowUp, reason: str) -> FollowUp:
+    """End a follow-up: an organisation may end its own; the referent organisation (or the
+    coordination) may end another's."""
     _require_casework(actor)
     if not (reason or "").strip():
         raise DomainError("Indiquez le motif de fin de suivi.", field="end_reason")
-    if followup.is_referent:
-        raise DomainError("Désignez d'abord une autre structure référente.", field="end_reason")
     with transaction.atomic():
+        followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if followup.ended_on is not None:
+            raise DomainError("Ce suivi est déjà terminé.")
+        if followup.is_referent:
+            raise DomainError("Désignez d'abord une autre structure référente.", field="end_reason")
+        own = followup.organisation_id == actor.organisation_id
+        referent = _referent_organisation_id(followup.household_id) == actor.organisation_id
+        if not (own or referent or perms.sees_whole_territory(actor)):
+            raise NotAllowed("Seule la structure référente peut mettre fin au suivi d'une autre structure.")
         followup.ended_on = _today()
-        followup.end_reason = reason.strip()
+        followup.end_reason = reason.strip()[:200]
         followup.save(update_fields=["ended_on", "end_reason"])
         audit.record(
             actor=actor.user,
@@ -386,11 +426,16 @@ def followup_end(*, actor: Membership, followup: FollowUp, reason: str) -> Follo
 
 
 def referent_set(*, actor: Membership, followup: FollowUp) -> FollowUp:
-    """Make an open follow-up the household's referent (the previous one becomes a contributor)."""
+    """Hand the referent role to another open follow-up: only the current referent organisation
+    (or the coordination) may do it; the previous referent becomes a contributor."""
     _require_casework(actor)
-    if followup.ended_on is not None:
-        raise DomainError("Ce suivi est terminé.")
     with transaction.atomic():
+        followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if followup.ended_on is not None:
+            raise DomainError("Ce suivi est terminé.")
+        current = _referent_organisation_id(followup.household_id)
+        if current is not None and current != actor.organisation_id and not perms.sees_whole_territory(actor):
+            raise NotAllowed("Seule la structure référente peut confier ce rôle à une autre structure.")
         FollowUp.objects.filter(
             household_id=followup.household_id, ended_on__isnull=True, is_referent=True
         ).exclude(pk=followup.pk).update(is_referent=False)

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from partez.households.models import Household, Person
 from partez.organisations.models import Membership
-from partez.organisations.perms import sees_whole_territory
+from partez.organisations.perms import can_export_households, sees_whole_territory
 
 from .models import Job
 from .registry import Progress, handler
@@ -18,9 +18,15 @@ CHUNK = 500
 
 @handler("households_export")
 def export_households(job: Job, progress: Progress) -> None:
-    membership = Membership.objects.select_related("organisation").get(
-        user=job.created_by, organisation=job.organisation
+    membership = (
+        Membership.objects.active()
+        .select_related("organisation")
+        .filter(user=job.created_by, organisation=job.organisation)
+        .first()
     )
+    if membership is None or not can_export_households(membership):
+        # deactivated (or role changed) between the click and the run: export nothing
+        raise PermissionError("L'auteur·rice de l'export n'a plus accès aux foyers de cette organisation.")
     households = Household.objects.for_organisation(
         job.organisation, whole_territory=sees_whole_territory(membership)
     ).order_by("pk")

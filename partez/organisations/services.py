@@ -167,7 +167,7 @@ def api_token_revoke(*, membership: Membership, token: ApiToken) -> ApiToken:
             token.save(update_fields=["revoked_at"])
             audit.record(
                 actor=membership.user,
-                organisation=membership.organisation,
+                organisation=token.membership.organisation,
                 action="api_token.revoke",
                 obj=token,
                 changes={"revoked": True},

@@ -11,7 +11,8 @@ from django.utils import timezone
 from partez.core import audit
 from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
-from partez.households.models import Household, PastDeparture, Person
+from partez.households.models import ConsentScope, Household, PastDeparture, Person
+from partez.households.services import require_consent
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.models import Edition
@@ -85,6 +86,11 @@ def project_create(
 ) -> Project:
     """Open a draft project for some members of a household, with the default checklist."""
     _require(actor, "can_edit_project", "Votre rôle ne permet pas de créer des projets.")
+    require_consent(
+        household,
+        ConsentScope.CASEWORK,
+        "Le foyer a retiré son consentement au traitement de son dossier : aucun nouveau projet possible.",
+    )
     travellers = _validate(data, household)
     for _attempt in range(5):
         try:
@@ -246,7 +252,9 @@ def journal_add(
 def checklist_toggle(*, actor: Membership, item: ChecklistItem, received: bool) -> ChecklistItem:
     _require(actor, "can_edit_project", "Votre rôle ne permet pas de modifier le dossier.")
     with transaction.atomic():
-        item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        item = ChecklistItem.objects.select_for_update().select_related("project").get(pk=item.pk)
+        if item.project.status not in EDITABLE:
+            raise DomainError("Ce projet est clos : ses pièces ne sont plus modifiables.")
         was = item.received_at is not None
         if was != received:
             item.received_at = timezone.now() if received else None

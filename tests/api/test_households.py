@@ -151,6 +151,7 @@ def test_list_query_count_does_not_grow_with_rows(members, ccas, commune, who, p
 def test_detail_content(worker_api, household, project, ccas, other_org, worker):
     from partez.households.services import followup_add
 
+    household.consents.update(scopes=["casework", "sharing"])  # sharing is needed to add a structure
     followup_add(actor=worker, household=household, organisation=other_org)
     head = household.persons.get(relation="head")
     head.past_departures.create(year=2023, scheme="camping")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from partez.core.models import AuditLog
+from partez.households import services
 from partez.households.models import Consent, FollowUp, Household, Person
 from tests import factories
 
@@ -158,13 +159,19 @@ def test_dashboard_query_count_is_constant(client, worker, commune, edition):
     assert len(many) == len(few)
 
 
-def test_followup_by_a_second_organisation_shares_the_household(client, worker, household, other_org):
+def test_followup_by_a_second_organisation_needs_the_sharing_consent(client, worker, household, other_org):
     from partez.organisations.models import Role
 
     outsider = factories.MembershipFactory(organisation=other_org, role=Role.SOCIAL_WORKER)
     client.force_login(outsider.user)
     assert client.get(reverse("household_detail", args=[household.pk])).status_code == 404
     client.force_login(worker.user)
+    refused = client.post(
+        reverse("followup_add", args=[household.pk]), {"organisation": other_org.pk}, follow=True
+    )
+    assert "n'a pas consenti au partage" in html.unescape(refused.content.decode())
+    assert not FollowUp.objects.filter(organisation=other_org).exists()
+    household.consents.update(scopes=["casework", "sharing"])
     client.post(reverse("followup_add", args=[household.pk]), {"organisation": other_org.pk})
     client.force_login(outsider.user)
     assert client.get(reverse("household_detail", args=[household.pk])).status_code == 200
@@ -172,6 +179,51 @@ def test_followup_by_a_second_organisation_shares_the_household(client, worker, 
         FollowUp.objects.filter(household=household, is_referent=True).get().organisation
         == worker.organisation
     )
+    # the contributor cannot take the household over: neither end the referent's follow-up
+    # (refused while it is the referent anyway) nor make itself the referent
+    own = FollowUp.objects.get(household=household, organisation=other_org)
+    response = client.post(reverse("followup_referent", args=[household.pk, own.pk]), follow=True)
+    assert "Seule la structure référente" in html.unescape(response.content.decode())
+    assert FollowUp.objects.get(household=household, is_referent=True).organisation == worker.organisation
+    # but it can leave, once; and the referent may end another structure's follow-up
+    client.post(reverse("followup_end", args=[household.pk, own.pk]), {"reason": "Déménagement"})
+    own.refresh_from_db()
+    assert own.ended_on is not None
+    again = client.post(
+        reverse("followup_end", args=[household.pk, own.pk]), {"reason": "autre"}, follow=True
+    )
+    assert own.end_reason == "Déménagement"
+    assert again.status_code == 404  # having left, the structure no longer sees the household
+
+
+def test_a_withdrawn_casework_consent_blocks_new_projects(worker, household, edition):
+    from partez.core.errors import DomainError
+    from partez.projects.services import ProjectInput, project_create
+
+    services.consent_revoke(actor=worker, consent=household.consents.get())
+    with pytest.raises(DomainError, match="retiré son consentement"):
+        project_create(
+            actor=worker,
+            household=household,
+            edition=edition,
+            data=ProjectInput(format="individual", traveller_ids=[household.persons.first().pk]),
+        )
+
+
+def test_editing_a_household_keeps_the_tax_status(client, worker, household):
+    household.is_taxable = False
+    household.save(update_fields=["is_taxable"])
+    client.force_login(worker.user)
+    page = client.get(reverse("household_edit", args=[household.pk])).content.decode()
+    assert '<option value="false" selected>' in page
+    data = {
+        "commune": household.commune.insee_code,
+        "annual_taxable_income": "18000",
+        "monthly_family_benefits": "200",
+    }
+    client.post(reverse("household_edit", args=[household.pk]), {**data, "is_taxable": "false"})
+    household.refresh_from_db()
+    assert household.is_taxable is False
 
 
 def test_search_ignores_accents_and_case(client, worker, household):

@@ -89,3 +89,8 @@ def test_switcher_changes_the_scope(client, members, household, other_org):
     assert client.get(reverse("household_detail", args=[household.pk])).status_code == 404
     client.post(reverse("switch_organisation"), {"organisation": members["social_worker"].organisation_id})
     assert client.get(reverse("household_detail", args=[household.pk])).status_code == 200
+
+
+def test_switcher_with_a_malformed_id_is_a_404(client, members):
+    client.force_login(members["social_worker"].user)
+    assert client.post(reverse("switch_organisation"), {"organisation": "abc"}).status_code == 404

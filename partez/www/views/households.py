@@ -176,7 +176,7 @@ def household_edit(request, m, pk):
         "monthly_family_benefits": household.monthly_family_benefits_cents / 100,
         "rfr": None if household.rfr_cents is None else household.rfr_cents / 100,
         "tax_parts": household.tax_parts,
-        "is_taxable": household.is_taxable,
+        "is_taxable": {None: "unknown", True: "true", False: "false"}[household.is_taxable],
     }
     form = forms.HouseholdForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

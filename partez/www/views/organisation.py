@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,16 +20,22 @@ from ..access import membership_required
 @membership_required()
 def switch_organisation(request, m):
     """Change the current organisation (only to one where the user has an active membership)."""
+    organisation_id = request.POST.get("organisation", "")
+    if not organisation_id.isdigit():
+        raise Http404("Organisation inconnue.")
     target = get_object_or_404(
-        Membership.objects.active(), user=request.user, organisation_id=request.POST.get("organisation")
+        Membership.objects.active(), user=request.user, organisation_id=int(organisation_id)
     )
     request.session[SESSION_KEY] = target.organisation_id
     messages.success(request, f"Vous travaillez maintenant pour : {target.organisation}.")
     next_url = request.POST.get("next") or reverse("dashboard")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = reverse("dashboard")
     # Object pages of the previous organisation would 404: go back to the dashboard.
-    return redirect(reverse("dashboard") if "/foyers/" in next_url or "/projets/" in next_url else next_url)
+    scoped = ("/foyers/", "/projets/", "/traitements/")
+    return redirect(reverse("dashboard") if any(p in next_url for p in scoped) else next_url)
 
 
 @membership_required()
@@ -143,5 +150,8 @@ def api_token_revoke(request, m, pk):
 
 @membership_required(perms.can_view_audit)
 def audit_log(request, m):
-    entries = AuditLog.objects.select_related("actor", "organisation").order_by("-at", "-id")[:200]
+    entries = AuditLog.objects.select_related("actor", "organisation").order_by("-at", "-id")
+    if not perms.sees_whole_territory(m):
+        entries = entries.filter(organisation=m.organisation)
+    entries = entries[:200]
     return render(request, "www/organisation/audit.html", {"entries": entries})

@@ -157,7 +157,17 @@ def journal_add(request, m, pk):
 def checklist_toggle(request, m, pk, item_pk):
     project = get_project(m, pk)
     item = get_object_or_404(ChecklistItem, project=project, pk=item_pk)
-    item = services.checklist_toggle(actor=m, item=item, received=request.POST.get("received") == "1")
+    try:
+        item = services.checklist_toggle(actor=m, item=item, received=request.POST.get("received") == "1")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        if request.htmx:
+            response = render(
+                request, "www/projects/_checklist_item.html", {"item": item, "project": project}
+            )
+            response["HX-Refresh"] = "true"  # show the message
+            return response
+        return redirect("project_detail", pk=project.pk)
     if request.htmx:
         return render(
             request,
