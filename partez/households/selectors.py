@@ -83,10 +83,15 @@ def with_list_columns(qs):
 def page_rows(qs):
     """The list's rows: sorted on the indexed head name, members prefetched for the page only
     (so the query cost does not grow with the number of households)."""
-    members = Prefetch("persons", queryset=Person.objects.order_by("birth_date", "pk"))
+    members = Prefetch(
+        "persons",
+        queryset=Person.objects.only(
+            "household_id", "first_name", "last_name", "birth_date", "relation"
+        ).order_by("birth_date", "pk"),
+    )
     return (
         qs.select_related("commune")
-        .defer("commune__geometry")
+        .only("pk", "reference", "qf_cents", "sort_name", "commune__name")
         .prefetch_related(members)
         .order_by("sort_name", "pk")
     )
