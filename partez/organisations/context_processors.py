@@ -11,5 +11,6 @@ def current_organisation(request):
     nav = {
         "casework": perms.can_view_households(membership),
         "audit": perms.can_view_audit(membership),
+        "editions": perms.can_manage_editions(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}

@@ -68,3 +68,8 @@ def invitable_roles(m: Membership | None) -> list[str]:
         return []
     roles = ROLES_BY_KIND.get(m.organisation.kind, [])
     return [r for r in roles if r != Role.COORDINATOR or m.role == Role.COORDINATOR]
+
+
+def can_manage_editions(m: Membership | None) -> bool:
+    """Editions (dates, participating communes, milestones): the coordinating association."""
+    return sees_whole_territory(m)

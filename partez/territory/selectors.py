@@ -1,6 +1,8 @@
 from django.core.cache import cache
 from django.db.models import Prefetch
 
+from partez.core.text import normalise
+
 from .models import Edition, Milestone
 
 CACHE_KEY = "territory:current_edition"
@@ -28,6 +30,7 @@ def commune_choices() -> list[tuple[str, str]]:
     if choices is None:
         from .models import Commune
 
-        choices = list(Commune.objects.order_by("name").values_list("insee_code", "name"))
+        rows = Commune.objects.values_list("insee_code", "name")
+        choices = sorted(rows, key=lambda row: normalise(row[1]))  # « Éleu » with the E's, not after Z
         cache.set("territory:commune_choices", choices, 300)
     return choices

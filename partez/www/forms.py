@@ -12,7 +12,7 @@ from partez.core.errors import DomainError
 from partez.households.models import ConsentScope, EmploymentSituation, Relation, SchemeCode
 from partez.organisations.models import Role
 from partez.projects.models import BudgetKind, JournalKind, ProjectFormat
-from partez.territory.models import Commune
+from partez.territory.models import Commune, MilestoneKind
 from partez.territory.selectors import commune_choices
 
 from .widgets import FastSelect
@@ -240,3 +240,26 @@ class HouseholdSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Tous"), ("none", "Sans projet"), *ProjectStatus.choices]
         self.fields["commune"].choices = [("", "Toutes"), *commune_choices()]
+
+
+class EditionForm(forms.Form):
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    name = forms.CharField(label="Nom", max_length=160)
+    starts_on = forms.DateField(label="Début", widget=DateInput())
+    ends_on = forms.DateField(label="Fin", widget=DateInput())
+    communes = forms.MultipleChoiceField(
+        label="Communes participantes",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Commune inconnue : choisissez des communes du territoire."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].choices = commune_choices()
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label="Étape", choices=MilestoneKind.choices, widget=FastSelect)
+    label = forms.CharField(label="Libellé (facultatif)", max_length=160, required=False)
+    planned_on = forms.DateField(label="Date prévue", widget=DateInput())
+    actual_on = forms.DateField(label="Date réelle", required=False, widget=DateInput())

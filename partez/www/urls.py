@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, households, jobs, organisation, projects
+from .views import dashboard, editions, households, jobs, organisation, projects
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -51,6 +51,13 @@ urlpatterns = [
     path("jetons/", organisation.api_tokens, name="api_tokens"),
     path("jetons/<int:pk>/revoquer/", organisation.api_token_revoke, name="api_token_revoke"),
     path("journal-audit/", organisation.audit_log, name="audit_log"),
+    # editions (coordination)
+    path("editions/", editions.edition_list, name="edition_list"),
+    path("editions/nouvelle/", editions.edition_form, name="edition_create"),
+    path("editions/<int:year>/", editions.edition_detail, name="edition_detail"),
+    path("editions/<int:year>/modifier/", editions.edition_form, name="edition_edit"),
+    path("editions/<int:year>/etapes/", editions.milestone_save, name="milestone_add"),
+    path("editions/<int:year>/etapes/<int:pk>/", editions.milestone_save, name="milestone_edit"),
     # background jobs
     path("traitements/", jobs.job_list, name="job_list"),
     path("traitements/export-foyers/", jobs.export_households, name="export_households"),

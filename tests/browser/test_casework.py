@@ -249,3 +249,33 @@ def test_team_and_api_token_pages(page, worker, referent):
     expect(page.get_by_role("cell", name="tablette stand Lens", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Révoquer le jeton tablette stand Lens")).to_be_visible()
     check_page(page, "17-tokens-created")
+
+
+def test_coordination_creates_an_edition_and_a_milestone(page, coordinator_org, edition):
+    from partez.organisations.models import Role
+    from partez.territory.data import load_communes
+    from partez.territory.models import Edition
+    from tests.factories import MembershipFactory
+
+    load_communes()  # a live-server test starts from a flushed database
+    coordination = MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
+    log_in(page, coordination.user.username)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Éditions").click()
+    check_page(page, "18-editions")
+    page.get_by_role("button", name="Nouvelle édition").click()  # a link styled (and announced) as a button
+    page.get_by_label("Année").fill("2026")
+    page.get_by_label("Nom").fill("10 000 départs 2026")
+    page.get_by_label("Début").fill("2026-01-05")
+    page.get_by_label("Fin").fill("2026-12-18")
+    for name in ["Lens", "Liévin", "Avion"]:
+        page.get_by_label(name, exact=True).check()
+    check_page(page, "19-edition-form")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("10 000 départs 2026")
+    page.get_by_text("Ajouter une étape").click()
+    page.get_by_role("combobox", name="Étape").select_option("fete")
+    page.get_by_label("Date prévue").fill("2026-06-27")
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.get_by_role("cell", name="Fête des vacances")).to_be_visible()
+    check_page(page, "20-edition-detail")
+    assert Edition.objects.get(year=2026).communes.count() == 3
