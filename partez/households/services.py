@@ -4,7 +4,7 @@ writes the audit log; it raises DomainError with a French message naming the fie
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -69,7 +69,6 @@ class HouseholdInput:
     phone: str = ""
     email: str = ""
     caf_number: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _today() -> dt.date:
@@ -201,7 +200,7 @@ def household_create(
                     reference=new_reference("F"),
                     commune=commune,
                     created_by_organisation=actor.organisation,
-                    **{k: v for k, v in asdict(data).items() if k not in ("commune_insee", "extra")},
+                    **{k: v for k, v in asdict(data).items() if k != "commune_insee"},
                 )
                 members = [
                     Person(
@@ -252,7 +251,7 @@ def household_update(*, actor: Membership, household: Household, data: Household
         household = Household.objects.select_for_update().get(pk=household.pk)
         before = audit.snapshot(household, HOUSEHOLD_FIELDS)
         for k, v in asdict(data).items():
-            if k not in ("commune_insee", "extra"):
+            if k != "commune_insee":
                 setattr(household, k, v)
         household.commune = commune
         recompute_quotient(household)
@@ -279,10 +278,11 @@ def person_add(*, actor: Membership, household: Household, data: PersonInput) ->
             search_name=Person.search_key(data.first_name, data.last_name),
             **asdict(data),
         )
-        _validate_composition([*household.persons.all(), person])
+        members = [*household.persons.all(), person]
+        _validate_composition(members)
         person.save()
-        recompute_quotient(household)
-        household.sort_name = _sort_name(household.persons.all())
+        recompute_quotient(household, members)
+        household.sort_name = _sort_name(members)
         household.save(update_fields=["qf_cents", "qf_parts", "sort_name", "updated_at"])
         audit.record(
             actor=actor.user,

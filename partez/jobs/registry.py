@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from .models import Job
 
 HANDLERS: dict[str, Callable] = {}
@@ -37,6 +35,3 @@ class Progress:
             Job.objects.filter(pk=self.job.pk).update(progress=percent, message=message[:300])
             if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
                 raise Cancelled()
-
-    def now(self):
-        return timezone.now()

@@ -1,11 +1,10 @@
 """Resolve the current organisation once per request (les-emplois / pretix style).
 
-The chosen organisation id lives in the session; ``request.membership`` is the user's active
-membership in it (or None), ``request.organisation`` its organisation. Views fetch every
-object through ``request.organisation``.
+The chosen organisation id lives in the session; ``request.get_membership()`` returns the user's
+active membership in it (or None) and ``request.get_memberships()`` all their active memberships
+(the switcher), both from one query made on first use. Views fetch every object through the
+membership's organisation (``partez.www.access``).
 """
-
-from django.utils.functional import SimpleLazyObject
 
 from .models import Membership
 
@@ -45,5 +44,4 @@ class CurrentOrganisationMiddleware:
 
         request.get_membership = lambda: resolved()[0]
         request.get_memberships = lambda: resolved()[1]
-        request.membership = SimpleLazyObject(request.get_membership)
         return self.get_response(request)

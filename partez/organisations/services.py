@@ -15,7 +15,7 @@ from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
 
 from . import perms
-from .models import ApiToken, Invitation, Membership, Organisation, Role, hash_token
+from .models import ApiToken, Invitation, Membership, Role, hash_token
 
 
 def membership_deactivate(*, actor: Membership, membership: Membership) -> Membership:
@@ -190,7 +190,3 @@ def api_token_authenticate(raw: str) -> Membership | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.membership
-
-
-def organisation_for_slug(slug: str) -> Organisation | None:
-    return Organisation.objects.filter(slug=slug, is_active=True).first()
