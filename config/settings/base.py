@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "partez.organisations",
     "partez.households",
     "partez.projects",
+    "partez.schemes",
     "partez.jobs",
     "partez.demo",
     # web apps

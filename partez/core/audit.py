@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "project.return": "Retour",
     "project.evaluate": "Évaluation close",
     "project.withdraw": "Projet abandonné",
+    "scheme.update": "Règles du dispositif modifiées",
+    "scheme.activate": "Dispositif activé",
+    "scheme.deactivate": "Dispositif suspendu",
 }
 
 

@@ -18,7 +18,9 @@ class EmploymentSituation(models.TextChoices):
     RETIRED = "retired", "Retraité·e"
     INACTIVE = "inactive", "Sans activité"
     JOBSEEKER = "jobseeker", "Demandeur·se d'emploi"
-    STUDENT = "student", "Étudiant·e, scolaire, apprenti·e"
+    STUDENT = "student", "Étudiant·e boursier·e, scolaire"
+    APPRENTICE = "apprentice", "Apprenti·e, alternant·e"
+    CIVIC_SERVICE = "civic_service", "Service civique, contrat d'engagement jeune"
     OTHER = "other", "Autre"
 
 
@@ -118,7 +120,7 @@ class Person(models.Model):
     relation = models.CharField("lien", max_length=10, choices=Relation.choices)
     has_disability = models.BooleanField("situation de handicap", default=False)
     employment = models.CharField(
-        "situation", max_length=12, choices=EmploymentSituation.choices, default=EmploymentSituation.OTHER
+        "situation", max_length=14, choices=EmploymentSituation.choices, default=EmploymentSituation.OTHER
     )
     # « nom prénom » without accents, lower case: set by the services (see search_key).
     search_name = models.CharField(max_length=170, blank=True, editable=False, db_index=True)

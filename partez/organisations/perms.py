@@ -73,3 +73,8 @@ def invitable_roles(m: Membership | None) -> list[str]:
 def can_manage_editions(m: Membership | None) -> bool:
     """Editions (dates, participating communes, milestones): the coordinating association."""
     return sees_whole_territory(m)
+
+
+def can_manage_schemes(m: Membership | None) -> bool:
+    """Scheme rules (criteria, dated values, combinations): the coordinating association."""
+    return sees_whole_territory(m)
