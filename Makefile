@@ -52,3 +52,20 @@ clean:
 bench-web: install
 	@mkdir -p var
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
+
+## make openfisca — openfisca-france in its own venv (bench only: its pins clash with requirements.lock)
+OPENFISCA_VENV := .venv-openfisca
+.PHONY: openfisca bench-openfisca
+
+$(OPENFISCA_VENV)/.installed: bench/openfisca/requirements.txt
+	$(PYTHON) -m venv $(OPENFISCA_VENV)
+	$(OPENFISCA_VENV)/bin/pip install --quiet -r bench/openfisca/requirements.txt
+	touch $@
+
+openfisca: $(OPENFISCA_VENV)/.installed
+
+## make bench-openfisca — a generated population through openfisca-france's depart1825_* variables
+bench-openfisca: openfisca
+	@mkdir -p bench/out
+	$(PYTHON) bench/openfisca/generate.py bench/out/depart1825-in.json $(GENERATE_ARGS)
+	$(OPENFISCA_VENV)/bin/python bench/openfisca/depart1825.py bench/out/depart1825-in.json bench/out/depart1825-openfisca.json
