@@ -327,12 +327,17 @@ def _qf_max(ctx: _Context, c: Criterion):
     return "Quotient familial CAF", euros(ctx.qf), threshold, passed
 
 
+def rfr_ceiling_cents(base: int, per_half_part: int, tax_parts: Decimal) -> int:
+    """base + 2 × (parts − 1) × amount per extra half part (never below the base)."""
+    return base + _floor(max(Decimal(0), (tax_parts - 1) * 2) * per_half_part)
+
+
 def _rfr_ceiling(ctx: _Context, c: Criterion):
     base = ctx.value(c.params["base"])
     half = ctx.value(c.params["per_half_part"]) if "per_half_part" in c.params else 0
     parts = ctx.s.tax_parts if ctx.s.tax_parts is not None else Decimal(1)
     extra_half_parts = max(Decimal(0), (parts - 1) * 2)
-    ceiling = base + _floor(extra_half_parts * half)
+    ceiling = rfr_ceiling_cents(base, half, parts)
     detail = f"{euros(base)}"
     if half and extra_half_parts:
         detail += f" + {extra_half_parts.normalize():f} demi-part(s) × {euros(half)} = {euros(ceiling)}"

@@ -6,6 +6,7 @@ from partez.core.errors import DomainError
 from partez.organisations import perms
 from partez.projects import services, workflow
 from partez.projects.models import ChecklistItem
+from partez.schemes import situations
 from partez.territory.selectors import current_edition
 
 from .. import forms
@@ -94,9 +95,10 @@ def project_detail(request, m, pk):
     waiting_for = ""
     if forward and not any(t in transitions for t in forward):
         waiting_for = "En attente de la décision de la commission (référent·e communal·e ou coordination)."
+    travellers = list(project.travellers.all())
     context = {
         "project": project,
-        "travellers": project.travellers.all(),
+        "travellers": travellers,
         "budget": budget,
         "budget_total": sum(b.amount_cents for b in budget),
         "transitions": transitions,
@@ -107,8 +109,16 @@ def project_detail(request, m, pk):
         "journal_form": forms.JournalForm(),
         "can_edit": perms.can_edit_project(m) and project.status in services.EDITABLE,
         "can_write": perms.can_edit_project(m),
+        "evaluation": project_evaluation(project, budget, travellers),
     }
     return render(request, "www/projects/detail.html", context)
+
+
+def project_evaluation(project, budget, travellers):
+    """Every scheme's verdict for the project, once it has dates, travellers and a budget."""
+    if not (project.start_date and project.end_date and budget and travellers):
+        return None
+    return situations.evaluate_project(project)
 
 
 @require_POST
