@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "partez.households",
     "partez.projects",
     "partez.schemes",
+    "partez.funding",
     "partez.jobs",
     "partez.demo",
     # web apps

@@ -65,6 +65,13 @@ ACTION_LABELS = {
     "scheme.update": "Règles du dispositif modifiées",
     "scheme.activate": "Dispositif activé",
     "scheme.deactivate": "Dispositif suspendu",
+    "envelope.create": "Enveloppe créée",
+    "envelope.update": "Enveloppe modifiée",
+    "envelope.quota": "Quota communal d'une enveloppe",
+    "financing_plan.choose": "Plan de financement choisi",
+    "financing_plan.reserve": "Aides engagées sur les enveloppes",
+    "financing_plan.release": "Aides libérées sur les enveloppes",
+    "financing_plan.consume": "Aides consommées (départ)",
 }
 
 

@@ -78,3 +78,18 @@ def can_manage_editions(m: Membership | None) -> bool:
 def can_manage_schemes(m: Membership | None) -> bool:
     """Scheme rules (criteria, dated values, combinations): the coordinating association."""
     return sees_whole_territory(m)
+
+
+def can_view_envelopes(m: Membership | None) -> bool:
+    """Envelopes and their ledger: the coordination (all of them) and funders (their own)."""
+    return sees_whole_territory(m) or (m is not None and m.role == Role.FUNDER)
+
+
+def can_manage_envelopes(m: Membership | None) -> bool:
+    """Create envelopes, change their amounts and commune quotas: the coordinating association."""
+    return sees_whole_territory(m)
+
+
+def can_choose_plan(m: Membership | None) -> bool:
+    """Choose a project's financing plan: whoever may edit the project."""
+    return can_edit_project(m)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from partez.core import audit
 from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
+from partez.funding import selectors as funding_selectors
+from partez.funding import services as funding
 from partez.households.models import ConsentScope, Household, PastDeparture, Person
 from partez.households.services import require_consent
 from partez.organisations import perms
@@ -201,12 +203,7 @@ def project_transition(*, actor: Membership, project: Project, action: str, reas
             reason=reason[:300],
             by=actor.user,
         )
-        if action == "depart":
-            year = (project.start_date or timezone.localdate()).year
-            for person in project.travellers.all():
-                PastDeparture.objects.get_or_create(
-                    person=person, year=year, scheme=project.format, defaults={"project": project}
-                )
+        _commit_funding(actor, project, action)
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -215,6 +212,26 @@ def project_transition(*, actor: Membership, project: Project, action: str, reas
             changes={"status": [previous, project.status], **({"reason": reason} if reason else {})},
         )
     return project
+
+
+def _commit_funding(actor: Membership, project: Project, action: str) -> None:
+    """Move the chosen plan's money on the envelopes (see partez.funding.services): reserve on
+    validation (refused as a whole if an envelope is short), give it back on withdrawal or
+    refusal, consume it on departure — and record the departure in each traveller's history,
+    under the project's format and each scheme of the plan."""
+    if action == "validate":
+        funding.plan_reserve(actor=actor, project=project)
+    elif action in ("withdraw", "refuse"):
+        funding.plan_release(actor=actor, project=project)
+    elif action == "depart":
+        plan = funding.plan_consume(actor=actor, project=project)
+        year = (project.start_date or timezone.localdate()).year
+        codes = sorted({project.format} | funding_selectors.departure_codes(plan))
+        for person in project.travellers.all():
+            for code in codes:
+                PastDeparture.objects.get_or_create(
+                    person=person, year=year, scheme=code, defaults={"project": project}
+                )
 
 
 def journal_add(
