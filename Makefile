@@ -69,3 +69,9 @@ bench-openfisca: openfisca
 	@mkdir -p bench/out
 	$(PYTHON) bench/openfisca/generate.py bench/out/depart1825-in.json $(GENERATE_ARGS)
 	$(OPENFISCA_VENV)/bin/python bench/openfisca/depart1825.py bench/out/depart1825-in.json bench/out/depart1825-openfisca.json
+
+## make bench-rules — eligibility + financing plan for every demo household; openfisca-france side by side
+.PHONY: bench-rules
+bench-rules: install openfisca
+	@mkdir -p var
+	$(BIN)/python bench/rules.py $(BENCH_ARGS)

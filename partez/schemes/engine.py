@@ -231,7 +231,11 @@ class MissingValue(Exception):
 
 
 def euros(cents: int | Decimal) -> str:
-    return quotient.euros(int(cents))
+    """« 1 234,50 € » with integer arithmetic (called thousands of times per second)."""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}".replace(",", "\u202f") + f",{rest:02d} €"
 
 
 def _rate(value) -> Decimal:
@@ -269,12 +273,28 @@ class _Context:
         self.travellers = situation.traveller_members()
 
     def value(self, name: str):
-        parameter = self.d.parameters[name]
-        applicable = [v for v in parameter.values if v.start <= self.s.date]
-        if not applicable:
-            first = parameter.values[0].start if parameter.values else None
-            raise MissingValue(self.d.parameter_labels.get(name, (name, ""))[0], first)
-        return applicable[-1].value
+        return value_on(self.d, name, self.s.date)
+
+
+_values: dict[tuple[int, str, dt.date], tuple[object, object]] = {}
+
+
+def value_on(d: SchemeDefinition, name: str, on: dt.date):
+    """The value of a definition's parameter on a date (memoised: a campaign uses few dates)."""
+    parameter = d.parameters[name]
+    # Keyed by the Parameter object's id; the entry keeps the object alive so the id is not reused.
+    key = (id(parameter), name, on)
+    found = _values.get(key)
+    if found is not None and found[0] is parameter:
+        return found[1]
+    applicable = [v for v in parameter.values if v.start <= on]
+    if not applicable:
+        first = parameter.values[0].start if parameter.values else None
+        raise MissingValue(d.parameter_labels.get(name, (name, ""))[0], first)
+    if len(_values) > 100_000:
+        _values.clear()
+    _values[key] = (parameter, applicable[-1].value)
+    return applicable[-1].value
 
 
 def age_on(member: MemberIn, on: dt.date) -> int:
@@ -647,8 +667,8 @@ def evaluate_scheme(d: SchemeDefinition, s: Situation, qf_cents: int | None) -> 
             household_ok &= passed
         criteria.append(CriterionResult(label, value, threshold, passed))
     beneficiaries = tuple(m for m in ctx.travellers if m.id in beneficiary_ids)
-    filters = [c for c in d.criteria if c.options.get("who", "each") == "each" and _is_personal(c)]
-    if filters and ctx.travellers and not d.all_travellers and len(filters) > 1:
+    filters = _filters(d)
+    if filters > 1 and ctx.travellers and not d.all_travellers:
         names = ", ".join(m.name for m in beneficiaries) or "aucune"
         criteria.append(
             CriterionResult(
@@ -710,6 +730,18 @@ def evaluate_scheme(d: SchemeDefinition, s: Situation, qf_cents: int | None) -> 
         editable_example=d.editable_example,
     )
     return _Evaluated(result, ctx, beneficiaries)
+
+
+_filter_counts: dict[int, tuple[SchemeDefinition, int]] = {}
+
+
+def _filters(d: SchemeDefinition) -> int:
+    """How many person-level filters (``who: each``) a definition has (memoised per definition)."""
+    found = _filter_counts.get(id(d))
+    if found is None or found[0] is not d:
+        count = sum(1 for c in d.criteria if c.options.get("who", "each") == "each" and _is_personal(c))
+        found = _filter_counts[id(d)] = (d, count)
+    return found[1]
 
 
 def _is_personal(c: Criterion) -> bool:

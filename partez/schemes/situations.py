@@ -5,14 +5,16 @@ The engine is pure; this module reads what it needs with a fixed number of queri
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Prefetch
 
 from partez.households import quotient
-from partez.households.models import PastDeparture, Relation
+from partez.households.models import PastDeparture, Person, Relation
+from partez.projects.models import Project
 from partez.territory.models import Commune, Edition
 
 from . import engine, selectors
-
-ADULT = {Relation.HEAD, Relation.SPOUSE, Relation.OTHER}
 
 
 def commune_participation(insee: str, on: dt.date) -> tuple[str, bool | None, str]:
@@ -26,19 +28,78 @@ def commune_participation(insee: str, on: dt.date) -> tuple[str, bool | None, st
 
 
 def from_project(project, *, on: dt.date | None = None) -> engine.Situation:
-    """The situation of a project: its household, travellers, dates, budget, edition and history.
-    Past departures recorded by this very project (on departure) are left out, so a project that
-    has left is still explained as it was decided."""
-    household = project.household
-    persons = list(household.persons.all())
-    traveller_ids = [str(p.pk) for p in project.travellers.all()]
+    """The situation of one project (see ``from_projects``)."""
+    return from_projects(Project.objects.filter(pk=project.pk), on=on)[project.pk]
+
+
+def from_projects(projects, *, on: dt.date | None = None) -> dict[int, engine.Situation]:
+    """The situations of many projects in a fixed number of queries: household, persons,
+    travellers, dates, budget, edition participation and past departures.
+
+    Past departures recorded by a project itself (on departure) are left out of its own
+    situation, so a project that has left is still explained as it was decided."""
+    projects = list(
+        projects.select_related("household__commune", "edition").prefetch_related(
+            "household__persons",
+            "budget_lines",
+            Prefetch("travellers", queryset=Person.objects.only("pk")),
+        )
+    )
+    household_ids = {p.household_id for p in projects}
     codes = selectors.history_codes()
-    past = [
-        engine.PastDepartureIn(person=str(d.person_id), year=d.year, scheme=codes.get(d.scheme, ""))
-        for d in PastDeparture.objects.filter(person__household=household).exclude(project=project)
-    ]
-    date = project.start_date or on or dt.date.today()
-    members = tuple(
+    past: dict[int, list[tuple[int | None, engine.PastDepartureIn]]] = defaultdict(list)
+    for d in PastDeparture.objects.filter(person__household_id__in=household_ids).values(
+        "person_id", "person__household_id", "year", "scheme", "project_id"
+    ):
+        past[d["person__household_id"]].append(
+            (
+                d["project_id"],
+                engine.PastDepartureIn(
+                    person=str(d["person_id"]), year=d["year"], scheme=codes.get(d["scheme"], "")
+                ),
+            )
+        )
+    participating = set(
+        Edition.communes.through.objects.filter(edition_id__in={p.edition_id for p in projects}).values_list(
+            "edition_id", "commune_id"
+        )
+    )
+    today = on or dt.date.today()
+    situations = {}
+    for project in projects:
+        household = project.household
+        persons = list(household.persons.all())
+        date = project.start_date or today
+        qf = quotient.quotient_familial(
+            annual_taxable_income_cents=household.annual_taxable_income_cents,
+            monthly_family_benefits_cents=household.monthly_family_benefits_cents,
+            members=[quotient.Member(p.birth_date, p.relation, p.has_disability) for p in persons],
+            on=date,
+        )
+        situations[project.pk] = engine.Situation(
+            date=date,
+            nights=project.nights or 0,
+            cost_cents=sum(line.amount_cents for line in project.budget_lines.all()),
+            members=members_of(persons),
+            commune_insee=household.commune.insee_code,
+            commune_name=household.commune.name,
+            commune_participates=(project.edition_id, household.commune_id) in participating,
+            edition_label=f"l'édition {project.edition.year}",
+            travellers=tuple(str(t.pk) for t in project.travellers.all()),
+            annual_taxable_income_cents=household.annual_taxable_income_cents,
+            monthly_family_benefits_cents=household.monthly_family_benefits_cents,
+            rfr_cents=household.rfr_cents,
+            tax_parts=household.tax_parts,
+            taxable=household.is_taxable,
+            past_departures=tuple(d for pid, d in past[household.pk] if pid != project.pk),
+            format=project.format,
+            qf_cents=qf.qf_cents,
+        )
+    return situations
+
+
+def members_of(persons) -> tuple[engine.MemberIn, ...]:
+    return tuple(
         engine.MemberIn(
             id=str(p.pk),
             birth_date=p.birth_date,
@@ -48,33 +109,6 @@ def from_project(project, *, on: dt.date | None = None) -> engine.Situation:
             label=p.first_name,
         )
         for p in persons
-    )
-    qf = quotient.quotient_familial(
-        annual_taxable_income_cents=household.annual_taxable_income_cents,
-        monthly_family_benefits_cents=household.monthly_family_benefits_cents,
-        members=[quotient.Member(p.birth_date, p.relation, p.has_disability) for p in persons],
-        on=date,
-    )
-    edition = project.edition
-    participates = edition.communes.filter(pk=household.commune_id).exists()
-    return engine.Situation(
-        date=date,
-        nights=project.nights or 0,
-        cost_cents=sum(line.amount_cents for line in project.budget_lines.all()),
-        members=members,
-        commune_insee=household.commune.insee_code,
-        commune_name=household.commune.name,
-        commune_participates=participates,
-        edition_label=f"l'édition {edition.year}",
-        travellers=tuple(traveller_ids),
-        annual_taxable_income_cents=household.annual_taxable_income_cents,
-        monthly_family_benefits_cents=household.monthly_family_benefits_cents,
-        rfr_cents=household.rfr_cents,
-        tax_parts=household.tax_parts,
-        taxable=household.is_taxable,
-        past_departures=tuple(past),
-        format=project.format,
-        qf_cents=qf.qf_cents,
     )
 
 
