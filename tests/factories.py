@@ -8,6 +8,7 @@ from django.utils import timezone
 from partez.households.models import ConsentScope, FollowUp, Household, Person, Relation
 from partez.organisations.models import Membership, Organisation, OrganisationKind, Role
 from partez.projects.models import Project
+from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition
 from partez.users.models import User
 
@@ -114,3 +115,36 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     format = "individual"
     created_by = factory.SubFactory(UserFactory)
+
+
+# --- funding --------------------------------------------------------------------------------
+
+
+class FunderFactory(OrganisationFactory):
+    """A funder organisation; give it the slug of a scheme's funder (``call``, ``ancv``…)."""
+
+    class Meta:
+        django_get_or_create = ["slug"]
+
+    kind = OrganisationKind.FUNDER
+    commune = None
+
+
+class EnvelopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.Envelope"
+
+    funder = factory.SubFactory(FunderFactory, slug="call", name="Communauté d'agglomération de Lens-Liévin")
+    scheme = factory.LazyFunction(lambda: Scheme.objects.get(slug="sejour-individuel"))
+    edition = factory.SubFactory(EditionFactory)
+    label = factory.Sequence(lambda n: f"Enveloppe {n}")
+    amount_cents = 1_000_000
+
+
+class EnvelopeQuotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.EnvelopeQuota"
+
+    envelope = factory.SubFactory(EnvelopeFactory)
+    commune = factory.SubFactory(CommuneFactory)
+    amount_cents = 100_000

@@ -1,0 +1,91 @@
+"""Fixtures for the funding tests: the schemes' funders, and a project whose best plan is
+APV (ANCV) 300 € + séjour individuel (CALL) 200 € + CAF 80 € on a 600 € stay."""
+
+import datetime as dt
+
+import pytest
+
+from partez.organisations.models import OrganisationKind
+from partez.projects.services import ProjectInput, project_create
+from tests import factories
+
+FUNDERS = {
+    "call": "Communauté d'agglomération de Lens-Liévin",
+    "ancv": "ANCV",
+    "caf-pas-de-calais": "CAF du Pas-de-Calais",
+}
+
+
+@pytest.fixture(autouse=True)
+def schemes_present(request):
+    """Transactional tests (live server, the concurrency tests) flush the database, the schemes
+    loaded by the data migration included: load the catalogue again when an earlier test
+    emptied it."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from partez.schemes.models import Scheme
+    from partez.schemes.services import catalogue_sync
+
+    if not Scheme.objects.exists():
+        catalogue_sync()
+
+
+@pytest.fixture
+def funders(db):
+    orgs = {slug: factories.FunderFactory(slug=slug, name=name) for slug, name in FUNDERS.items()}
+    orgs["fondation-je-pars-tu-pars-il-part"] = factories.OrganisationFactory(
+        slug="fondation-je-pars-tu-pars-il-part",
+        name="Fondation « Je pars, tu pars, il part »",
+        kind=OrganisationKind.HOST,
+        commune=None,
+    )
+    return orgs
+
+
+@pytest.fixture
+def coordination(coordinator_org):
+    from partez.organisations.models import Role
+
+    return factories.MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
+
+
+def make_project(worker, household, edition, *, format="individual", budget=60_000):
+    persons = list(household.persons.all())
+    return project_create(
+        actor=worker,
+        household=household,
+        edition=edition,
+        data=ProjectInput(
+            format=format,
+            traveller_ids=[p.pk for p in persons],
+            destination="Berck-sur-Mer",
+            destination_department="62",
+            start_date=dt.date(2025, 7, 14),
+            end_date=dt.date(2025, 7, 21),
+            budget=[("lodging", "Mobil-home", budget)],
+        ),
+    )
+
+
+@pytest.fixture
+def project(worker, household, edition, commune):
+    edition.communes.add(commune)
+    return make_project(worker, household, edition)
+
+
+@pytest.fixture
+def envelopes(funders, edition):
+    """One envelope per funder of the plan, 1 000 € each."""
+    from partez.schemes.models import Scheme
+
+    schemes = {"call": "sejour-individuel", "ancv": "apv", "caf-pas-de-calais": "caf-vacances"}
+    return {
+        scheme: factories.EnvelopeFactory(
+            funder=funders[slug],
+            scheme=Scheme.objects.get(slug=scheme),
+            edition=edition,
+            label=f"{scheme} {edition.year}",
+            amount_cents=100_000,
+        )
+        for slug, scheme in schemes.items()
+    }
