@@ -21,14 +21,16 @@ from django.utils import timezone
 
 from partez.core import audit
 from partez.core.errors import DomainError
+from partez.funding.models import Commitment, Envelope, EnvelopeQuota, FinancingPlan, PlanLine
 from partez.households.models import Consent, FollowUp, Household, PastDeparture, Person
 from partez.organisations.models import Membership, Organisation, Role
 from partez.projects.models import BudgetLine, ChecklistItem, JournalEntry, Project, StatusChange
+from partez.schemes.models import Scheme
 from partez.territory.data import load_communes
 from partez.territory.models import Commune, Edition, Milestone
 from partez.users.models import User
 
-from . import generator
+from . import funding, generator
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
 BATCH = 2000
@@ -78,6 +80,14 @@ def demo_delete() -> dict[str, int]:
     try:
         with transaction.atomic():
             households = Household.objects.filter(created_by_organisation__in=orgs)
+            demo_projects = Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households))
+            Commitment.objects.filter(project__in=demo_projects).delete()
+            PlanLine.objects.filter(plan__project__in=demo_projects).delete()
+            FinancingPlan.objects.filter(project__in=demo_projects).delete()
+            envelopes = Envelope.objects.filter(funder__in=orgs)
+            EnvelopeQuota.objects.filter(envelope__in=envelopes).delete()
+            delete("enveloppes", envelopes)
+            Scheme.objects.filter(funder__in=orgs).update(funder=None)  # the catalogue stays
             delete("projets", Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households)))
             delete("foyers", households)
             FollowUp.objects.filter(organisation__in=orgs).delete()
@@ -127,6 +137,7 @@ def demo_load(
         )
         _check_free(plan)
         counts = _insert(plan)
+        counts.update(funding.load(Edition.objects.get(year=generator.EDITION_YEAR)))
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,
