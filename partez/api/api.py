@@ -1,13 +1,14 @@
 """The public API (django-ninja): /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
 
-Every operation authenticates with a personal token (``Authorization: Bearer <token>``) bound to
-one membership; its organisation scopes every read exactly as the web app does, and every write
-goes through the same domain services. Errors share one JSON shape (see :mod:`.errors`).
+Every operation but the public simulator (``POST /simulate``, see :mod:`.simulate`) authenticates
+with a personal token (``Authorization: Bearer <token>``) bound to one membership; its
+organisation scopes every read exactly as the web app does, and every write goes through the same
+domain services. Errors share one JSON shape (see :mod:`.errors`).
 """
 
 from ninja import NinjaAPI
 
-from . import errors, households, projects
+from . import errors, households, projects, simulate
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -17,7 +18,8 @@ api = NinjaAPI(
     auth=BearerToken(),
     description=(
         "API de partez pour les professionnel·les de l'opération. Authentification par jeton personnel "
-        "(`manage.py create_api_token` ou l'interface) dans l'en-tête `Authorization: Bearer <jeton>`. "
+        "(`manage.py create_api_token` ou l'interface) dans l'en-tête `Authorization: Bearer <jeton>`, "
+        "sauf le simulateur public `POST /simulate` (sans authentification, rien n'est enregistré). "
         "Le périmètre est celui de l'organisation du jeton, comme dans l'application. Montants en centimes. "
         'Erreurs : `{"detail": "…", "errors": {"champ": "message"}}` (400 règle métier, '
         "401 jeton, 403 rôle, 404 introuvable ou hors périmètre, 422 requête mal formée)."
@@ -26,3 +28,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/households", households.router)
 api.add_router("/projects", projects.router)
+api.add_router("/simulate", simulate.router)
