@@ -628,7 +628,7 @@ def _table_row(rows: list[dict], key: int | None) -> dict | None:
 def _formats(d: SchemeDefinition) -> tuple[str, ...]:
     for c in d.criteria:
         if c.type == "format":
-            return tuple(c.options["allowed"])
+            return c.options["allowed"]
     return ()
 
 
@@ -639,7 +639,12 @@ class _Evaluated:
     beneficiaries: tuple[MemberIn, ...]
 
 
-def evaluate_scheme(d: SchemeDefinition, s: Situation, qf_cents: int | None) -> _Evaluated:
+def evaluate_scheme(
+    d: SchemeDefinition, s: Situation, qf_cents: int | None, *, explain: bool = True
+) -> _Evaluated:
+    """One scheme's verdict. ``explain=False`` (batch work: the allocation, benchmarks) stops at
+    the first criterion that fails — the verdict and amounts are the same, and the verdict still
+    carries that reason — and skips the computation's wording."""
     ctx = _Context(d, s, qf_cents)
     criteria: list[CriterionResult] = []
     household_ok = True
@@ -666,31 +671,19 @@ def evaluate_scheme(d: SchemeDefinition, s: Situation, qf_cents: int | None) -> 
             passed = outcome
             household_ok &= passed
         criteria.append(CriterionResult(label, value, threshold, passed))
+        if not explain and (not passed or not beneficiary_ids):
+            if passed:  # each personal criterion passes for someone, but nobody passes them all
+                criteria.append(_nobody_qualifies(d, ctx, ()))
+            return _Evaluated(_verdict(d, False, criteria, 0, [], ()), ctx, ())
     beneficiaries = tuple(m for m in ctx.travellers if m.id in beneficiary_ids)
-    filters = _filters(d)
-    if filters > 1 and ctx.travellers and not d.all_travellers:
-        names = ", ".join(m.name for m in beneficiaries) or "aucune"
-        criteria.append(
-            CriterionResult(
-                "Personnes qui remplissent toutes les conditions personnelles",
-                names,
-                "au moins une",
-                bool(beneficiaries),
-            )
-        )
+    if _filters(d) > 1 and ctx.travellers:
+        criteria.append(_nobody_qualifies(d, ctx, beneficiaries))
     if not ctx.travellers:
         criteria.append(CriterionResult("Personnes qui partent", "aucune", "au moins une", False))
         household_ok = False
     if d.all_travellers and len(beneficiaries) != len(ctx.travellers):
-        outside = [m.name for m in ctx.travellers if m.id not in beneficiary_ids]
-        criteria.append(
-            CriterionResult(
-                "Toutes les personnes qui partent remplissent les conditions",
-                "sauf " + ", ".join(outside),
-                "toutes",
-                False,
-            )
-        )
+        if _filters(d) <= 1:
+            criteria.append(_nobody_qualifies(d, ctx, beneficiaries))
         household_ok = False
     elif d.all_travellers is False and ctx.travellers and not beneficiaries:
         household_ok = False
@@ -703,7 +696,7 @@ def evaluate_scheme(d: SchemeDefinition, s: Situation, qf_cents: int | None) -> 
         )
     elif household_ok:
         try:
-            aid, lines = compute_aid(ctx, s.cost_cents, beneficiaries)
+            aid, lines = compute_aid(ctx, s.cost_cents, beneficiaries, explain=explain)
         except MissingValue as exc:
             criteria.append(
                 CriterionResult(
@@ -714,7 +707,29 @@ def evaluate_scheme(d: SchemeDefinition, s: Situation, qf_cents: int | None) -> 
             if aid <= 0:
                 criteria.append(CriterionResult("Montant de l'aide", euros(0), "plus de 0 €", False))
     eligible = all(c.passed for c in criteria) and household_ok and aid > 0
-    result = SchemeResult(
+    result = _verdict(d, eligible, criteria, aid, lines, tuple(m.id for m in beneficiaries))
+    return _Evaluated(result, ctx, beneficiaries if eligible else ())
+
+
+def _nobody_qualifies(d: SchemeDefinition, ctx: _Context, beneficiaries) -> CriterionResult:
+    if d.all_travellers:
+        outside = [m.name for m in ctx.travellers if m not in beneficiaries]
+        return CriterionResult(
+            "Toutes les personnes qui partent remplissent les conditions",
+            "sauf " + ", ".join(outside) if outside else "toutes",
+            "toutes",
+            not outside,
+        )
+    return CriterionResult(
+        "Personnes qui remplissent toutes les conditions personnelles",
+        ", ".join(m.name for m in beneficiaries) or "aucune",
+        "au moins une",
+        bool(beneficiaries),
+    )
+
+
+def _verdict(d: SchemeDefinition, eligible: bool, criteria, aid: int, lines, beneficiaries) -> SchemeResult:
+    return SchemeResult(
         slug=d.slug,
         name=d.name,
         funder=d.funder_name,
@@ -724,12 +739,11 @@ def evaluate_scheme(d: SchemeDefinition, s: Situation, qf_cents: int | None) -> 
         criteria=tuple(criteria),
         aid_cents=aid if eligible else 0,
         computation=tuple(lines) if eligible else (),
-        beneficiaries=tuple(m.id for m in beneficiaries) if eligible else (),
+        beneficiaries=beneficiaries if eligible else (),
         version=d.version,
         formats=_formats(d),
         editable_example=d.editable_example,
     )
-    return _Evaluated(result, ctx, beneficiaries)
 
 
 _filter_counts: dict[int, tuple[SchemeDefinition, int]] = {}
@@ -795,7 +809,9 @@ def _compatible(combo: Sequence[_Evaluated]) -> bool:
     return all(not (i.context.d.excludes & slugs) for i in combo)
 
 
-def financing_plans(evaluated: Sequence[_Evaluated], s: Situation, *, alternatives: int = 3):
+def financing_plans(
+    evaluated: Sequence[_Evaluated], s: Situation, *, alternatives: int = 3, explain: bool = True
+):
     """The best legal combination of the eligible aids, and up to ``alternatives`` others.
 
     Every compatible combination is tried (a household is eligible to a handful of schemes, so
@@ -828,7 +844,7 @@ def financing_plans(evaluated: Sequence[_Evaluated], s: Situation, *, alternativ
         if any(key < other for other, _ in kept):
             continue  # a strict subset of a plan already shown gives less: not a real alternative
         kept.append((key, value))
-    plans = [_plan_for(combo, s.cost_cents, fmt) for _key, (_total, combo, fmt) in kept]
+    plans = [_plan_for(combo, s.cost_cents, fmt, explain=explain) for _key, (_total, combo, fmt) in kept]
     return plans[0], tuple(plans[1:])
 
 
@@ -847,16 +863,20 @@ def household_quotient(s: Situation) -> quotient.QFResult:
     )
 
 
-def evaluate(s: Situation, definitions: Iterable[SchemeDefinition], *, alternatives: int = 3) -> Evaluation:
-    """Every scheme's eligibility with its reasons, and the financing plan, for one situation."""
+def evaluate(
+    s: Situation, definitions: Iterable[SchemeDefinition], *, alternatives: int = 3, explain: bool = True
+) -> Evaluation:
+    """Every scheme's eligibility with its reasons, and the financing plan, for one situation.
+    ``explain=False`` gives the same verdicts and amounts with one reason per refusal and no
+    wording of the computations (batch work)."""
     if s.qf_cents is None:
         qf = household_quotient(s)
         qf_cents, qf_lines = qf.qf_cents, tuple(qf.lines)
     else:
         qf_cents, qf_lines = s.qf_cents, ()
     definitions = sorted(definitions, key=lambda d: (d.order, d.slug))
-    evaluated = [evaluate_scheme(d, s, qf_cents) for d in definitions]
-    plan, others = financing_plans(evaluated, s, alternatives=alternatives)
+    evaluated = [evaluate_scheme(d, s, qf_cents, explain=explain) for d in definitions]
+    plan, others = financing_plans(evaluated, s, alternatives=alternatives, explain=explain)
     return Evaluation(
         date=s.date,
         quotient_familial_cents=qf_cents,
