@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, editions, households, jobs, organisation, projects
+from .views import dashboard, editions, households, jobs, organisation, projects, schemes
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -64,4 +64,24 @@ urlpatterns = [
     path("traitements/<uuid:pk>/", jobs.job_detail, name="job_detail"),
     path("traitements/<uuid:pk>/annuler/", jobs.job_cancel, name="job_cancel"),
     path("traitements/<uuid:pk>/telecharger/", jobs.job_download, name="job_download"),
+    # schemes (read by every member, edited by the coordination)
+    path("dispositifs/", schemes.scheme_list, name="scheme_list"),
+    path("dispositifs/<slug:slug>/", schemes.scheme_detail, name="scheme_detail"),
+    path("dispositifs/<slug:slug>/modifier/", schemes.scheme_edit, name="scheme_edit"),
+    path("dispositifs/<slug:slug>/activation/", schemes.scheme_activation, name="scheme_activation"),
+    path(
+        "dispositifs/<slug:slug>/valeurs/<str:name>/ajouter/",
+        schemes.scheme_value_add,
+        name="scheme_value_add",
+    ),
+    path(
+        "dispositifs/<slug:slug>/valeurs/<str:name>/<str:start>/",
+        schemes.scheme_value_edit,
+        name="scheme_value_edit",
+    ),
+    path(
+        "dispositifs/<slug:slug>/valeurs/<str:name>/<str:start>/supprimer/",
+        schemes.scheme_value_delete,
+        name="scheme_value_delete",
+    ),
 ]

@@ -153,5 +153,10 @@ def audit_log(request, m):
     entries = AuditLog.objects.select_related("actor", "organisation").order_by("-at", "-id")
     if not perms.sees_whole_territory(m):
         entries = entries.filter(organisation=m.organisation)
+    # One object's trail (a scheme page links here): ?objet=schemes.scheme&id=3
+    object_type, object_id = request.GET.get("objet", ""), request.GET.get("id", "")
+    if object_type and object_id:
+        entries = entries.filter(object_type=object_type, object_id=object_id)
     entries = entries[:200]
-    return render(request, "www/organisation/audit.html", {"entries": entries})
+    context = {"entries": entries, "filtered": bool(object_type and object_id)}
+    return render(request, "www/organisation/audit.html", context)
