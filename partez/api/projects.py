@@ -13,6 +13,7 @@ from partez.organisations.models import Membership
 from partez.projects import workflow
 from partez.projects.models import JournalEntry, StatusChange
 from partez.projects.services import ProjectInput, project_create, project_transition
+from partez.schemes import engine, selectors, situations
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
@@ -23,6 +24,7 @@ from .schemas import (
     WRITE_ERRORS,
     BudgetLineOut,
     ChecklistItemOut,
+    ErrorOut,
     JournalEntryOut,
     OrganisationRef,
     ProjectDetail,
@@ -32,6 +34,7 @@ from .schemas import (
     TransitionOut,
     TravellerOut,
 )
+from .simulate import SimulationOut, as_json
 
 router = Router(tags=["Projets de départ"])
 
@@ -133,6 +136,34 @@ def get_project(request: HttpRequest, project_id: int):
     """Qui part, où, quand, le budget, le statut et les changements de statut que votre rôle
     permet, la liste des pièces et le journal d'accompagnement. 404 hors de votre périmètre."""
     return project_detail(casework_membership(request), project_id)
+
+
+@router.get(
+    "/{int:project_id}/eligibility",
+    response={200: SimulationOut, 400: ErrorOut, **READ_ERRORS},
+    operation_id="projects_eligibility",
+    summary="Aides possibles pour un projet",
+)
+def project_eligibility(request: HttpRequest, project_id: int):
+    """Pour le projet (ses personnes qui partent, ses dates, son budget, l'édition et l'historique
+    des départs du foyer) : chaque dispositif, éligible ou non et **pourquoi**, condition par
+    condition, le montant et son calcul ; le plan de financement proposé et ses alternatives. Les
+    règles appliquées sont celles en vigueur à la date de départ. 400 si le projet n'a pas encore
+    de dates, de personnes qui partent ou de budget ; 404 hors de votre périmètre."""
+    m = casework_membership(request)
+    project = get_or_404(projects_for(m), project_id, NOT_FOUND)
+    situation = situations.from_project(project)
+    missing = {}
+    if not (project.start_date and project.end_date):
+        missing["start_date"] = "Indiquez les dates du séjour pour calculer les aides."
+    if not situation.travellers:
+        missing["travellers"] = "Choisissez les personnes qui partent pour calculer les aides."
+    if not situation.cost_cents:
+        missing["budget"] = "Ajoutez au moins une ligne de budget pour calculer les aides."
+    if missing:
+        raise DomainError(missing)
+    evaluation = engine.evaluate(situation, selectors.definitions())
+    return as_json(situation, evaluation)
 
 
 def _edition(year: int | None) -> Edition:
