@@ -15,11 +15,6 @@ from django.db import models
 from django.db.models import F, Q
 
 
-class EnvelopeQuerySet(models.QuerySet):
-    def with_available(self):
-        return self.annotate(available_cents_db=F("amount_cents") - F("reserved_cents") - F("consumed_cents"))
-
-
 def _counter_constraints(prefix: str) -> list[models.CheckConstraint]:
     return [
         models.CheckConstraint(
@@ -54,8 +49,6 @@ class Envelope(models.Model):
     consumed_cents = models.BigIntegerField("consommé (centimes)", default=0)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
-
-    objects = EnvelopeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "enveloppe"
@@ -106,6 +99,10 @@ class EnvelopeQuota(models.Model):
     @property
     def available_cents(self) -> int:
         return self.amount_cents - self.reserved_cents - self.consumed_cents
+
+    @property
+    def committed_cents(self) -> int:
+        return self.reserved_cents + self.consumed_cents
 
 
 class PlanStatus(models.TextChoices):

@@ -12,5 +12,6 @@ def current_organisation(request):
         "casework": perms.can_view_households(membership),
         "audit": perms.can_view_audit(membership),
         "editions": perms.can_manage_editions(membership),
+        "funding": perms.can_view_envelopes(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, editions, households, jobs, organisation, projects, schemes
+from .views import dashboard, editions, funding, households, jobs, organisation, projects, schemes
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -84,4 +84,12 @@ urlpatterns = [
         schemes.scheme_value_delete,
         name="scheme_value_delete",
     ),
+    # funding: envelopes (coordination, funders) and the plan chosen on a project
+    path("financements/", funding.envelope_list, name="envelope_list"),
+    path("financements/export/", funding.envelope_export, name="envelope_export"),
+    path("financements/nouvelle/", funding.envelope_form, name="envelope_create"),
+    path("financements/<int:pk>/", funding.envelope_detail, name="envelope_detail"),
+    path("financements/<int:pk>/modifier/", funding.envelope_form, name="envelope_edit"),
+    path("financements/<int:pk>/quotas/", funding.quota_save, name="quota_save"),
+    path("projets/<int:pk>/plan/", funding.plan_choose, name="plan_choose"),
 ]

@@ -11,6 +11,7 @@ from partez.territory.selectors import current_edition
 
 from .. import forms
 from ..access import get_household, get_project, membership_required
+from .funding import financing_context
 
 
 def _project_input(form) -> services.ProjectInput:
@@ -111,6 +112,7 @@ def project_detail(request, m, pk):
         "can_write": perms.can_edit_project(m),
         "evaluation": project_evaluation(project, budget, travellers),
     }
+    context |= financing_context(m, project, context["evaluation"])
     return render(request, "www/projects/detail.html", context)
 
 
