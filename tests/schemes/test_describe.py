@@ -367,3 +367,9 @@ def test_situation_of_a_refused_case_is_told_in_french():
     assert "départ passé de a en 2026 (Départ 18:25)" in run.situation
     assert run.expected == "non éligible (Une fois par an)"
     assert run.actual.startswith("non éligible (Une fois par an")
+
+
+@pytest.mark.parametrize("slug", catalogue.slugs())
+def test_shipped_funder_is_a_name_and_a_slug(slug):
+    """An unquoted comma in a YAML flow mapping once cut « Je pars, tu pars, il part » in three."""
+    assert set(catalogue.raw(slug)["funder"]) == {"name", "slug"}
