@@ -131,6 +131,7 @@ def envelope_detail(request, m, pk):
         "has_quotas": envelope.quotas.exists(),
         "page": page,
         "can_manage": perms.can_manage_envelopes(m),
+        "link_projects": perms.can_view_households(m),  # funders see figures, not case files
         "quota_form": funding_forms.QuotaForm() if perms.can_manage_envelopes(m) else None,
     }
     return render(request, "www/funding/detail.html", context)
