@@ -166,7 +166,7 @@ def format_value(unit: str, value: Any, table_key: str = "") -> str:
         if unit == "count":
             return str(value)
         if unit == "months":
-            return months_text(value)
+            return _period(value)
         if unit == "statuses":
             return " ; ".join(STATUSES.get(s, s) for s in value)
         if unit == "bool":

@@ -235,7 +235,8 @@ def test_money_and_percent():
         ("years", 1, "1 an"),
         ("nights", 7, "7 nuits"),
         ("count", 6, "6"),
-        ("months", [6, 7, 8, 9], "juin à septembre"),
+        ("months", [6, 7, 8, 9], "de juin à septembre"),
+        ("months", [1, 2, 3, 4, 5, 6, 9, 10, 11, 12], "hors juillet et août"),
         ("statuses", ["retired", "inactive"], "retraité·e ; sans activité"),
         ("bool", True, "oui"),
         (

@@ -108,6 +108,7 @@ def _parameter_rows(d, on: dt.date, scheme: Scheme, can_manage: bool) -> list[di
                 "label": label,
                 "unit": UNIT_LABELS.get(unit, unit),
                 "structured": unit not in forms.UNSUPPORTED_UNITS,
+                "short": unit not in {"months", "statuses", "table"},  # a number: never wrapped
                 "values": values,
             }
         )
