@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "project.evaluate": "Évaluation close",
     "project.withdraw": "Projet abandonné",
     "scheme.update": "Règles du dispositif modifiées",
+    "allocation.apply": "Répartition des enveloppes appliquée",
     "scheme.activate": "Dispositif activé",
     "scheme.deactivate": "Dispositif suspendu",
     "envelope.create": "Enveloppe créée",

@@ -213,3 +213,66 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_cents} c"
+
+
+class AllocationStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposée"
+    APPLYING = "applying", "En cours d'application"
+    APPLIED = "applied", "Appliquée"
+    SUPERSEDED = "superseded", "Remplacée par une répartition plus récente"
+
+
+class AllocationRun(models.Model):
+    """A campaign-wide allocation computed by the solver, for the coordination to review and apply.
+    ``results`` holds the solver's, first-come-first-served's and the greedy's figures on the
+    same data (people and projects funded, bound, gap, seconds, use of each envelope)."""
+
+    edition = models.ForeignKey(
+        "territory.Edition", verbose_name="édition", on_delete=models.PROTECT, related_name="allocations"
+    )
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("calculée le", auto_now_add=True)
+    priorities = models.JSONField("priorités", default=dict)
+    time_limit = models.PositiveIntegerField("durée de calcul (s)", default=60)
+    results = models.JSONField("résultats", default=dict)
+    status = models.CharField(
+        "statut", max_length=12, choices=AllocationStatus.choices, default=AllocationStatus.PROPOSED
+    )
+    applied_at = models.DateTimeField("appliquée le", null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "répartition des enveloppes"
+        verbose_name_plural = "répartitions des enveloppes"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Répartition n° {self.pk} ({self.get_status_display()})"
+
+
+class AllocationDecision(models.Model):
+    """What a run proposes for one submitted project: funded with which plan (``option``: index
+    into the plans the project page proposes), or on the waiting list (``option`` null)."""
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="decisions")
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="+")
+    people = models.PositiveSmallIntegerField("personnes")
+    first_departure = models.BooleanField("premier départ", default=False)
+    option = models.PositiveSmallIntegerField("plan retenu", null=True, blank=True)
+    schemes = models.JSONField("dispositifs du plan", default=list)
+    total_aid_cents = models.BigIntegerField("aides du plan (centimes)", default=0)
+    draws = models.JSONField("montant par enveloppe (centimes)", default=dict)
+    fcfs_funded = models.BooleanField("financé au premier arrivé", default=False)
+    outcome = models.CharField("résultat de l'application", max_length=10, blank=True)
+    outcome_message = models.CharField("motif", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "décision de répartition"
+        ordering = ["run_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "project"], name="allocation_decision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} : {'financé' if self.option is not None else 'en attente'}"

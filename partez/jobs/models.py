@@ -29,6 +29,8 @@ class Job(models.Model):
     cancel_requested = models.BooleanField(default=False)
     result_file = models.FileField(upload_to="jobs/", blank=True)
     result_name = models.CharField(max_length=200, blank=True)
+    # A page showing the result, for jobs whose result is not a file (e.g. an allocation to review).
+    result_url = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, editions, funding, households, jobs, organisation, projects, schemes
+from .views import allocation, dashboard, editions, funding, households, jobs, organisation, projects, schemes
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -86,6 +86,11 @@ urlpatterns = [
     ),
     # funding: envelopes (coordination, funders) and the plan chosen on a project
     path("financements/", funding.envelope_list, name="envelope_list"),
+    path("financements/repartition/", allocation.allocation_index, name="allocation_index"),
+    path("financements/repartition/<int:pk>/", allocation.allocation_detail, name="allocation_detail"),
+    path(
+        "financements/repartition/<int:pk>/appliquer/", allocation.allocation_apply, name="allocation_apply"
+    ),
     path("financements/export/", funding.envelope_export, name="envelope_export"),
     path("financements/nouvelle/", funding.envelope_form, name="envelope_create"),
     path("financements/<int:pk>/", funding.envelope_detail, name="envelope_detail"),
