@@ -599,7 +599,12 @@ def solve(
         status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
         seconds=elapsed(),
     )
-    report(1.0, f"Terminé : {result.people_funded} personnes financées, écart à la borne {result.gap:.2%}")
+    report(
+        1.0,
+        f"Terminé : {result.people_funded} personnes financées, écart à la borne {result.gap:.2%}".replace(
+            ".", ","
+        ),
+    )
     return result
 
 
@@ -658,7 +663,7 @@ def _search(
                 gap = (bound - best) / bound if bound > 0 else 0.0
                 report(
                     min(elapsed() / time_limit, 0.99),
-                    f"Meilleure solution : {_people(best)}, écart à la borne {gap:.2%}",
+                    f"Meilleure solution : {_people(best)}, écart à la borne {gap:.2%}".replace(".", ","),
                 )
     except BaseException:
         solver.stop_search()

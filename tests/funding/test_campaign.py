@@ -1,18 +1,16 @@
 """The campaign allocation end to end: inputs from the database, the job, the review, applying it."""
 
-import datetime as dt
-
 import pytest
 
 from partez.funding import allocation, campaign
-from partez.funding.models import AllocationDecision, AllocationRun, AllocationStatus, Envelope
+from partez.funding.models import AllocationDecision, AllocationRun, AllocationStatus
 from partez.jobs.models import Job, JobStatus
 from partez.organisations.models import Role
 from partez.projects.models import ProjectStatus
-from partez.projects.services import ProjectInput, project_create, project_transition
-from partez.schemes.models import Scheme
-from partez.schemes.services import catalogue_sync
+from partez.projects.services import project_transition
 from tests import factories
+
+from .campaign_data import submitted_projects
 
 
 @pytest.fixture
@@ -24,35 +22,7 @@ def coordinator(coordinator_org):
 
 @pytest.fixture
 def campaign_setup(db, worker, coordinator, edition, commune):
-    """Three submitted projects that each get the APV (ANCV) — an envelope for two of them."""
-    edition.communes.add(commune)
-    ancv = factories.FunderFactory(slug="ancv", name="ANCV")
-    catalogue_sync()
-    projects = []
-    for day in (1, 2, 3):
-        h = factories.HouseholdFactory(
-            created_by_organisation=worker.organisation, commune=commune, annual_taxable_income_cents=600_000
-        )
-        factories.PersonFactory(household=h, relation="head", birth_date=dt.date(1980, 1, 1))
-        p = project_create(
-            actor=worker,
-            household=h,
-            edition=edition,
-            data=ProjectInput(
-                format="individual",
-                traveller_ids=[x.pk for x in h.persons.all()],
-                destination="Berck",
-                start_date=dt.date(2025, 7, day),
-                end_date=dt.date(2025, 7, day + 7),
-                budget=[("lodging", "", 40_000)],
-            ),
-        )
-        project_transition(actor=worker, project=p, action="submit")
-        projects.append(p)
-    envelope = Envelope.objects.create(
-        funder=ancv, scheme=Scheme.objects.get(slug="apv"), edition=edition, label="APV", amount_cents=40_000
-    )
-    return projects, envelope
+    return submitted_projects(worker=worker, edition=edition, commune=commune)
 
 
 def test_inputs_are_the_submitted_projects_and_their_plans(campaign_setup, edition):

@@ -22,8 +22,8 @@ from ..forms_allocation import AllocationForm
 
 PAGE_SIZE = 100
 METHODS = [
-    ("solver", "Répartition optimisée (solveur OR-Tools)"),
-    ("greedy", "Méthode gloutonne (personnes par euro)"),
+    ("solver", "Optimisée (OR-Tools)"),
+    ("greedy", "Gloutonne"),
     ("fcfs", "Premier arrivé, premier servi"),
 ]
 
