@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import allocation, dashboard, editions, funding, households, jobs, organisation, projects, schemes
+from .views import (
+    allocation,
+    dashboard,
+    editions,
+    funding,
+    households,
+    jobs,
+    organisation,
+    projects,
+    schemes,
+    simulator,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -12,6 +23,7 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("simulateur/", simulator.simulator, name="simulator"),  # public: no login, nothing stored
     # households
     path("foyers/", households.household_list, name="household_list"),
     path("foyers/nouveau/", households.household_create, name="household_create"),
