@@ -88,6 +88,13 @@ def test_anonymous_visitor_gets_the_form_without_the_professional_navigation(cli
     assert 'hx-post="/simulateur/"' in page
 
 
+def test_the_empty_form_costs_two_queries_and_no_session(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # the schemes (for "already helped by"), the communes
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert not response.cookies.get("sessionid") and not Session.objects.exists()
+
+
 def test_a_logged_in_professional_can_use_it_too(client, worker):
     client.force_login(worker.user)
     response = client.get(URL)
