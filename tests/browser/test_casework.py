@@ -67,7 +67,7 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     child.get_by_label(exactly("Nom")).fill("Benali")
     child.get_by_label("Date de naissance").fill("2016-09-02")
     child.get_by_label("Lien").select_option("child")
-    child.get_by_label(exactly("Situation")).select_option(label="Étudiant·e, scolaire, apprenti·e")
+    child.get_by_label(exactly("Situation")).select_option(label="Étudiant·e boursier·e, scolaire")
     expect(page.locator("#id_persons-TOTAL_FORMS")).to_have_value("2")
 
     page.get_by_label("Partage avec les autres structures qui suivent le foyer").check()
