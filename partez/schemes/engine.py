@@ -18,6 +18,7 @@ Vocabulary:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -247,6 +248,11 @@ def _pct(rate: Decimal) -> str:
     return f"{text} %"
 
 
+@functools.lru_cache(maxsize=256)
+def _months_text(allowed: tuple[int, ...]) -> str:
+    return _months(allowed)
+
+
 def _months(allowed: Iterable[int]) -> str:
     allowed = sorted(set(allowed))
     runs: list[list[int]] = []
@@ -416,7 +422,7 @@ def _months_criterion(ctx: _Context, c: Criterion):
     covered.add(last.month)
     end = ctx.s.date + dt.timedelta(days=ctx.s.nights)
     value = f"du {ctx.s.date:%d/%m/%Y} au {end:%d/%m/%Y}"
-    return "Période du séjour", value, f"nuits en {_months(allowed)}", covered <= allowed
+    return "Période du séjour", value, f"nuits en {_months_text(tuple(sorted(allowed)))}", covered <= allowed
 
 
 def _history(ctx: _Context, c: Criterion):
