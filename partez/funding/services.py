@@ -302,23 +302,29 @@ def _lines(plan: FinancingPlan) -> list[PlanLine]:
     )
 
 
-def _lock(envelope_ids, quota_ids) -> tuple[dict[int, Envelope], dict[int, EnvelopeQuota]]:
-    """Lock the rows in the one global order (envelopes by id, then quotas by id)."""
-    envelopes = {
+def _lock_envelopes(ids) -> dict[int, Envelope]:
+    return {
         e.pk: e
         for e in Envelope.objects.select_for_update(of=("self",))
-        .filter(pk__in=sorted(set(envelope_ids)))
+        .filter(pk__in=sorted(set(ids)))
         .select_related("funder")
         .order_by("pk")
     }
-    quotas = {
+
+
+def _lock_quotas(ids) -> dict[int, EnvelopeQuota]:
+    return {
         q.pk: q
         for q in EnvelopeQuota.objects.select_for_update(of=("self",))
-        .filter(pk__in=sorted(set(quota_ids)))
+        .filter(pk__in=sorted(set(ids)))
         .select_related("commune")
         .order_by("pk")
     }
-    return envelopes, quotas
+
+
+def _lock(envelope_ids, quota_ids) -> tuple[dict[int, Envelope], dict[int, EnvelopeQuota]]:
+    """Lock the rows in the one global order (envelopes by id, then quotas by id)."""
+    return _lock_envelopes(envelope_ids), _lock_quotas(quota_ids)
 
 
 def _move(model, pk: int, *, reserved: int = 0, consumed: int = 0) -> None:
@@ -362,18 +368,17 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
         household = project.household
         _resolve(plan, project)
         lines = _lines(plan)
-        with_quotas = set(
-            EnvelopeQuota.objects.filter(envelope_id__in=[li.envelope_id for li in lines])
-            .values_list("envelope_id", flat=True)
-            .distinct()
-        )
-        quota_of = {
-            q.envelope_id: q.pk
-            for q in EnvelopeQuota.objects.filter(
-                envelope_id__in=with_quotas, commune_id=household.commune_id
-            )
-        }
-        envelopes, quotas = _lock([li.envelope_id for li in lines], quota_of.values())
+        envelopes = _lock_envelopes([li.envelope_id for li in lines])
+        # Read the quotas under the envelope locks: quota_save locks the envelope before it
+        # adds or changes a quota, so this set cannot change before we commit.
+        with_quotas, quota_of = set(), {}
+        for envelope_id, commune_id, quota_id in EnvelopeQuota.objects.filter(
+            envelope_id__in=list(envelopes)
+        ).values_list("envelope_id", "commune_id", "pk"):
+            with_quotas.add(envelope_id)
+            if commune_id == household.commune_id:
+                quota_of[envelope_id] = quota_id
+        quotas = _lock_quotas(quota_of.values())
         need_env: dict[int, int] = defaultdict(int)
         need_quota: dict[int, int] = defaultdict(int)
         problems = []
