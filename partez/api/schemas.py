@@ -83,7 +83,9 @@ class PersonOut(Schema):
     relation: str = Field(description="head, spouse, child ou other.")
     relation_label: str
     has_disability: bool
-    employment: str = Field(description="employee, retired, inactive, jobseeker, student, apprentice, civic_service ou other.")
+    employment: str = Field(
+        description="employee, retired, inactive, jobseeker, student, apprentice, civic_service ou other."
+    )
     employment_label: str
     past_departures: list[PastDepartureOut]
 

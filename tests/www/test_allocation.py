@@ -73,7 +73,11 @@ def test_review_compares_with_first_come_first_served(client, members, run):
     client.force_login(members["coordinator"].user)
     page = client.get(reverse("allocation_detail", args=[run.pk])).content.decode()
     assert "+3 personnes" in page
-    assert "Premier arrivé, premier servi" in page and "optimale prouvée" in page and "Optimisée (OR-Tools)" in page
+    assert (
+        "Premier arrivé, premier servi" in page
+        and "optimale prouvée" in page
+        and "Optimisée (OR-Tools)" in page
+    )
     assert "Appliquer : valider les 0 projets financés" in page
 
 

@@ -56,7 +56,11 @@ def allocation_index(request, m):
 
 @membership_required(perms.can_manage_envelopes)
 def allocation_detail(request, m, pk):
-    run = AllocationRun.objects.select_related("edition", "created_by", "applied_by", "job").filter(pk=pk).first()
+    run = (
+        AllocationRun.objects.select_related("edition", "created_by", "applied_by", "job")
+        .filter(pk=pk)
+        .first()
+    )
     if run is None:
         raise Http404("Répartition introuvable.")
     results = run.results
