@@ -315,3 +315,46 @@ def test_validation_short_of_money_is_refused_with_the_envelope_named(client, me
     client.post(reverse("project_transition", args=[funded_project.pk]), {"action": "validate"})
     html = client.get(reverse("project_detail", args=[funded_project.pk])).content.decode()
     assert "Engagé" in html and "Choisir ce plan" not in html
+
+
+def _ledger_rows(envelope, n):
+    from partez.funding.models import Commitment, PlanLine
+
+    for _ in range(n):
+        project = factories.ProjectFactory(edition=envelope.edition)
+        plan = FinancingPlan.objects.create(
+            project=project,
+            chosen_by=project.created_by,
+            cost_cents=100,
+            total_aid_cents=10,
+            remaining_cents=90,
+        )
+        line = PlanLine.objects.create(
+            plan=plan, scheme=envelope.scheme, envelope=envelope, funder="CAF", aid_cents=10, base_cents=100
+        )
+        Commitment.objects.create(
+            envelope=envelope,
+            project=project,
+            plan_line=line,
+            commune=project.household.commune,
+            kind="reserve",
+            amount_cents=10,
+            actor=project.created_by,
+        )
+
+
+def test_envelope_detail_query_count_does_not_grow_with_the_ledger(
+    client, members, caf_envelope, django_assert_max_num_queries
+):
+    client.force_login(members["coordinator"].user)
+    url = reverse("envelope_detail", args=[caf_envelope.pk])
+    _ledger_rows(caf_envelope, 2)
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    _ledger_rows(caf_envelope, 60)  # more than a page (50)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "Registre des engagements (62)" in html and "Page 1 sur 2" in html
+    assert html.count("+ 0,10 €") == 50
