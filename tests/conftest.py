@@ -6,6 +6,31 @@ from partez.organisations.models import OrganisationKind, Role
 from . import factories
 
 
+def _flushes_the_database(request) -> bool:
+    """Transactional tests (live server, PostgreSQL concurrency) end with a flush of every table."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request, django_db_blocker):
+    """After a transactional test, put back what the data migrations loaded (the communes and
+    the scheme catalogue), so the tests that run next in this worker find them."""
+    yield
+    if not _flushes_the_database(request):
+        return
+    from partez.schemes.services import catalogue_sync
+    from partez.territory.data import load_communes
+    from partez.territory.models import Commune
+
+    with django_db_blocker.unblock():
+        if not Commune.objects.exists():
+            load_communes()
+        catalogue_sync()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached objects (the current edition) must not leak from one test's database to the next."""
