@@ -18,7 +18,10 @@ from typing import Any
 from partez.core.parameters import DatedValue, Parameter
 
 from .definition import STATUSES, Criterion, SchemeDefinition
-from .engine import FORMAT_LABELS, MONTHS
+from .engine import FORMAT_LABELS
+from .months import MONTHS, months_text  # noqa: F401
+from .months import join as _join
+from .months import period as _period
 
 UNIT_LABELS = {
     "cents": "montant",
@@ -82,54 +85,6 @@ def percent(rate: Any) -> str:
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if abs(int(n)) <= 1 else many}"
-
-
-def _join(items: list[str], last: str = "et") -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
-def _month_runs(months: Iterable[int]) -> list[list[int]]:
-    """Consecutive months as runs, December → January included ([11, 12, 1] is one run)."""
-    chosen = sorted(set(months))
-    runs: list[list[int]] = []
-    for m in chosen:
-        if runs and runs[-1][-1] == m - 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    if len(runs) > 1 and runs[0][0] == 1 and runs[-1][-1] == 12:
-        runs[0] = runs.pop() + runs[0]
-    return runs
-
-
-def _run_text(run: list[int]) -> str:
-    names = [MONTHS[m - 1] for m in run]
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} et {names[1]}"
-    return f"{names[0]} à {names[-1]}"
-
-
-def months_text(months: Iterable[int]) -> str:
-    """[1..6, 9..12] → « janvier à juin, septembre à décembre »."""
-    return ", ".join(_run_text(r) for r in _month_runs(months))
-
-
-def _period(months: Iterable[int]) -> str:
-    """The months of a stay as a phrase: the shorter of « de mai à octobre » and « hors juillet et août »."""
-    allowed = set(months)
-    excluded = set(range(1, 13)) - allowed
-    if not excluded:
-        return "à toute période de l'année"
-    runs = _month_runs(allowed)
-    if len(excluded) < len(allowed):
-        return "hors " + _join([_run_text(r) for r in _month_runs(excluded)])
-    if len(runs) == 1 and len(runs[0]) > 2:
-        return f"de {MONTHS[runs[0][0] - 1]} à {MONTHS[runs[0][-1] - 1]}"
-    return "en " + _join([_run_text(r) for r in runs])
 
 
 def _table_bound(row: dict, key: str) -> str:

@@ -18,7 +18,6 @@ Vocabulary:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,21 +26,8 @@ from decimal import ROUND_DOWN, Decimal
 from partez.households import quotient
 
 from .definition import CHANNELS, STATUSES, Criterion, SchemeDefinition
+from .months import period_of
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 FORMAT_LABELS = {
     "individual": "séjour individuel",
     "camping": "séjour commun",
@@ -248,23 +234,6 @@ def _pct(rate: Decimal) -> str:
     return f"{text} %"
 
 
-@functools.lru_cache(maxsize=256)
-def _months_text(allowed: tuple[int, ...]) -> str:
-    return _months(allowed)
-
-
-def _months(allowed: Iterable[int]) -> str:
-    allowed = sorted(set(allowed))
-    runs: list[list[int]] = []
-    for m in allowed:
-        if runs and runs[-1][-1] == m - 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    parts = [MONTHS[r[0] - 1] if len(r) == 1 else f"{MONTHS[r[0] - 1]} à {MONTHS[r[-1] - 1]}" for r in runs]
-    return ", ".join(parts)
-
-
 def _floor(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_DOWN))
 
@@ -422,7 +391,7 @@ def _months_criterion(ctx: _Context, c: Criterion):
     covered.add(last.month)
     end = ctx.s.date + dt.timedelta(days=ctx.s.nights)
     value = f"du {ctx.s.date:%d/%m/%Y} au {end:%d/%m/%Y}"
-    return "Période du séjour", value, f"nuits en {_months_text(tuple(sorted(allowed)))}", covered <= allowed
+    return "Période du séjour", value, f"nuits {period_of(tuple(sorted(allowed)))}", covered <= allowed
 
 
 def _history(ctx: _Context, c: Criterion):

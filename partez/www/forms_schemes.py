@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from partez.core.errors import DomainError
 from partez.schemes.definition import STATUSES
-from partez.schemes.engine import MONTHS
+from partez.schemes.months import MONTHS
 
 from .forms import DateInput, EurosField, euros_to_cents
 
