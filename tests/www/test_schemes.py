@@ -378,3 +378,26 @@ def test_audit_trail_of_one_scheme(client, coordination, schemes):
     audit = text(client.get(link))
     assert f"schemes.scheme #{schemes[SLUG].pk}" in audit
     assert f"schemes.scheme #{schemes['bsv'].pk}" not in audit
+
+
+def test_query_budget_does_not_grow_with_versions(
+    client, coordination, schemes, django_assert_max_num_queries
+):
+    url = reverse("scheme_detail", args=[SLUG])
+    client.get(url)  # warm the parsed-definition cache of selectors
+    with django_assert_max_num_queries(6):
+        client.get(url)
+    for year in range(2027, 2037):
+        data = {
+            "start": f"{year}-01-01",
+            "value": "300",
+            "source": SOURCE,
+            "comment": "Barème",
+            "version": year - 2026,
+        }
+        assert client.post(reverse("scheme_value_add", args=[SLUG, "max_amount"]), data).status_code == 302
+    with django_assert_max_num_queries(6):
+        page = text(client.get(url))
+    assert "Version</th>" in page and page.count("Barème</td>") == 10
+    with django_assert_max_num_queries(4):
+        client.get(reverse("scheme_list"))
