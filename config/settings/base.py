@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "partez.projects",
     "partez.schemes",
     "partez.funding",
+    "partez.camping",
     "partez.jobs",
     "partez.demo",
     # web apps

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CampingConfig(AppConfig):
+    name = "partez.camping"
+    verbose_name = "Séjour commun (camping)"
