@@ -216,9 +216,89 @@ def _str(dumper: yaml.SafeDumper, value: str):
 _Dumper.add_representer(str, _str)
 
 
+# PostgreSQL's jsonb does not keep the order of keys: the editor shows them in a reading order
+# (the same on every database), parameters in the order the criteria and the formula use them.
+TOP = ["slug", "name", "funder", "channel", "scope", "order", "base", "history_code", "excludes",
+       "all_travellers", "editable_example", "description", "source", "parameters", "criteria", "formula"]  # fmt: skip
+ORDERS = {
+    "funder": ["name", "slug"],
+    "parameter": ["label", "unit", "values"],
+    "value": ["from", "value", "source"],
+    "criterion": ["type", "label", "min", "min_disabled", "max", "base", "per_half_part", "value", "allowed",
+                  "strict", "rule", "per", "schemes", "who", "criteria"],
+    "formula": ["basis", "amount", "cap_rate", "cap", "min_remaining", "round_down_to"],
+    "amount": ["kind", "by", "value", "per_extra_child"],
+    "row": ["from", "upto", "amount", "rate"],
+}  # fmt: skip
+
+
+def _sorted(node: dict, order: list[str]) -> dict:
+    rank = {key: i for i, key in enumerate(order)}
+    return {k: node[k] for k in sorted(node, key=lambda k: (rank.get(k, len(rank)), str(k)))}
+
+
+def _criterion(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    node = _sorted(node, ORDERS["criterion"])
+    if isinstance(node.get("criteria"), list):
+        node["criteria"] = [_criterion(c) for c in node["criteria"]]
+    return node
+
+
+def _value(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    node = _sorted(node, ORDERS["value"])
+    if isinstance(node.get("value"), list):
+        node["value"] = [_sorted(r, ORDERS["row"]) if isinstance(r, dict) else r for r in node["value"]]
+    return node
+
+
+def _uses(node: Any, names: set[str], found: list[str]) -> None:
+    if isinstance(node, dict):
+        for value in node.values():
+            _uses(value, names, found)
+    elif isinstance(node, list):
+        for item in node:
+            _uses(item, names, found)
+    elif isinstance(node, str) and node in names and node not in found:
+        found.append(node)
+
+
+def _reading_order(definition: dict) -> dict:
+    out = _sorted(definition, TOP)
+    if isinstance(out.get("funder"), dict):
+        out["funder"] = _sorted(out["funder"], ORDERS["funder"])
+    if isinstance(out.get("criteria"), list):
+        out["criteria"] = [_criterion(c) for c in out["criteria"]]
+    if isinstance(out.get("formula"), dict):
+        formula = _sorted(out["formula"], ORDERS["formula"])
+        if isinstance(formula.get("amount"), dict):
+            formula["amount"] = _sorted(formula["amount"], ORDERS["amount"])
+        out["formula"] = formula
+    parameters = out.get("parameters")
+    if isinstance(parameters, dict):
+        used: list[str] = []
+        _uses(out.get("criteria"), set(parameters), used)
+        _uses(out.get("formula"), set(parameters), used)
+        names = used + sorted(set(parameters) - set(used))
+        ordered = {}
+        for name in names:
+            spec = parameters[name]
+            if isinstance(spec, dict):
+                spec = _sorted(spec, ORDERS["parameter"])
+                if isinstance(spec.get("values"), list):
+                    spec["values"] = [_value(v) for v in spec["values"]]
+            ordered[name] = spec
+        out["parameters"] = ordered
+    return out
+
+
 def definition_to_yaml(definition: dict) -> str:
+    ordered = _reading_order(definition)
     return yaml.dump(
-        _dates_for_yaml(definition),
+        _dates_for_yaml(ordered),
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
