@@ -50,8 +50,17 @@ def catalogue_sync() -> list[Scheme]:
     return created
 
 
-def scheme_update(*, actor: Membership, scheme: Scheme, definition: dict, comment: str = "") -> Scheme:
-    """Replace a scheme's rules with a new validated version."""
+def scheme_update(
+    *,
+    actor: Membership,
+    scheme: Scheme,
+    definition: dict,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Scheme:
+    """Replace a scheme's rules with a new validated version. ``expected_version``, the version
+    the editor started from, is checked under the row lock: two coordinators editing at once
+    cannot overwrite each other's change."""
     if not perms.can_manage_schemes(actor):
         raise NotAllowed("Seule la coordination modifie les règles des dispositifs.")
     definition = to_jsonable(definition)
@@ -66,6 +75,13 @@ def scheme_update(*, actor: Membership, scheme: Scheme, definition: dict, commen
         raise DomainError({"comment": "Dites pourquoi les règles changent (motif de la modification)."})
     with transaction.atomic():
         scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if expected_version is not None and scheme.version != expected_version:
+            raise DomainError(
+                {
+                    "version": f"Les règles ont été modifiées entre-temps (version {scheme.version}) : "
+                    "rechargez la page et recommencez."
+                }
+            )
         before = scheme.version
         scheme.definition = definition
         scheme.name = parsed.name

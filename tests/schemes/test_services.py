@@ -173,3 +173,21 @@ def test_suspend_and_reactivate_are_audited(scheme, coordination):
         ("scheme.deactivate", {"is_active": [True, False]}),
         ("scheme.activate", {"is_active": [False, True]}),
     ]
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(coordination, scheme):
+    scheme = Scheme.objects.get(slug="bsv")  # the fixture loaded the catalogue
+    first = catalogue.raw("bsv") | {"name": "BSV (1)"}
+    services.scheme_update(
+        actor=coordination, scheme=scheme, definition=first, comment="Un", expected_version=1
+    )
+    with pytest.raises(DomainError) as caught:
+        services.scheme_update(
+            actor=coordination,
+            scheme=scheme,
+            definition=catalogue.raw("bsv") | {"name": "BSV (2)"},
+            comment="Deux",
+            expected_version=1,
+        )
+    assert "version" in caught.value.errors
+    assert Scheme.objects.get(slug="bsv").name == "BSV (1)"

@@ -160,7 +160,11 @@ def _save(request, m, scheme: Scheme, form, definition: dict, *, parameter: str 
     """Hand the new definition to the service; its errors go on the form. True when saved."""
     try:
         saved = services.scheme_update(
-            actor=m, scheme=scheme, definition=definition, comment=form.cleaned_data["comment"]
+            actor=m,
+            scheme=scheme,
+            definition=definition,
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data.get("version"),
         )
     except DomainError as exc:
         forms.apply_definition_error(form, exc, parameter=parameter)
