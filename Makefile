@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # manage.py defaults to config.settings.dev; the test suite always runs config.settings.test.
 
-.PHONY: demo test install lint format bench-web bench-allocation worker run clean
+.PHONY: demo test install lint format bench-web bench-allocation bench-camping worker run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench-web: install
 ## make bench-allocation — 10 000 synthetic projects: first come first served, greedy and CP-SAT side by side
 bench-allocation: install
 	$(BIN)/python bench/allocation.py $(BENCH_ARGS)
+
+## make bench-camping — the camping week planner on ~1,100 synthetic people: CP-SAT vs greedy, then scaling to 10,000
+bench-camping: install
+	$(BIN)/python bench/camping.py $(BENCH_ARGS)
 
 ## make openfisca — openfisca-france in its own venv (bench only: its pins clash with requirements.lock)
 OPENFISCA_VENV := .venv-openfisca
