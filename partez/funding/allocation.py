@@ -582,6 +582,10 @@ def solve(
         # CP-SAT stopped before even loading its hint (a tiny time limit): keep the hint.
         funded, status = hint, cp_model.FEASIBLE
     raw_bound = solver.best_objective_bound
+    if status == cp_model.OPTIMAL and problem.choices and time_limit - elapsed() > 0.5:
+        funded = _earliest_among_optimal(
+            model, x, problem, projects, weights, scale, funded, time_limit - elapsed()
+        )
     # The objective is an integer: the floor of the solver's bound is a bound too.
     bound = math.floor(raw_bound + 1e-6) * scale + constant if math.isfinite(raw_bound) else None
     if status == cp_model.OPTIMAL and bound is not None and bound > total(funded):
@@ -606,6 +610,37 @@ def solve(
         ),
     )
     return result
+
+
+def _earliest_among_optimal(model, x, problem, projects, weights, scale, funded, seconds):
+    """Among the allocations of the proven optimal weight, the one that follows submission order
+    best: at equal merit, earlier projects first (what people see as fair). A second, short
+    search with the weight fixed at its optimum; the first answer is kept if it finds nothing."""
+    from ortools.sat.python import cp_model
+
+    best = sum(
+        w // scale
+        for k, w in enumerate(weights)
+        if funded.get(problem.choices[k][0].id) == problem.choices[k][1]
+    )
+    order = sorted(projects, key=lambda p: (p.submitted_at, p.id))
+    earliness = {p.id: len(order) - rank for rank, p in enumerate(order)}
+    model.add(sum((w // scale) * x[k] for k, w in enumerate(weights)) >= best)
+    model.clear_objective()
+    model.maximize(sum(earliness[p.id] * x[k] for k, (p, _i) in enumerate(problem.choices)))
+    model.clear_hints()
+    for k, (p, i) in enumerate(problem.choices):
+        model.add_hint(x[k], funded.get(p.id) == i)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = NUM_WORKERS
+    solver.parameters.random_seed = SEED
+    solver.parameters.interleave_search = True
+    solver.parameters.max_time_in_seconds = min(seconds, 10.0)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return funded
+    chosen = dict(problem.fixed)
+    chosen.update((p.id, i) for k, (p, i) in enumerate(problem.choices) if solver.boolean_value(x[k]))
+    return chosen
 
 
 def _search(

@@ -368,3 +368,28 @@ def test_invalid_input_is_rejected():
         first_come_first_served([project("p", [("A", -1)])], envelopes)
     with pytest.raises(ValueError, match="gap_limit"):
         solve([project("p", [("A", 1)])], envelopes, gap_limit=1.5)
+
+
+def test_at_equal_merit_earlier_projects_come_first():
+    """Two projects of two people each, room for one: the optimum is the same either way, and the
+    one submitted first gets it (what first-come-first-served would do)."""
+    later = ProjectIn(
+        id="a",
+        people=2,
+        commune="62498",
+        submitted_at=datetime(2025, 3, 2),
+        first_departure=False,
+        qf_cents=None,
+        options=(Option(lines=(Line(envelope="e", amount_cents=10_000),)),),
+    )
+    earlier = ProjectIn(
+        id="b",
+        people=2,
+        commune="62498",
+        submitted_at=datetime(2025, 3, 1),
+        first_departure=False,
+        qf_cents=None,
+        options=(Option(lines=(Line(envelope="e", amount_cents=10_000),)),),
+    )
+    result = solve([later, earlier], [EnvelopeIn(id="e", available_cents=10_000)], time_limit=5)
+    assert result.status == "OPTIMAL" and dict(result.funded) == {"b": 0}
