@@ -147,9 +147,12 @@ def generate(people: int, seed: int) -> PlanInput:
     )
 
 
-def bus_gap(plan: Plan) -> float:
+def bus_gap(plan: Plan) -> float | None:
+    """(buses − bound) ÷ buses; None when the bus stage proved no bound above 0."""
     bound = plan.stats.bounds.get("buses")
-    return 0.0 if not bound or not plan.stats.buses else (plan.stats.buses - bound) / plan.stats.buses
+    if not bound or not plan.stats.buses:
+        return None
+    return round((plan.stats.buses - bound) / plan.stats.buses, 4)
 
 
 def figures(plan: Plan) -> dict:
@@ -209,7 +212,7 @@ def main() -> None:
     print(
         f"CP-SAT : {best.status if hasattr(best, 'status') else best.stats.status}, "
         f"borne {best.stats.bound} personnes, écart {gap(best):.3%} ; "
-        f"cars {best.stats.buses} pour une borne de {best.stats.bounds.get('buses')} (écart {bus_gap(best):.1%}) ; "
+        f"cars {best.stats.buses} pour une borne de {best.stats.bounds.get('buses')} (écart {bus_gap(best)}) ; "
         f"bornes par étape {dict(best.stats.bounds)}"
     )
 
@@ -221,7 +224,7 @@ def main() -> None:
             "gap": round(gap(best), 6),
             "buses": best.stats.buses,
             "buses_greedy": by_hand.stats.buses,
-            "bus_gap": round(bus_gap(best), 4),
+            "bus_gap": bus_gap(best),
             "people_placed": best.stats.people_placed,
             "status": best.stats.status,
             "valid": not check(plan_input, best),
@@ -241,7 +244,7 @@ def main() -> None:
             "gap": round(gap(plan), 6),
             "buses": plan.stats.buses,
             "buses_greedy": baseline.stats.buses,
-            "bus_gap": round(bus_gap(plan), 4),
+            "bus_gap": bus_gap(plan),
             "people_placed": plan.stats.people_placed,
             "people_placed_greedy": baseline.stats.people_placed,
             "status": plan.stats.status,
@@ -261,7 +264,7 @@ def main() -> None:
                 "solver": {**figures(best), "status": best.stats.status, "bound": best.stats.bound},
                 "greedy": figures(by_hand),
                 "gap": round(gap(best), 6),
-                "bus_gap": round(bus_gap(best), 4),
+                "bus_gap": bus_gap(best),
                 "bounds": dict(best.stats.bounds),
                 "scaling": scaling,
                 "scaling_limit": args.scaling_limit,

@@ -1103,10 +1103,14 @@ def _stages(
         raw = solver.best_objective_bound
         if status == cp_model.OPTIMAL:
             bounds[name] = current
-        elif not math.isfinite(raw):
+        elif status != cp_model.FEASIBLE or not math.isfinite(raw):
+            # No answer from CP-SAT in its time (UNKNOWN): its bound means nothing, take the
+            # trivial one (every term at its best).
             bounds[name] = _loose(m.problem, name, terms, sense)
+        elif sense > 0:
+            bounds[name] = max(math.floor(raw + 1e-6), current)
         else:
-            bounds[name] = math.floor(raw + 1e-6) if sense > 0 else max(math.ceil(raw - 1e-6), 0)
+            bounds[name] = min(max(math.ceil(raw - 1e-6), 0), current)
         # Fix what this stage reached before the next one.
         model.add(expression >= current if sense > 0 else expression <= current)
         reached[name] = current
