@@ -55,18 +55,49 @@ CRITERIA: dict[str, tuple[set[str], set[str], set[str]]] = {
     "not_taxable": (set(), set(), set()),
     "resident": (set(), set(), set()),
     "group_size": (set(), {"min", "max"}, set()),
-    "nights": (set(), {"min", "max", "allowed"}, set()),
+    "nights": (set(), {"min", "max"}, set()),
     "months": ({"allowed"}, set(), set()),
     "history": (set(), set(), {"rule", "per", "schemes"}),
     "format": (set(), set(), {"allowed"}),
     "any_of": (set(), set(), {"criteria", "label"}),
 }
+# The unit each parameter role expects: a rule never compares an age with an amount.
+CRITERION_UNITS = {
+    ("age", "min"): "years",
+    ("age", "max"): "years",
+    ("age", "min_disabled"): "years",
+    ("status", "allowed"): "statuses",
+    ("qf_max", "value"): "cents",
+    ("rfr_ceiling", "base"): "cents",
+    ("rfr_ceiling", "per_half_part"): "cents",
+    ("group_size", "min"): "count",
+    ("group_size", "max"): "count",
+    ("nights", "min"): "nights",
+    ("nights", "max"): "nights",
+    ("months", "allowed"): "months",
+}
+FORMULA_UNITS = {
+    ("fixed", "value"): "cents",
+    ("fixed", "per_extra_child"): "cents",
+    ("rate", "value"): "rate",
+    ("table", "value"): "table",
+    "cap": "cents",
+    "cap_rate": "rate",
+    "min_remaining": "cents",
+    "round_down_to": "cents",
+}
+MAX_CENTS = 1_000_000_000  # 10 M€: far above any holiday aid, and a guard against typos
 AMOUNT_KINDS: dict[str, tuple[set[str], set[str]]] = {
     "fixed": ({"value"}, {"per_extra_child"}),
     "rate": ({"value"}, set()),
     "table": ({"value"}, set()),
     "cost": (set(), set()),
 }
+
+
+def _is(value: Any, choices) -> bool:
+    """``value in choices`` for text only (a YAML list or mapping is never a valid choice)."""
+    return isinstance(value, str) and value in choices
 
 
 class DefinitionError(Exception):
@@ -136,11 +167,12 @@ def _number(value: Any) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, str):
         try:
-            return Decimal(value)
+            number = Decimal(value)
         except InvalidOperation:
             return None
+        return number if number.is_finite() else None  # "NaN", "Infinity"
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else None
     return None
 
 
@@ -211,6 +243,9 @@ def _check_value(unit: str, value: Any, path: str, errors: dict[str, str]) -> An
     if number != number.to_integral_value():
         errors[path] = "doit être un nombre entier" + (" de centimes." if unit == "cents" else ".")
         return value
+    if number > MAX_CENTS:
+        errors[path] = "valeur trop grande (10 000 000 € ou 1 000 000 000 au plus)."
+        return value
     return int(number)
 
 
@@ -270,7 +305,7 @@ def _parse_parameters(raw: Any, errors: dict[str, str]):
 def _parse_criterion(
     raw: Any, path: str, params: dict, units: dict, errors: dict[str, str]
 ) -> Criterion | None:
-    if not isinstance(raw, dict) or raw.get("type") not in CRITERIA:
+    if not isinstance(raw, dict) or not _is(raw.get("type"), CRITERIA):
         errors[f"{path}.type"] = f"type de critère inconnu ; choisir parmi : {', '.join(sorted(CRITERIA))}."
         return None
     kind = raw["type"]
@@ -279,7 +314,7 @@ def _parse_criterion(
     for key in sorted(set(raw) - {"type"}):
         if key in required | optional:
             name = raw[key]
-            if name not in params:
+            if not _is(name, params):
                 errors[f"{path}.{key}"] = f"le paramètre « {name} » n'existe pas dans « parameters »."
             else:
                 refs[key] = name
@@ -292,17 +327,17 @@ def _parse_criterion(
     options: dict[str, Any] = {}
     if kind in {"age", "status"}:
         who = raw.get("who", "each")
-        if who not in WHO:
+        if not _is(who, WHO):
             errors[f"{path}.who"] = "doit valoir each (chaque bénéficiaire), any (au moins un) ou all (tous)."
         options["who"] = who
     if kind == "qf_max":
         options["strict"] = bool(raw.get("strict", False))
     if kind == "history":
         rule = raw.get("rule")
-        if rule not in HISTORY_RULES:
+        if not _is(rule, HISTORY_RULES):
             errors[f"{path}.rule"] = "doit valoir first_departure, once_per_year ou once_ever."
         per = raw.get("per", "person")
-        if per not in {"person", "household"}:
+        if not _is(per, {"person", "household"}):
             errors[f"{path}.per"] = "doit valoir person ou household."
         schemes = raw.get("schemes", [])
         if not isinstance(schemes, list) or not all(isinstance(s, str) for s in schemes):
@@ -315,10 +350,10 @@ def _parse_criterion(
             errors[f"{path}.allowed"] = f"liste de formats parmi : {', '.join(sorted(FORMATS))}."
             allowed = []
         options["allowed"] = tuple(allowed)
-    expected_units = {"status": {"allowed": "statuses"}, "months": {"allowed": "months"}}
-    for key, unit in expected_units.get(kind, {}).items():
-        if key in refs and units.get(refs[key]) != unit:
-            errors[f"{path}.{key}"] = f"le paramètre « {refs[key]} » doit avoir l'unité « {unit} »."
+    for key, name in refs.items():
+        unit = CRITERION_UNITS.get((kind, key))
+        if unit and units.get(name) != unit:
+            errors[f"{path}.{key}"] = f"le paramètre « {name} » doit avoir l'unité « {unit} »."
     children: list[Criterion] = []
     if kind == "any_of":
         subs = raw.get("criteria")
@@ -336,15 +371,17 @@ def _parse_criterion(
     return Criterion(type=kind, params=refs, options=options, children=tuple(children))
 
 
-def _parse_formula(raw: Any, params: dict, errors: dict[str, str]) -> Formula | None:
+def _parse_formula(
+    raw: Any, params: dict, errors: dict[str, str], params_units: dict[str, str]
+) -> Formula | None:
     if not isinstance(raw, dict):
         errors["formula"] = "la formule de calcul de l'aide est obligatoire."
         return None
     basis = raw.get("basis", "household")
-    if basis not in {"household", "beneficiary"}:
+    if not _is(basis, {"household", "beneficiary"}):
         errors["formula.basis"] = "doit valoir household (par foyer) ou beneficiary (par bénéficiaire)."
     amount = raw.get("amount")
-    if not isinstance(amount, dict) or amount.get("kind") not in AMOUNT_KINDS:
+    if not isinstance(amount, dict) or not _is(amount.get("kind"), AMOUNT_KINDS):
         errors["formula.amount.kind"] = (
             f"type de montant inconnu ; choisir parmi : {', '.join(AMOUNT_KINDS)}."
         )
@@ -355,7 +392,7 @@ def _parse_formula(raw: Any, params: dict, errors: dict[str, str]) -> Formula | 
     for key in sorted(set(amount) - {"kind", "by"}):
         if key not in required | optional:
             errors[f"formula.amount.{key}"] = f"champ inconnu pour un montant « {kind} »."
-        elif amount[key] not in params:
+        elif not _is(amount[key], params):
             errors[f"formula.amount.{key}"] = (
                 f"le paramètre « {amount[key]} » n'existe pas dans « parameters »."
             )
@@ -363,16 +400,25 @@ def _parse_formula(raw: Any, params: dict, errors: dict[str, str]) -> Formula | 
             refs[key] = amount[key]
     for key in sorted(required - set(amount)):
         errors[f"formula.amount.{key}"] = "obligatoire (nom d'un paramètre)."
+    units = params_units
+    for key, name in refs.items():
+        unit = FORMULA_UNITS.get((kind, key))
+        if unit and units.get(name) != unit:
+            errors[f"formula.amount.{key}"] = f"le paramètre « {name} » doit avoir l'unité « {unit} »."
     table_key = ""
     if kind == "table":
         table_key = amount.get("by", "")
-        if table_key not in {"nights", "qf", "group_size"}:
+        if not _is(table_key, {"nights", "qf", "group_size"}):
             errors["formula.amount.by"] = "une grille se lit par nights, qf ou group_size."
     limits: dict[str, str] = {}
     for key in ("cap", "cap_rate", "min_remaining", "round_down_to"):
         if key in raw:
-            if raw[key] not in params:
+            if not _is(raw[key], params):
                 errors[f"formula.{key}"] = f"le paramètre « {raw[key]} » n'existe pas dans « parameters »."
+            elif units.get(raw[key]) != FORMULA_UNITS[key]:
+                errors[f"formula.{key}"] = (
+                    f"le paramètre « {raw[key]} » doit avoir l'unité « {FORMULA_UNITS[key]} »."
+                )
             else:
                 limits[key] = raw[key]
     for key in sorted(set(raw) - {"basis", "amount", "cap", "cap_rate", "min_remaining", "round_down_to"}):
@@ -385,23 +431,28 @@ def parse(raw: Any, *, version: int = 1, known_slugs: set[str] | None = None) ->
     errors: dict[str, str] = {}
     if not isinstance(raw, dict):
         raise DefinitionError({"definition": "la définition doit être un objet (clé : valeur)."})
-    for key in ("slug", "name"):
+    for key, longest in (("slug", 60), ("name", 120)):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             errors[key] = "obligatoire."
+        elif len(raw[key]) > longest:
+            errors[key] = f"{longest} caractères au plus."
     funder = raw.get("funder")
     if not isinstance(funder, dict) or not isinstance(funder.get("name"), str) or not funder["name"].strip():
         errors["funder.name"] = "le nom du financeur est obligatoire."
         funder = {}
-    if raw.get("channel") not in CHANNELS:
+    elif not isinstance(funder.get("slug", ""), str):
+        errors["funder.slug"] = "l'identifiant du financeur est un texte."
+        funder = {}
+    if not _is(raw.get("channel"), CHANNELS):
         errors["channel"] = f"mode de versement inconnu ; choisir parmi : {', '.join(CHANNELS)}."
-    if raw.get("scope") not in SCOPES:
+    if not _is(raw.get("scope"), SCOPES):
         errors["scope"] = "doit valoir national ou local."
     order = raw.get("order", 50)
     if not isinstance(order, int) or isinstance(order, bool) or order < 0:
         errors["order"] = "l'ordre de calcul est un entier positif."
         order = 50
     base = raw.get("base", "cost")
-    if base not in BASES:
+    if not _is(base, BASES):
         errors["base"] = (
             "doit valoir cost (sur le coût du séjour) ou remaining (sur le reste après les aides précédentes)."
         )
@@ -426,7 +477,7 @@ def parse(raw: Any, *, version: int = 1, known_slugs: set[str] | None = None) ->
             criterion = _parse_criterion(item, f"criteria[{i}]", params, units, errors)
             if criterion is not None:
                 criteria.append(criterion)
-    formula = _parse_formula(raw.get("formula"), params, errors)
+    formula = _parse_formula(raw.get("formula"), params, errors, units)
     if errors:
         raise DefinitionError(errors)
     assert formula is not None
