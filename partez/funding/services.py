@@ -27,6 +27,7 @@ from django.db.models import F, Sum
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.households.models import Household
 from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation, OrganisationKind
@@ -355,6 +356,26 @@ def _shortfall(label: str, available: int, needed: int) -> str:
     )
 
 
+def _check_still_current(plan: FinancingPlan, project: Project) -> None:
+    """The saved plan must still be one the rules propose for the project as it is now: a budget,
+    travellers or dates changed since the choice, or another project of the household reserved
+    meanwhile, make it stale — it is never reserved as it was."""
+    evaluation = situations.evaluate_project(project)
+    proposed = [
+        tuple((line.scheme, line.aid_cents) for line in p.lines)
+        for p in (evaluation.plan, *evaluation.alternatives)
+    ]
+    saved = tuple(
+        PlanLine.objects.filter(plan=plan).order_by("order", "id").values_list("scheme__slug", "aid_cents")
+    )
+    if saved not in proposed:
+        raise DomainError(
+            "Le plan de financement choisi ne correspond plus au projet (budget, personnes, dates ou droits "
+            "ont changé depuis) : choisissez à nouveau un plan sur la page du projet.",
+            field="plan",
+        )
+
+
 def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None:
     """Reserve the current plan's aids on their envelopes (and the household's commune quota
     where the envelope has quotas): all lines or none. Called when the project is validated;
@@ -365,6 +386,11 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
             return plan
         if plan.status == PlanStatus.CONSUMED:
             raise DomainError("Ce plan de financement a déjà été consommé.", field="plan")
+        # One reservation at a time per household (lock order: project, plan, household,
+        # envelopes, quotas), so the history rules (first departure, once a year) see the
+        # household's other reservations.
+        list(Household.objects.select_for_update().filter(pk=project.household_id).values_list("pk"))
+        _check_still_current(plan, project)
         household = project.household
         _resolve(plan, project)
         lines = _lines(plan)

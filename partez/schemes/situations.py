@@ -59,6 +59,30 @@ def from_projects(projects, *, on: dt.date | None = None) -> dict[int, engine.Si
                 ),
             )
         )
+    # Aids reserved or consumed by the household's other projects count as history too: two
+    # projects of one household cannot both get a once-a-year or first-departure aid.
+    from partez.funding.models import PlanLine, PlanStatus
+
+    committed = list(
+        PlanLine.objects.filter(
+            plan__is_current=True,
+            plan__status__in=[PlanStatus.RESERVED, PlanStatus.CONSUMED],
+            plan__project__household_id__in=household_ids,
+        ).values_list(
+            "plan__project_id", "plan__project__household_id", "plan__project__start_date", "scheme__slug"
+        )
+    )
+    committed_travellers: dict[int, list[int]] = defaultdict(list)
+    for project_id, person_id in Project.travellers.through.objects.filter(
+        project_id__in={row[0] for row in committed}
+    ).values_list("project_id", "person_id"):
+        committed_travellers[project_id].append(person_id)
+    for project_id, household_id, start, slug in committed:
+        year = (start or on or dt.date.today()).year
+        for person_id in committed_travellers[project_id]:
+            past[household_id].append(
+                (project_id, engine.PastDepartureIn(person=str(person_id), year=year, scheme=slug))
+            )
     participating = set(
         Edition.communes.through.objects.filter(edition_id__in={p.edition_id for p in projects}).values_list(
             "edition_id", "commune_id"
