@@ -60,6 +60,9 @@ CRITERIA: dict[str, tuple[set[str], set[str], set[str]]] = {
     "history": (set(), set(), {"rule", "per", "schemes"}),
     "format": (set(), set(), {"allowed"}),
     "any_of": (set(), set(), {"criteria", "label"}),
+    # every sub-criterion met by the same person (e.g. « 60 ans ou plus ET retraité·e »)
+    "all_of": (set(), set(), {"criteria", "label", "who"}),
+    "relation": (set(), set(), {"allowed", "who"}),
 }
 # The unit each parameter role expects: a rule never compares an age with an amount.
 CRITERION_UNITS = {
@@ -325,7 +328,7 @@ def _parse_criterion(
     if kind in {"age", "group_size", "nights"} and not (set(raw) & (required | optional)):
         errors[path] = f"un critère « {kind} » a besoin d'au moins une borne."
     options: dict[str, Any] = {}
-    if kind in {"age", "status"}:
+    if kind in {"age", "status", "all_of", "relation"}:
         who = raw.get("who", "each")
         if not _is(who, WHO):
             errors[f"{path}.who"] = "doit valoir each (chaque bénéficiaire), any (au moins un) ou all (tous)."
@@ -355,10 +358,20 @@ def _parse_criterion(
         if unit and units.get(name) != unit:
             errors[f"{path}.{key}"] = f"le paramètre « {name} » doit avoir l'unité « {unit} »."
     children: list[Criterion] = []
-    if kind == "any_of":
+    if kind == "relation":
+        allowed = raw.get("allowed")
+        if (
+            not isinstance(allowed, list)
+            or not allowed
+            or not all(_is(a, {"adult", "child"}) for a in allowed)
+        ):
+            errors[f"{path}.allowed"] = "liste parmi : adult (adulte), child (enfant)."
+            allowed = []
+        options["allowed"] = tuple(allowed)
+    if kind in {"any_of", "all_of"}:
         subs = raw.get("criteria")
         if not isinstance(subs, list) or len(subs) < 2:
-            errors[f"{path}.criteria"] = "un critère « any_of » regroupe au moins deux critères."
+            errors[f"{path}.criteria"] = f"un critère « {kind} » regroupe au moins deux critères."
         else:
             for i, sub in enumerate(subs):
                 child = _parse_criterion(sub, f"{path}.criteria[{i}]", params, units, errors)
@@ -366,7 +379,7 @@ def _parse_criterion(
                     children.append(child)
         label = raw.get("label", "")
         if not isinstance(label, str) or not label:
-            errors[f"{path}.label"] = "un libellé est obligatoire pour un critère « any_of »."
+            errors[f"{path}.label"] = f"un libellé est obligatoire pour un critère « {kind} »."
         options["label"] = label
     return Criterion(type=kind, params=refs, options=options, children=tuple(children))
 

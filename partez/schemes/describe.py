@@ -175,6 +175,16 @@ class _Describer:
         if c.type == "any_of":
             children = tuple(self.criterion(child) for child in c.children)
             return Line(f"{c.options['label']} : au moins une des conditions suivantes", children)
+        if c.type == "all_of":  # the parts are one person's: no « (chaque bénéficiaire) » on each
+            each = f" ({WHO_TEXT['each']})"
+            children = tuple(
+                Line(line.text.removesuffix(each), line.children)
+                for line in (self.criterion(child) for child in c.children)
+            )
+            return Line(
+                f"{c.options['label']} : toutes les conditions suivantes, pour une même personne{self._who(c)}",
+                children,
+            )
         try:
             return Line(getattr(self, f"_{c.type}")(c))
         except _Missing as exc:
@@ -262,6 +272,10 @@ class _Describer:
             text += f", pour l'ensemble de ces dispositifs : {self.scheme_names({self.d.slug, *others})}"
         return text
 
+    def _relation(self, c: Criterion) -> str:
+        names = {"adult": "adulte", "child": "enfant"}
+        return f"Être {' ou '.join(names[a] for a in c.options.get('allowed', ()))}{self._who(c)}"
+
     def _format(self, c: Criterion) -> str:
         labels = [FORMAT_LABELS.get(f, f) for f in c.options.get("allowed", ())]
         return f"Format du séjour : {_join(labels, 'ou')}"
@@ -339,6 +353,7 @@ CRITERION_TITLES = {
     "months": "Période du séjour",
     "history": "Départs passés",
     "format": "Format du séjour",
+    "relation": "Adulte ou enfant",
 }
 
 

@@ -458,8 +458,36 @@ EVALUATORS = {
 }
 
 
+def _relation(ctx: _Context, c: Criterion):
+    allowed = c.options["allowed"]
+    per = {m.id: m.relation in allowed for m in ctx.travellers}
+    names = {"adult": "adulte", "child": "enfant"}
+    values = ", ".join(f"{m.name} : {names.get(m.relation, m.relation)}" for m in ctx.travellers)
+    return "Adulte ou enfant", values, " ou ".join(names[a] for a in allowed), per
+
+
+EVALUATORS["relation"] = _relation
+
+
+def _all_of(ctx: _Context, c: Criterion):
+    """Every sub-criterion met by the same person (or by the household, for household ones)."""
+    results = [_evaluate_criterion(ctx, child) for child in c.children]
+    threshold = "toutes les conditions pour une même personne : " + " ; ".join(
+        f"{r[0].lower()} ({r[2]})" for r in results
+    )
+    if any(isinstance(r[3], dict) for r in results):
+        per = {
+            m.id: all(r[3][m.id] if isinstance(r[3], dict) else r[3] for r in results) for m in ctx.travellers
+        }
+        values = ", ".join(f"{m.name} {'✓' if ok else '✗'}" for m in ctx.travellers for ok in [per[m.id]])
+        return c.options["label"], values, threshold, per
+    return c.options["label"], "; ".join(r[1] for r in results), threshold, all(r[3] for r in results)
+
+
 def _evaluate_criterion(ctx: _Context, c: Criterion):
     """(label, value, threshold, passed-or-per-person)."""
+    if c.type == "all_of":
+        return _all_of(ctx, c)
     if c.type != "any_of":
         return EVALUATORS[c.type](ctx, c)
     results = [_evaluate_criterion(ctx, child) for child in c.children]
@@ -734,11 +762,11 @@ def _filters(d: SchemeDefinition) -> int:
 
 
 def _is_personal(c: Criterion) -> bool:
-    if c.type in {"age", "status"}:
+    if c.type in {"age", "status", "relation"}:
         return True
     if c.type == "history":
         return c.options.get("per") == "person"
-    return c.type == "any_of" and any(_is_personal(child) for child in c.children)
+    return c.type in {"any_of", "all_of"} and any(_is_personal(child) for child in c.children)
 
 
 def _missing_text(exc: MissingValue) -> str:

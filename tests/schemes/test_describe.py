@@ -57,10 +57,11 @@ EXPECTED = {
     "seniors-en-vacances": (
         [
             "- Format du séjour : Seniors en Vacances",
-            "- Avoir 60 ans ou plus le jour du départ, 55 ans en situation de handicap "
-            "(au moins une personne qui part)",
-            "- Être dans l'une de ces situations : retraité·e ; sans activité ; demandeur·se d'emploi "
-            "(au moins une personne qui part)",
+            "- Une personne de 60 ans ou plus (55 ans en situation de handicap), retraitée ou sans "
+            "activité : toutes les conditions suivantes, pour une même personne (au moins une personne qui part)",
+            "  - Avoir 60 ans ou plus le jour du départ, 55 ans en situation de handicap",
+            "  - Être dans l'une de ces situations : retraité·e ; sans activité ; demandeur·se d'emploi",
+            "- Être adulte (chaque bénéficiaire)",
             "- Ne pas être imposable (avis d'imposition)",
             "- Séjour de 4 à 7 nuits",
             "- Séjour hors juillet et août",

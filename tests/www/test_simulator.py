@@ -130,7 +130,7 @@ def test_a_simulation_explains_each_aid_and_the_plan_and_stores_nothing(client, 
         "✓ Rempli — Âge le jour du départ : Nadia : 40 ans, Yanis : 20 ans. Condition : de 18 à 25 ans."
         in page
     )
-    assert "✗ Non rempli — Âge le jour du départ" in page  # Seniors en Vacances
+    assert "✗ Non rempli — Une personne de 60 ans ou plus" in page  # Seniors en Vacances
     assert "Seniors en Vacances ✗ Pas possible pour ce séjour" in page
     assert "Exemple modifiable" in page  # the CAF example and the operation's own stays
     # The aids the household can get come first.
