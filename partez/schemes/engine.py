@@ -17,6 +17,7 @@ Vocabulary:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
@@ -778,17 +779,35 @@ def _missing_text(exc: MissingValue) -> str:
 # --- the financing plan -----------------------------------------------------------------------
 
 
+def _kept_to_pay(items: Sequence[_Evaluated]) -> int:
+    """What the household must still pay whatever the other aids: a scheme's minimum left to
+    pay (per beneficiary when computed per beneficiary) is not undone by the aids after it."""
+    floor = 0
+    for item in items:
+        f = item.context.d.formula
+        if "min_remaining" in f.limits:
+            with contextlib.suppress(MissingValue):
+                units = len(item.beneficiaries) if f.basis == "beneficiary" else 1
+                floor = max(floor, item.context.value(f.limits["min_remaining"]) * units)
+    return floor
+
+
 def _plan_for(items: Sequence[_Evaluated], cost: int, fmt: str | None, *, explain: bool = True) -> Plan:
     remaining = cost
+    floor = min(_kept_to_pay(items), cost)
     lines = []
     for item in sorted(items, key=lambda i: (i.context.d.order, i.context.d.slug)):
         d = item.context.d
         base = cost if d.base == "cost" else remaining
         aid, computation = compute_aid(item.context, base, item.beneficiaries, explain=explain)
-        if aid > remaining:
+        if aid > remaining - floor:
             if explain:
-                computation = [*computation, f"Limité au reste à financer : {euros(remaining)}."]
-            aid = remaining
+                computation = [
+                    *computation,
+                    f"Limité au reste à financer : {euros(remaining - floor)}"
+                    + (f" (le foyer garde au moins {euros(floor)} à sa charge)." if floor else "."),
+                ]
+            aid = remaining - floor
         if aid <= 0:
             continue
         remaining -= aid

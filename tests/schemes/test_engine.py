@@ -188,3 +188,28 @@ def test_euros_formatting():
     assert engine.euros(123456) == "1\u202f234,56 €"
     assert engine.euros(5) == "0,05 €"
     assert engine.euros(-250) == "-2,50 €"
+
+
+def test_a_minimum_left_to_pay_is_not_undone_by_later_aids():
+    """Départ 18:25 leaves 50 € to pay; séjour individuel and the CAF, computed after it, must
+    not take the young person below those 50 €."""
+    young = engine.situation_from_dict(
+        {
+            "date": "2025-07-05",
+            "nights": 7,
+            "cost_cents": 30_000,
+            "format": "individual",
+            "commune_participates": True,
+            "annual_taxable_income_cents": 300_000,
+            "rfr_cents": 300_000,
+            "tax_parts": "1",
+            "past_departures": [{"person": "a", "year": 2023, "scheme": ""}],
+            "members": [{"id": "a", "birth_date": "2005-01-01", "relation": "adult", "status": "student"}],
+        }
+    )
+    evaluation = engine.evaluate(young, DEFINITIONS)
+    with_1825 = [p for p in (evaluation.plan, *evaluation.alternatives) if "depart-18-25" in p.schemes]
+    assert with_1825 and all(len(p.lines) > 1 for p in with_1825)
+    assert all(p.remaining_cents >= 5_000 for p in with_1825)
+    # the best plan is then the one without Départ 18:25 (more aid in all)
+    assert "depart-18-25" not in evaluation.plan.schemes
