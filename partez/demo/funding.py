@@ -12,7 +12,6 @@ the counters and the ledger obey the same identities (see ``partez.funding.model
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from partez.funding.models import (
@@ -32,7 +31,7 @@ from partez.schemes.models import Scheme
 RESERVED = {"validated", "aid_granted"}
 CONSUMED = {"departed", "returned", "evaluated"}
 MONEY_CHANNELS = {"cheques", "host_payment", "bourse"}  # reduced prices and places in kind draw no money
-SHARE_OF_WAITING_DEMAND = 0.6  # the envelopes cover 60 % of what is still submitted
+SHARE_OF_WAITING_DEMAND = (6, 10)  # the envelopes cover 60 % of what is still submitted
 QUOTA_SCHEME = "sejour-individuel"  # the CALL's envelope is split into commune quotas
 
 
@@ -71,8 +70,8 @@ def load(edition) -> dict[str, int]:
             if line.scheme == QUOTA_SCHEME:
                 (committed_c if decided else waiting_c)[project.household.commune_id] += line.aid_cents
 
-    def rounded(cents: float) -> int:
-        return int(math.ceil(cents / 10_000) * 10_000)  # whole hundreds of euros
+    def rounded(cents: int) -> int:
+        return -(-cents // 10_000) * 10_000  # up to whole hundreds of euros
 
     envelopes: dict[str, Envelope] = {}
     for slug in sorted(set(committed) | set(waiting)):
@@ -80,7 +79,7 @@ def load(edition) -> dict[str, int]:
         funder_slug = next(
             line.funder_slug for e in evaluations.values() for line in e.plan.lines if line.scheme == slug
         )
-        amount = committed[slug] + SHARE_OF_WAITING_DEMAND * waiting[slug]
+        amount = committed[slug] + _share(waiting[slug])
         if slug == QUOTA_SCHEME:  # the quotas are rounded up each: the envelope holds their sum
             amount = sum(
                 _quota_amount(committed_c[c], waiting_c[c]) for c in set(committed_c) | set(waiting_c)
@@ -173,5 +172,10 @@ def load(edition) -> dict[str, int]:
     return {"enveloppes": len(envelopes), "plans de financement": len(plans), "mouvements": len(moves)}
 
 
+def _share(cents: int) -> int:
+    numerator, denominator = SHARE_OF_WAITING_DEMAND
+    return cents * numerator // denominator  # integer cents: no float in any amount
+
+
 def _quota_amount(committed: int, waiting: int) -> int:
-    return int(math.ceil((committed + SHARE_OF_WAITING_DEMAND * waiting) / 10_000) * 10_000)  # 100 €
+    return -(-(committed + _share(waiting)) // 10_000) * 10_000  # up to whole hundreds of euros

@@ -14,6 +14,7 @@ the reason).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ from . import allocation
 from .models import AllocationDecision, AllocationRun, AllocationStatus, Envelope, EnvelopeQuota
 from .services import plan_choose
 
+logger = logging.getLogger(__name__)
 OPTIONS = 4  # the best plan and three alternatives, as on the project page
 
 
@@ -259,13 +261,20 @@ def apply_allocation(job: Job, progress: Progress) -> None:
     for done, decision in enumerate(decisions):
         progress.update(done, len(decisions), f"Validation de {decision.project.reference}")
         try:
-            plan_choose(
-                actor=actor, project=decision.project, index=decision.option, schemes=decision.schemes
-            )
-            project_transition(actor=actor, project=decision.project, action="validate")
+            # Both or neither: a refused validation must not leave the allocation's plan in
+            # place of the one the professional chose.
+            with transaction.atomic():
+                plan_choose(
+                    actor=actor, project=decision.project, index=decision.option, schemes=decision.schemes
+                )
+                project_transition(actor=actor, project=decision.project, action="validate")
         except DomainError as exc:
             decision.outcome = "skipped"
             decision.outcome_message = exc.message[:300]
+        except Exception:  # one project's failure must not stop the others, nor the run
+            logger.exception("allocation %s: project %s", run.pk, decision.project_id)
+            decision.outcome = "skipped"
+            decision.outcome_message = "Erreur inattendue : projet laissé de côté, réessayez depuis sa page."
         else:
             decision.outcome = "applied"
             applied += 1

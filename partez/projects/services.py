@@ -13,7 +13,7 @@ from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
 from partez.funding import selectors as funding_selectors
 from partez.funding import services as funding
-from partez.households.models import ConsentScope, Household, PastDeparture, Person
+from partez.households.models import ConsentScope, Household, PastDeparture, Person, SchemeCode
 from partez.households.services import require_consent
 from partez.organisations import perms
 from partez.organisations.models import Membership
@@ -218,7 +218,8 @@ def _commit_funding(actor: Membership, project: Project, action: str) -> None:
     """Move the chosen plan's money on the envelopes (see partez.funding.services): reserve on
     validation (refused as a whole if an envelope is short), give it back on withdrawal or
     refusal, consume it on departure — and record the departure in each traveller's history,
-    under the project's format and each scheme of the plan."""
+    under each scheme of the plan (« other » when no scheme paid: it is still a departure, for
+    the first-departure rules, but it uses up no scheme's once-a-year or once-ever right)."""
     if action == "validate":
         funding.plan_reserve(actor=actor, project=project)
     elif action in ("withdraw", "refuse"):
@@ -226,7 +227,7 @@ def _commit_funding(actor: Membership, project: Project, action: str) -> None:
     elif action == "depart":
         plan = funding.plan_consume(actor=actor, project=project)
         year = (project.start_date or timezone.localdate()).year
-        codes = sorted({project.format} | funding_selectors.departure_codes(plan))
+        codes = sorted(funding_selectors.departure_codes(plan) or {SchemeCode.OTHER})
         for person in project.travellers.all():
             for code in codes:
                 PastDeparture.objects.get_or_create(

@@ -52,7 +52,8 @@ def test_create_project_then_walk_the_workflow(client, worker, referent, househo
     client.post(reverse("project_transition", args=[project.pk]), {"action": "depart"})
     project.refresh_from_db()
     assert project.status == "departed"
-    assert PastDeparture.objects.filter(year=2025, scheme="individual").count() == 2
+    # no plan was chosen: the departure is recorded, without using up any scheme's right
+    assert PastDeparture.objects.filter(year=2025, scheme="other").count() == 2
     assert list(project.status_changes.values_list("to_status", flat=True)) == [
         "submitted",
         "validated",
