@@ -107,6 +107,11 @@ class HouseholdIn(Schema):
         "de part. Les parts CAF du quotient familial sont calculées d'après les personnes.",
     )
     taxable: bool | None = Field(None, description="Foyer imposable (null : inconnu).")
+    couple: bool | None = Field(
+        None,
+        description="Deux adultes en couple (pour les parts CAF) ; false pour un parent seul avec un "
+        "enfant majeur, par exemple. Par défaut (null), deux adultes ou plus forment un couple.",
+    )
     past_departures: list[PastDepartureIn] = Field(
         default_factory=list,
         description="Départs passés (premier départ, « une fois par an », « une seule fois »).",

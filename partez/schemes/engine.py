@@ -83,6 +83,9 @@ class Situation:
     past_departures: tuple[PastDepartureIn, ...] = ()
     format: str | None = None  # the project's format; None in the simulator
     qf_cents: int | None = None  # computed from the members when None
+    # For the CAF parts when computed from the members: False = the second adult is not a spouse
+    # (a single parent with a grown-up child); None = two adults or more are a couple.
+    couple: bool | None = None
 
     def traveller_members(self) -> tuple[MemberIn, ...]:
         if not self.travellers:
@@ -130,6 +133,7 @@ def situation_from_dict(data: dict) -> Situation:
         ),
         format=data.get("format"),
         qf_cents=data.get("qf_cents"),
+        couple=data.get("couple"),
     )
 
 
@@ -875,7 +879,8 @@ def financing_plans(
 
 def household_quotient(s: Situation) -> quotient.QFResult:
     adults = [m for m in s.members if m.relation == "adult"]
-    relation = {m.id: ("head" if i == 0 else "spouse" if i == 1 else "other") for i, m in enumerate(adults)}
+    spouse = "other" if s.couple is False else "spouse"
+    relation = {m.id: ("head" if i == 0 else spouse if i == 1 else "other") for i, m in enumerate(adults)}
     members = [quotient.Member(m.birth_date, relation.get(m.id, "child"), m.disabled) for m in s.members]
     return quotient.quotient_familial(
         annual_taxable_income_cents=s.annual_taxable_income_cents,

@@ -218,6 +218,7 @@ def build(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition] | 
     rfr = _cents(errors, household, "rfr_cents", "household.rfr_cents", required=False)
     parts = _parts(errors, household.get("tax_parts"), "household.tax_parts")
     taxable = _bool(errors, household.get("taxable"), "household.taxable")
+    couple = _bool(errors, household.get("couple"), "household.couple")
     past = _past_departures(errors, household.get("past_departures"), member_ids, date, all_definitions)
 
     # --- what to evaluate ---
@@ -255,6 +256,7 @@ def build(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition] | 
         rfr_cents=rfr,
         tax_parts=parts,
         taxable=taxable,
+        couple=couple,
         past_departures=tuple(past),
         format=fmt,
     )

@@ -88,9 +88,19 @@ class SimulatorForm(forms.Form):
     taxable = forms.ChoiceField(
         label="Le foyer est-il imposable ?", required=False, choices=TAXABLE_CHOICES, widget=FastSelect
     )
+    couple = forms.ChoiceField(
+        label="Deux adultes du foyer vivent-ils en couple ?",
+        required=False,
+        choices=[
+            ("", "Oui, ou un seul adulte"),
+            ("non", "Non (parent seul avec un enfant majeur, par exemple)"),
+        ],
+        widget=FastSelect,
+        help_text="Pour compter les parts du quotient familial.",
+    )
 
     STAY = ("commune", "start_date", "nights", "end_date", "cost", "format")
-    RESOURCES = ("annual_taxable_income", "monthly_family_benefits", "rfr", "tax_parts", "taxable")
+    RESOURCES = ("annual_taxable_income", "monthly_family_benefits", "rfr", "tax_parts", "taxable", "couple")
     # Domain fields (simulation.build's keys) → this form's fields.
     FIELDS = {
         "date": "start_date",
@@ -104,6 +114,7 @@ class SimulatorForm(forms.Form):
         "household.rfr_cents": "rfr",
         "household.tax_parts": "tax_parts",
         "household.taxable": "taxable",
+        "household.couple": "couple",
     }
 
     def __init__(self, *args, **kwargs):
@@ -232,6 +243,7 @@ def simulation_data(form: SimulatorForm, members: BaseMemberFormSet) -> tuple[di
             "rfr_cents": euros_to_cents(cd.get("rfr")),
             "tax_parts": None if parts is None else parts.normalize(),
             "taxable": {"oui": True, "non": False}.get(cd.get("taxable") or ""),
+            "couple": False if cd.get("couple") == "non" else None,
             "past_departures": past,
         },
         # Only when some rows are filled: "nobody leaves" is then an error, not "everybody".

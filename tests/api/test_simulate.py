@@ -355,3 +355,28 @@ def test_openapi_documents_a_public_operation_with_an_example():
     body_schema = schema["components"]["schemas"]["SimulationIn"]
     assert body_schema["examples"][0]["commune"] == LENS
     assert body_schema["properties"]["cost_cents"]["maximum"] == 1_000_000_000
+
+
+def test_a_single_parent_with_a_grown_up_child_is_not_a_couple(client):
+    body = {
+        "date": "2026-07-04",
+        "nights": 7,
+        "commune": "62498",
+        "cost_cents": 60_000,
+        "household": {
+            "members": [
+                {"id": "mere", "birth_date": "1975-01-01", "relation": "adult", "status": "employee"},
+                {"id": "fils", "birth_date": "2004-01-01", "relation": "adult", "status": "jobseeker"},
+            ],
+            "annual_taxable_income_cents": 1_800_000,
+            "monthly_family_benefits_cents": 0,
+        },
+    }
+    as_couple = client.post("/api/v1/simulate", body, content_type="application/json").json()
+    body["household"]["couple"] = False
+    alone = client.post("/api/v1/simulate", body, content_type="application/json").json()
+    assert as_couple["quotient_familial_cents"] == 75_000  # 1 500 € ÷ 2 parts
+    assert alone["quotient_familial_cents"] == 150_000  # 1 500 € ÷ 1 part
+    body["household"]["couple"] = "peut-être"
+    response = client.post("/api/v1/simulate", body, content_type="application/json")
+    assert response.status_code == 422 and "household.couple" in str(response.json()["errors"])
