@@ -50,7 +50,7 @@ Regrouping before the buses
     of steps) moves and swaps households to group each commune in few (week, campsite), then
     CP-SAT minimises that lower bound from there, and each (week, campsite)'s trips are packed
     by a small CP-SAT (:func:`_pack_buses`, deterministic time limit): the start of the bus
-    stage. On the bench this takes the bus count from 56 to 25 (greedy 39).
+    stage. On the bench this takes the bus count from 56 to 25–27 (greedy 39).
 
 Model size
     Units of a campsite with the same beds and accessibility are interchangeable, so the model
