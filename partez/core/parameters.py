@@ -7,6 +7,7 @@ last one whose ``from`` is on or before that date. Files are YAML beside the cod
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,13 +27,19 @@ class DatedValue:
 class Parameter:
     name: str
     description: str
-    values: tuple[DatedValue, ...]
+    values: tuple[DatedValue, ...]  # sorted by start date (``load`` and the rules parser sort them)
+
+    def in_force(self, on: dt.date) -> DatedValue | None:
+        """The value applying on ``on`` (the last one starting on or before it), or None.
+        A binary search: the rules engine asks this thousands of times per second."""
+        index = bisect_right(self.values, on, key=lambda v: v.start)
+        return self.values[index - 1] if index else None
 
     def at(self, on: dt.date) -> DatedValue:
-        applicable = [v for v in self.values if v.start <= on]
-        if not applicable:
+        found = self.in_force(on)
+        if found is None:
             raise LookupError(f"Le paramètre {self.name} n'a pas de valeur au {on:%d/%m/%Y}.")
-        return max(applicable, key=lambda v: v.start)
+        return found
 
 
 @cache
@@ -41,7 +48,13 @@ def load(path: Path) -> dict[str, Parameter]:
     params = {}
     for name, spec in raw.items():
         values = tuple(
-            DatedValue(start=v["from"], value=v["value"], source=v.get("source", "")) for v in spec["values"]
+            sorted(
+                (
+                    DatedValue(start=v["from"], value=v["value"], source=v.get("source", ""))
+                    for v in spec["values"]
+                ),
+                key=lambda v: v.start,
+            )
         )
         params[name] = Parameter(name=name, description=spec.get("description", ""), values=values)
     return params

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from partez.core.parameters import DatedValue, Parameter
-
 from .definition import STATUSES, Criterion, SchemeDefinition
 from .engine import FORMAT_LABELS
 from .months import MONTHS, months_text  # noqa: F401
@@ -133,12 +131,6 @@ def format_value(unit: str, value: Any, table_key: str = "") -> str:
     return str(value)
 
 
-def value_on(parameter: Parameter, on: dt.date) -> DatedValue | None:
-    """The value in force on a date (the last one starting on or before it), or None."""
-    applicable = [v for v in parameter.values if v.start <= on]
-    return max(applicable, key=lambda v: v.start) if applicable else None
-
-
 def table_keys(d: SchemeDefinition) -> dict[str, str]:
     """Parameter name → what its scale is read by (nights, qf, group_size), for table parameters."""
     if d.formula.amount_kind == "table" and "value" in d.formula.amount:
@@ -157,7 +149,7 @@ class _Describer:
         self.base = "reste à payer" if d.base == "remaining" else "coût"
 
     def value(self, name: str) -> Any:
-        found = value_on(self.d.parameters[name], self.on)
+        found = self.d.parameters[name].in_force(self.on)
         if found is None:
             raise _Missing(self.d.parameter_labels.get(name, (name, ""))[0])
         return found.value

@@ -256,25 +256,14 @@ class _Context:
         return value_on(self.d, name, self.s.date)
 
 
-_values: dict[tuple[int, str, dt.date], tuple[object, object]] = {}
-
-
 def value_on(d: SchemeDefinition, name: str, on: dt.date):
-    """The value of a definition's parameter on a date (memoised: a campaign uses few dates)."""
+    """The value of a definition's parameter in force on a date, or MissingValue saying why."""
     parameter = d.parameters[name]
-    # Keyed by the Parameter object's id; the entry keeps the object alive so the id is not reused.
-    key = (id(parameter), name, on)
-    found = _values.get(key)
-    if found is not None and found[0] is parameter:
-        return found[1]
-    applicable = [v for v in parameter.values if v.start <= on]
-    if not applicable:
+    found = parameter.in_force(on)
+    if found is None:
         first = parameter.values[0].start if parameter.values else None
         raise MissingValue(d.parameter_labels.get(name, (name, ""))[0], first)
-    if len(_values) > 100_000:
-        _values.clear()
-    _values[key] = (parameter, applicable[-1].value)
-    return applicable[-1].value
+    return found.value
 
 
 def age_on(member: MemberIn, on: dt.date) -> int:

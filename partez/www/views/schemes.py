@@ -81,10 +81,10 @@ def _parameter_rows(d, on: dt.date, scheme: Scheme, can_manage: bool) -> list[di
     rows = []
     for name, parameter in d.parameters.items():
         label, unit = d.parameter_labels[name]
-        in_force = max((v.start for v in parameter.values if v.start <= on), default=None)
+        in_force = parameter.in_force(on)
         values = []
         for v in parameter.values:
-            status = "en vigueur" if v.start == in_force else ("à venir" if v.start > on else "remplacée")
+            status = "en vigueur" if v is in_force else ("à venir" if v.start > on else "remplacée")
             values.append(
                 {
                     "start": v.start,
