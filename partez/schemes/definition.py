@@ -143,6 +143,7 @@ class SchemeDefinition:
     source: str
     editable_example: bool
     parameters: dict[str, Parameter]
+    personal_filters: int  # criteria that choose the beneficiaries among the travellers
     parameter_labels: dict[str, tuple[str, str]]  # name -> (label, unit)
     criteria: tuple[Criterion, ...]
     formula: Formula
@@ -439,6 +440,16 @@ def _parse_formula(
     return Formula(basis=basis, amount_kind=kind, amount=refs, table_key=table_key, limits=limits)
 
 
+def is_personal(c: Criterion) -> bool:
+    """A criterion about each traveller (age, situation, adult/child, a person's history), not the
+    household's."""
+    if c.type in {"age", "status", "relation"}:
+        return True
+    if c.type == "history":
+        return c.options.get("per") == "person"
+    return c.type in {"any_of", "all_of"} and any(is_personal(child) for child in c.children)
+
+
 def parse(raw: Any, *, version: int = 1, known_slugs: set[str] | None = None) -> SchemeDefinition:
     """Validate a definition and return it parsed; raise DefinitionError naming every faulty field."""
     errors: dict[str, str] = {}
@@ -510,6 +521,9 @@ def parse(raw: Any, *, version: int = 1, known_slugs: set[str] | None = None) ->
         source=raw.get("source", "") or "",
         editable_example=bool(raw.get("editable_example", False)),
         parameters=params,
+        personal_filters=sum(
+            1 for c in criteria if c.options.get("who", "each") == "each" and is_personal(c)
+        ),
         parameter_labels=labels,
         criteria=tuple(criteria),
         formula=formula,

@@ -673,13 +673,13 @@ def evaluate_scheme(
                 criteria.append(_nobody_qualifies(d, ctx, ()))
             return _Evaluated(_verdict(d, False, criteria, 0, [], ()), ctx, ())
     beneficiaries = tuple(m for m in ctx.travellers if m.id in beneficiary_ids)
-    if _filters(d) > 1 and ctx.travellers:
+    if d.personal_filters > 1 and ctx.travellers:
         criteria.append(_nobody_qualifies(d, ctx, beneficiaries))
     if not ctx.travellers:
         criteria.append(CriterionResult("Personnes qui partent", "aucune", "au moins une", False))
         household_ok = False
     if d.all_travellers and len(beneficiaries) != len(ctx.travellers):
-        if _filters(d) <= 1:
+        if d.personal_filters <= 1:
             criteria.append(_nobody_qualifies(d, ctx, beneficiaries))
         household_ok = False
     elif d.all_travellers is False and ctx.travellers and not beneficiaries:
@@ -741,26 +741,6 @@ def _verdict(d: SchemeDefinition, eligible: bool, criteria, aid: int, lines, ben
         formats=_formats(d),
         editable_example=d.editable_example,
     )
-
-
-_filter_counts: dict[int, tuple[SchemeDefinition, int]] = {}
-
-
-def _filters(d: SchemeDefinition) -> int:
-    """How many person-level filters (``who: each``) a definition has (memoised per definition)."""
-    found = _filter_counts.get(id(d))
-    if found is None or found[0] is not d:
-        count = sum(1 for c in d.criteria if c.options.get("who", "each") == "each" and _is_personal(c))
-        found = _filter_counts[id(d)] = (d, count)
-    return found[1]
-
-
-def _is_personal(c: Criterion) -> bool:
-    if c.type in {"age", "status", "relation"}:
-        return True
-    if c.type == "history":
-        return c.options.get("per") == "person"
-    return c.type in {"any_of", "all_of"} and any(_is_personal(child) for child in c.children)
 
 
 def _missing_text(exc: MissingValue) -> str:
