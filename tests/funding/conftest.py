@@ -16,20 +16,6 @@ FUNDERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def schemes_present(request):
-    """Transactional tests (live server, the concurrency tests) flush the database, the schemes
-    loaded by the data migration included: load the catalogue again when an earlier test
-    emptied it."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    from partez.schemes.models import Scheme
-    from partez.schemes.services import catalogue_sync
-
-    if not Scheme.objects.exists():
-        catalogue_sync()
-
-
 @pytest.fixture
 def funders(db):
     orgs = {slug: factories.FunderFactory(slug=slug, name=name) for slug, name in FUNDERS.items()}

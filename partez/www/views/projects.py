@@ -111,7 +111,10 @@ def project_detail(request, m, pk):
         "can_edit": perms.can_edit_project(m) and project.status in services.EDITABLE,
         "can_write": perms.can_edit_project(m),
         "evaluation": project_evaluation(project, budget, travellers),
+        "schemes_in_order": [],
     }
+    if context["evaluation"] is not None:  # the schemes the project can get first
+        context["schemes_in_order"] = sorted(context["evaluation"].schemes, key=lambda s: not s.eligible)
     context |= financing_context(m, project, context["evaluation"])
     return render(request, "www/projects/detail.html", context)
 
