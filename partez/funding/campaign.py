@@ -47,7 +47,7 @@ class ProjectMeta:
     plans: list[engine.Plan]
 
 
-def allocation_inputs(edition: Edition, priorities: allocation.Priorities):
+def allocation_inputs(edition: Edition):
     """(projects, envelopes, meta by project id) for the submitted projects of the edition."""
     envelopes = {
         (e.funder.slug, e.scheme.slug): e
@@ -144,7 +144,7 @@ def allocation_start(
     )
 
 
-def _stats(result: allocation.Allocation, projects) -> dict:
+def _stats(result: allocation.Allocation) -> dict:
     return {
         "people_funded": result.people_funded,
         "projects_funded": len(result.funded),
@@ -162,7 +162,7 @@ def run_allocation(job: Job, progress: Progress) -> None:
     edition = Edition.objects.get(pk=job.params["edition"])
     priorities = allocation.Priorities(**job.params["priorities"])
     progress.update(1, 100, "Lecture des projets déposés et des enveloppes…")
-    projects, envelopes, meta = allocation_inputs(edition, priorities)
+    projects, envelopes, meta = allocation_inputs(edition)
     progress.update(5, 100, f"{len(projects)} projets, {len(envelopes)} enveloppes : calcul en cours…")
     fcfs = allocation.first_come_first_served(projects, envelopes, priorities)
     greedy = allocation.greedy(projects, envelopes, priorities)
@@ -188,9 +188,9 @@ def run_allocation(job: Job, progress: Progress) -> None:
             priorities=job.params["priorities"],
             time_limit=job.params["time_limit"],
             results={
-                "solver": _stats(solved, projects),
-                "fcfs": _stats(fcfs, projects),
-                "greedy": _stats(greedy, projects),
+                "solver": _stats(solved),
+                "fcfs": _stats(fcfs),
+                "greedy": _stats(greedy),
                 "available": available,
                 "projects": len(projects),
                 "people": sum(p.people for p in projects),

@@ -27,7 +27,7 @@ def campaign_setup(db, worker, coordinator, edition, commune):
 
 def test_inputs_are_the_submitted_projects_and_their_plans(campaign_setup, edition):
     projects, envelope = campaign_setup
-    items, envelopes, meta = campaign.allocation_inputs(edition, allocation.Priorities())
+    items, envelopes, meta = campaign.allocation_inputs(edition)
     assert {p.id for p in items} == {str(p.pk) for p in projects}
     assert envelopes == [allocation.EnvelopeIn(id=str(envelope.pk), available_cents=40_000, quotas={})]
     first = next(p for p in items if p.id == str(projects[0].pk))
