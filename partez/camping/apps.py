@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CampingConfig(AppConfig):
     name = "partez.camping"
     verbose_name = "Séjour commun (camping)"
+
+    def ready(self):
+        from . import services  # noqa: F401  (register the job kinds)

@@ -97,7 +97,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 # One worker: a single-threaded search is deterministic by construction, and measured on the
@@ -1495,3 +1495,67 @@ def check(plan_input: PlanInput, plan: Plan) -> list[str]:
     if s.status not in ("OPTIMAL", "FEASIBLE"):
         errors.append(f"Statut inconnu : {s.status}.")
     return errors
+
+
+# --- by hand: one move checked, buses of a fixed placement -----------------------------------------
+
+
+def placement_problems(plan_input: PlanInput, assignments: Sequence[Assignment], a: Assignment) -> list[str]:
+    """Why household ``a.household`` may not go where ``a`` says, the others staying where
+    ``assignments`` puts them (its own current assignment, if any, is ignored): the constraints
+    of :func:`check` that one move can break, as French messages; ``[]`` when the move is valid."""
+    households = {h.id: h for h in plan_input.households}
+    h = households.get(a.household)
+    if h is None:
+        return [f"Foyer inconnu : {a.household}."]
+    campsites = {c.id: c for c in plan_input.campsites}
+    problems = []
+    problem = _assignment_problem(a, h, campsites, plan_input.bus)
+    if problem:
+        problems.append(problem[0].upper() + problem[1:] + ".")
+    others = [o for o in assignments if o.household != a.household]
+    for o in others:
+        if (o.campsite, o.unit, o.week) == (a.campsite, a.unit, a.week):
+            problems.append(
+                f"L'hébergement {a.unit} ({a.campsite}) est déjà pris la semaine du {_day(a.week)} "
+                f"par le foyer {o.household}."
+            )
+    quota = plan_input.quotas.get(h.commune)
+    if quota is not None:
+        used = sum(
+            households[o.household].people
+            for o in others
+            if households.get(o.household) and households[o.household].commune == h.commune
+        )
+        if used + h.people > quota:
+            problems.append(
+                f"Quota de la commune {h.commune} dépassé : {used} personnes déjà placées, "
+                f"{h.people} de plus pour un quota de {quota}."
+            )
+    return problems
+
+
+def buses_for(plan_input: PlanInput, assignments: Sequence[Assignment]) -> tuple[Trip, ...]:
+    """The fewest trips for a fixed placement (after moves by hand): each (week, campsite) packed
+    as the solver's bus stage starts (:func:`_pack_buses`, deterministic). Every household fits a
+    bus alone (:func:`placement_problems` refuses one that does not)."""
+    problem = _Problem(replace(plan_input, locked=(), previous=()))
+    riders: dict[tuple[date, str], list[str]] = defaultdict(list)
+    for a in sorted(assignments, key=lambda a: (problem.by_id[a.household].commune, a.household)):
+        riders[a.week, a.campsite].append(a.household)
+    return tuple(
+        sorted(
+            (
+                Trip(
+                    week=w,
+                    campsite=c,
+                    stops=tuple(sorted({problem.by_id[hid].commune for hid in hids})),
+                    passengers=sum(problem.by_id[hid].people for hid in hids),
+                    households=tuple(sorted(hids)),
+                )
+                for w, c, hids in _pack_buses(problem, riders)
+                if hids
+            ),
+            key=lambda t: (t.week, t.campsite, t.households),
+        )
+    )

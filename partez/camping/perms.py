@@ -1,0 +1,31 @@
+"""Who may do what on the séjour commun (pure functions of a membership, one condition per line).
+
+Object scoping (which participants, which campsites) is in :mod:`partez.camping.selectors`
+(``participants_for``, ``campsites_for``): outside it, a 404."""
+
+from partez.organisations.models import Membership, OrganisationKind, Role
+from partez.organisations.perms import sees_whole_territory
+
+
+def can_plan_camping(m: Membership | None) -> bool:
+    """Plan, re-plan, move, lock, cancel, edit needs and wishes: the coordinating association."""
+    return sees_whole_territory(m)
+
+
+def is_commune_referent(m: Membership | None) -> bool:
+    return (
+        m is not None
+        and m.role == Role.COMMUNE_REFERENT
+        and m.organisation.kind == OrganisationKind.COMMUNE
+        and m.organisation.commune_id is not None
+    )
+
+
+def is_campsite_host(m: Membership | None) -> bool:
+    return m is not None and m.role == Role.HOST and m.organisation.kind == OrganisationKind.HOST
+
+
+def can_view_camping(m: Membership | None) -> bool:
+    """The board: the coordination (all), a commune referent (its commune's households, read
+    only), a host (its campsites' rosters)."""
+    return can_plan_camping(m) or is_commune_referent(m) or is_campsite_host(m)
