@@ -6,4 +6,4 @@ class CampingConfig(AppConfig):
     verbose_name = "Séjour commun (camping)"
 
     def ready(self):
-        from . import services  # noqa: F401  (register the job kinds)
+        from . import documents, services  # noqa: F401  (register the job kinds)
