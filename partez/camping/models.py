@@ -212,8 +212,8 @@ class Placement(models.Model):
 
     edition = models.ForeignKey("territory.Edition", on_delete=models.CASCADE, related_name="+")
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="placement")
-    unit = models.ForeignKey(AccommodationUnit, on_delete=models.PROTECT, related_name="placements")
-    week = models.ForeignKey(CampingWeek, on_delete=models.PROTECT, related_name="placements")
+    unit = models.ForeignKey(AccommodationUnit, on_delete=models.RESTRICT, related_name="placements")
+    week = models.ForeignKey(CampingWeek, on_delete=models.RESTRICT, related_name="placements")
     trip = models.ForeignKey(
         "BusTrip", null=True, blank=True, on_delete=models.SET_NULL, related_name="placements"
     )

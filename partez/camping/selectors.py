@@ -340,6 +340,13 @@ def board(
         if r.visible
     ]
     names = head_names(shown + [p.household_id for p in unplaced])
+    for cells in rows_by_week.values():
+        for c in cells:
+            for r in c.rows:
+                if r.visible:
+                    r.placement.participant.head_name = names.get(r.placement.participant.household_id, "")
+    for p in unplaced:
+        p.head_name = names.get(p.household_id, "")
     return Board(
         weeks=sorted(rows_by_week.items()),
         unplaced=unplaced,

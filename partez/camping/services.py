@@ -97,16 +97,9 @@ def participants_sync(*, actor: Membership, edition: Edition) -> dict[str, int]:
             if participant is None:
                 if not going or not travellers:
                     continue
-                start = project.start_date
-                participant = Participant.objects.create(
-                    edition=edition,
-                    project=project,
-                    household=project.household,
-                    people=len(travellers),
-                    needs_accessible=any(t.has_disability for t in travellers),
-                    allowed_weeks=[w.isoformat() for w in ([start] if start in weeks else weeks)],
-                )
-                participant.preferred_campsites.set(towns.get(project.destination.casefold(), []))
+                participant, preferred = new_participant(project, travellers, weeks, towns)
+                participant.save()
+                participant.preferred_campsites.set(preferred)
                 counts["added"] += 1
             elif participant.cancelled_at is None and not going:
                 touched_weeks |= _cancel(participant, f"Projet {project.get_status_display().lower()}")
@@ -127,6 +120,24 @@ def participants_sync(*, actor: Membership, edition: Edition) -> dict[str, int]:
                 changes=counts,
             )
     return counts
+
+
+def new_participant(
+    project: Project, travellers, weeks: Sequence[dt.date], towns
+) -> tuple[Participant, list]:
+    """The (unsaved) participant of a validated camping project and its preferred campsites:
+    people = the travellers, an accessible unit if one of them has a disability, the project's
+    week if the edition offers it (else every week), the campsite of its destination's town."""
+    start = project.start_date
+    participant = Participant(
+        edition_id=project.edition_id,
+        project=project,
+        household_id=project.household_id,
+        people=len(travellers),
+        needs_accessible=any(t.has_disability for t in travellers),
+        allowed_weeks=[w.isoformat() for w in ([start] if start in weeks else weeks)],
+    )
+    return participant, towns.get(project.destination.casefold(), [])
 
 
 def _cancel(participant: Participant, reason: str) -> set[int]:

@@ -30,14 +30,14 @@ from partez.territory.data import load_communes
 from partez.territory.models import Commune, Edition, Milestone
 from partez.users.models import User
 
-from . import funding, generator
+from . import camping, funding, generator
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
 BATCH = 2000
 MAX_HOUSEHOLDS = 50_000
 ADMIN_GROUP = "Coordination – administration"
 # The coordination administers the operation's data in the Django admin.
-ADMIN_APPS = ["territory", "organisations", "households", "projects", "users", "jobs"]
+ADMIN_APPS = ["territory", "organisations", "households", "projects", "users", "jobs", "camping"]
 
 
 @dataclass
@@ -138,6 +138,7 @@ def demo_load(
         _check_free(plan)
         counts = _insert(plan)
         counts.update(funding.load(Edition.objects.get(year=generator.EDITION_YEAR)))
+        counts.update(camping.load(Edition.objects.get(year=generator.EDITION_YEAR)))
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,

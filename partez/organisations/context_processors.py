@@ -1,3 +1,5 @@
+from partez.camping import perms as camping_perms
+
 from . import perms
 
 
@@ -13,5 +15,6 @@ def current_organisation(request):
         "audit": perms.can_view_audit(membership),
         "editions": perms.can_manage_editions(membership),
         "funding": perms.can_view_envelopes(membership),
+        "camping": camping_perms.can_view_camping(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}
