@@ -43,7 +43,7 @@ KINDS = {
     "buses_xlsx": ("Listes des cars par arrêt", "listes-cars", "xlsx"),
     "letters_pdf": ("Convocations des foyers", "convocations", "pdf"),
 }
-NEED_LABEL = "Hébergement accessible"
+NEED_LABEL = "Accessible (PMR)"
 
 
 def _hm(t: dt.time | None) -> str:
@@ -193,7 +193,7 @@ def rosters_pdf(pages: list[RosterPage], *, output=None):
         story.append(
             pdf.table(
                 rows,
-                widths=[32 * pdf.mm, 11 * pdf.mm, 45 * pdf.mm, 45 * pdf.mm, 24 * pdf.mm, 21 * pdf.mm],
+                widths=[30 * pdf.mm, 10 * pdf.mm, 44 * pdf.mm, 46 * pdf.mm, 24 * pdf.mm, 24 * pdf.mm],
                 align_right=[1],
             )
         )

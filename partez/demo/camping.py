@@ -53,12 +53,15 @@ CAMPSITES = [
         "03 21 98 00 04",
     ),
 ]
-# Per campsite: (label prefix, kind, beds, accessible, how many). 19 units, 102 beds.
+# Per campsite: (label prefix, kind, beds, accessible, how many). 21 units, 116 beds; the demo's
+# travellers include many people with a disability (about one household in seven), hence 4
+# accessible units per campsite.
 UNITS = [
     ("MH", UnitKind.MOBILE_HOME, 6, False, 7),
     ("MH", UnitKind.MOBILE_HOME, 4, False, 4),
-    ("PMR", UnitKind.MOBILE_HOME, 6, True, 2),
+    ("PMR", UnitKind.MOBILE_HOME, 6, True, 3),
     ("CH", UnitKind.CHALET, 8, False, 3),
+    ("PMR", UnitKind.CHALET, 8, True, 1),
     ("T", UnitKind.TENT_PITCH, 4, False, 3),
 ]
 PLACES = ["Parking de la mairie", "Place de l'église", "Parking de la salle des fêtes", "Gare routière"]

@@ -39,7 +39,7 @@ def test_rosters_pdf_and_xlsx(c):
     assert wb.sheetnames == ["Le Phare 05-07", "Les Mouettes 05-07"]
     rows = list(wb["Les Mouettes 05-07"].iter_rows(values_only=True))
     assert [r[3] for r in rows[1:]] == ["M2", "M3"]
-    assert rows[2][11] == "Hébergement accessible" and rows[2][8] == 3
+    assert rows[2][11] == "Accessible (PMR)" and rows[2][8] == 3
 
 
 def test_bus_lists_by_stop(c):

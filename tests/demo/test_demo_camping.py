@@ -15,7 +15,7 @@ def test_the_demo_has_a_plannable_sejour_commun(demo):
     campsites = Campsite.objects.filter(edition=edition).select_related("host")
     assert sorted(c.town for c in campsites) == ["Dieppe", "Le Tréport", "Mers-les-Bains", "Rang-du-Fliers"]
     assert all(c.host and c.host.kind == "host" for c in campsites)
-    assert AccommodationUnit.objects.filter(campsite__edition=edition, accessible=True).count() == 8
+    assert AccommodationUnit.objects.filter(campsite__edition=edition, accessible=True).count() == 16
     assert CampingWeek.objects.filter(campsite__edition=edition).count() == 4 * len(generator.CAMPING_WEEKS)
     assert PickupPoint.objects.filter(edition=edition).count() == edition.communes.count()
     participants = Participant.objects.filter(edition=edition)
