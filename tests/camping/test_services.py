@@ -251,3 +251,29 @@ def test_plan_input_in_a_fixed_number_of_queries(c, django_assert_max_num_querie
     with django_assert_max_num_queries(10):
         big, _ = selectors.plan_input(c.edition, replan=True)
     assert len(big.households) == 9 and len(big.previous) > len(small.previous)
+
+
+def test_cancelling_the_plan_job_stops_the_search_and_saves_nothing(c):
+    from partez.jobs.models import Job
+    from partez.jobs.registry import Cancelled, Progress
+
+    for i in range(3):
+        participant(c, f"F-A{i}")
+    job = Job.objects.create(
+        kind="camping_plan",
+        label="Planification",
+        organisation=c.coordination.organisation,
+        created_by=c.coordination.user,
+        params={"edition": c.edition.pk, "replan": False, "time_limit": 5},
+    )
+
+    class CancelInTheSearch(Progress):
+        def update(self, done, total, message=""):
+            if done > 3:  # the planner's first report: as if « Annuler » was clicked then
+                Job.objects.filter(pk=self.job.pk).update(cancel_requested=True)
+            super().update(done, total, message)
+
+    with pytest.raises(Cancelled):
+        services.run_plan(job, CancelInTheSearch(job))
+    assert not Placement.objects.exists()
+    assert selectors.camping_plan(c.edition).planned_at is None

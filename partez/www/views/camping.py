@@ -277,11 +277,11 @@ def participant_move(request, m, pk):
         f"Foyer {participant.household.reference} placé : {week.campsite.name}, {unit.label}, "
         f"semaine du {week.starts_on:%d/%m/%Y}."
     )
-    if request.htmx:
-        response = _move_answer(request, participant, ok=True, message=done)
-        response["HX-Trigger"] = "camping-moved"
-        return response
     messages.success(request, done)
+    if request.htmx:  # reload once: the place, the bus and the message are shown from the database
+        response = _move_answer(request, participant, ok=True, message=done)
+        response["HX-Refresh"] = "true"
+        return response
     return redirect("camping_participant", pk=placement.participant_id)
 
 
