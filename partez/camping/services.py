@@ -33,6 +33,7 @@ from .models import (
     CampingPlan,
     CampingWeek,
     Campsite,
+    CommuneQuota,
     Participant,
     Placement,
 )
@@ -617,3 +618,103 @@ def plan_save(
             changes=stats,
         )
     return stats
+
+
+# --- setup from the planner's JSON (``manage.py camping_json``) ---------------------------------
+
+
+def setup_import(*, edition: Edition, data, actor: Membership | None = None) -> dict[str, int]:
+    """Campsites, units, weeks, bus settings and commune quotas from the planner's JSON input
+    (the ``plan_camping`` format; its households are ignored: participants come from the
+    projects). Validated first (:class:`planner.PlanInputError` names the faulty field), then
+    written in one transaction under the plan lock; campsites are matched by name (``name``, else
+    ``id``), units by label: importing twice changes nothing."""
+    from partez.territory.models import Commune
+
+    if actor is not None:
+        _require_planner(actor)
+    parsed = planner.parse_input(data)
+    names = {}
+    for i, raw in enumerate(data["campsites"]):
+        name = str(raw.get("name") or raw["id"]).strip()[:120]
+        if not name:
+            raise planner.PlanInputError(f"campsites[{i}].name", "nom vide")
+        names[parsed.campsites[i].id] = (name, str(raw.get("town") or name)[:120])
+    communes = dict(
+        Commune.objects.filter(insee_code__in=list(parsed.quotas)).values_list("insee_code", "pk")
+    )
+    for insee in parsed.quotas:
+        if insee not in communes:
+            raise planner.PlanInputError(f"quotas.{insee}", "commune inconnue (code INSEE)")
+    counts = {"campsites": 0, "units": 0, "weeks": 0, "quotas": 0}
+    with transaction.atomic():
+        plan = _locked_plan(edition)
+        plan.bus_seats, plan.bus_max_stops = parsed.bus.seats, parsed.bus.max_stops
+        plan.save(update_fields=["bus_seats", "bus_max_stops"])
+        for c in parsed.campsites:
+            name, town = names[c.id]
+            campsite, created = Campsite.objects.get_or_create(
+                edition=edition, name=name, defaults={"town": town}
+            )
+            counts["campsites"] += created
+            for u in c.units:
+                _, created = AccommodationUnit.objects.update_or_create(
+                    campsite=campsite, label=u.id[:40], defaults={"beds": u.beds, "accessible": u.accessible}
+                )
+                counts["units"] += created
+            for start in c.weeks:
+                _, created = CampingWeek.objects.get_or_create(
+                    campsite=campsite, starts_on=start, defaults={"ends_on": start + dt.timedelta(days=7)}
+                )
+                counts["weeks"] += created
+        for insee, people in parsed.quotas.items():
+            _, created = CommuneQuota.objects.update_or_create(
+                edition=edition, commune_id=communes[insee], defaults={"people": people}
+            )
+            counts["quotas"] += created
+        _bump(plan)
+        audit.record(
+            actor=actor.user if actor else None,
+            organisation=actor.organisation if actor else None,
+            action="camping.setup_import",
+            obj=plan,
+            changes=counts,
+        )
+    return counts
+
+
+def setup_export(edition: Edition) -> dict:
+    """The planner's JSON input for the edition as it stands (the plan in force as ``previous``,
+    locked places as ``locked``), for ``manage.py plan_camping`` or any other planner."""
+    plan_in, _ = selectors.plan_input(edition, replan=True)
+
+    def assignment(a: planner.Assignment) -> dict:
+        return {"household": a.household, "campsite": a.campsite, "unit": a.unit, "week": a.week.isoformat()}
+
+    return {
+        "campsites": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "units": [{"id": u.id, "beds": u.beds, "accessible": u.accessible} for u in c.units],
+                "weeks": [w.isoformat() for w in c.weeks],
+            }
+            for c in plan_in.campsites
+        ],
+        "bus": {"seats": plan_in.bus.seats, "max_stops": plan_in.bus.max_stops},
+        "quotas": dict(plan_in.quotas),
+        "households": [
+            {
+                "id": h.id,
+                "commune": h.commune,
+                "people": h.people,
+                "needs_accessible": h.needs_accessible,
+                "weeks": [w.isoformat() for w in h.weeks],
+                "with": list(h.companions),
+                "campsites": list(h.campsites),
+            }
+            for h in plan_in.households
+        ],
+        "locked": [assignment(a) for a in plan_in.locked],
+        "previous": [assignment(a) for a in plan_in.previous],
+    }
