@@ -260,7 +260,6 @@ class Board:
     weeks: list[tuple[dt.date, list[Cell]]]
     unplaced: list[Participant]
     names: dict[int, str]
-    totals: dict[str, int]
 
 
 def board(
@@ -303,7 +302,6 @@ def board(
     for t in trips:
         trips_of[t.week_id].append(t)
     rows_by_week: dict[dt.date, list[Cell]] = defaultdict(list)
-    totals = {"people": 0, "households": 0, "beds": 0, "buses": 0}
     for w in weeks:
         w.campsite = by_pk[w.campsite_id]
         rows = []
@@ -315,10 +313,6 @@ def board(
             rows.append(UnitRow(u, p, seen))
         cell = Cell(w.campsite, w, rows, trips_of[w.pk])
         rows_by_week[w.starts_on].append(cell)
-        totals["people"] += sum(r.placement.participant.people for r in rows if r.visible)
-        totals["households"] += sum(1 for r in rows if r.visible)
-        totals["beds"] += cell.beds
-        totals["buses"] += len(cell.trips)
     unplaced = []
     if perms.can_plan_camping(m) or perms.is_commune_referent(m):
         unplaced_qs = (
@@ -351,8 +345,21 @@ def board(
         weeks=sorted(rows_by_week.items()),
         unplaced=unplaced,
         names=names,
-        totals=totals,
     )
+
+
+def totals(m: Membership, edition: Edition, *, commune_id: int | None = None) -> dict[str, int]:
+    """People and households placed and buses of the whole plan, as the member sees it (2 queries)."""
+    from django.db.models import Count, Sum
+
+    placements = Placement.objects.filter(edition=edition, participant__in=participants_for(m, edition))
+    if commune_id is not None:
+        placements = placements.filter(participant__household__commune_id=commune_id)
+    figures = placements.aggregate(people=Sum("participant__people"), households=Count("pk"))
+    buses = BusTrip.objects.filter(edition=edition, week__campsite__in=campsites_for(m, edition))
+    if commune_id is not None:
+        buses = buses.filter(stops__commune_id=commune_id).distinct()
+    return {"people": figures["people"] or 0, "households": figures["households"], "buses": buses.count()}
 
 
 def pickup_points(edition: Edition) -> dict[str, PickupPoint]:

@@ -66,7 +66,10 @@ def board(request, m):
         communes = [m.organisation.commune]
     else:
         communes = list(edition.communes.defer("geometry").order_by("name"))
-    form = BoardFilterForm(request.GET or None, weeks=weeks, campsites=campsites, communes=communes)
+    query = request.GET.copy()
+    if "semaine" not in query and weeks:  # one week at a time by default: a lighter page on a phone
+        query["semaine"] = weeks[0].isoformat()
+    form = BoardFilterForm(query, weeks=weeks, campsites=campsites, communes=communes)
     week = campsite_id = commune_id = None
     if form.is_valid():
         cd = form.cleaned_data
@@ -80,6 +83,7 @@ def board(request, m):
         "edition": edition,
         "plan": plan,
         "board": data,
+        "totals": selectors.totals(m, edition, commune_id=commune_id),
         "form": form,
         "can_plan": perms.can_plan_camping(m),
         "is_host": perms.is_campsite_host(m),
