@@ -718,3 +718,90 @@ def setup_export(edition: Edition) -> dict:
         "locked": [assignment(a) for a in plan_in.locked],
         "previous": [assignment(a) for a in plan_in.previous],
     }
+
+
+# --- settings of the edition's séjour commun -----------------------------------------------------
+
+SETTINGS_FIELDS = [
+    "bus_seats",
+    "bus_max_stops",
+    "minutes_between_stops",
+    "contact_name",
+    "contact_phone",
+    "what_to_bring",
+]
+
+
+def settings_save(
+    *, actor: Membership, edition: Edition, values: dict, quotas: dict[int, int | None]
+) -> CampingPlan:
+    """Bus settings, the letters' texts and the commune quotas (``None``: no limit). Refused when
+    the plan in force would break them (a household larger than a bus, a commune already over its
+    new quota); the buses are re-packed for the new seats and stops."""
+    from django.db.models import Max, Sum
+
+    from partez.territory.models import Commune
+
+    _require_planner(actor)
+    errors = {}
+    if not 1 <= values["bus_seats"] <= 100:
+        errors["bus_seats"] = "Un car a entre 1 et 100 places."
+    if not 1 <= values["bus_max_stops"] <= 20:
+        errors["bus_max_stops"] = "Entre 1 et 20 arrêts par car."
+    if not 0 <= values["minutes_between_stops"] <= 120:
+        errors["minutes_between_stops"] = "Entre 0 et 120 minutes."
+    biggest = Participant.objects.active().filter(edition=edition).aggregate(m=Max("people"))["m"] or 0
+    if "bus_seats" not in errors and biggest > values["bus_seats"]:
+        errors["bus_seats"] = (
+            f"Un foyer inscrit compte {biggest} personnes : il faut au moins {biggest} places."
+        )
+    if any(q is not None and q < 0 for q in quotas.values()):
+        errors["quotas"] = "Un quota est un nombre de personnes positif."
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        plan = _locked_plan(edition)
+        placed = dict(
+            Placement.objects.filter(edition=edition)
+            .values("participant__household__commune_id")
+            .annotate(people=Sum("participant__people"))
+            .values_list("participant__household__commune_id", "people")
+        )
+        names = dict(Commune.objects.filter(pk__in=list(quotas)).values_list("pk", "name"))
+        over = [
+            f"{names.get(pk, pk)} ({placed[pk]} personnes déjà placées)"
+            for pk, q in sorted(quotas.items())
+            if q is not None and placed.get(pk, 0) > q
+        ]
+        if over:
+            raise DomainError(
+                "Quota inférieur aux personnes déjà placées : " + ", ".join(over) + ".", field="quotas"
+            )
+        before = audit.snapshot(plan, SETTINGS_FIELDS)
+        for name in SETTINGS_FIELDS:
+            setattr(plan, name, values[name])
+        plan.save(update_fields=SETTINGS_FIELDS)
+        existing = {q.commune_id: q for q in CommuneQuota.objects.filter(edition=edition)}
+        for pk, people in quotas.items():
+            if people is None:
+                if pk in existing:
+                    existing[pk].delete()
+            elif pk in existing:
+                if existing[pk].people != people:
+                    existing[pk].people = people
+                    existing[pk].save(update_fields=["people"])
+            else:
+                CommuneQuota.objects.create(edition=edition, commune_id=pk, people=people)
+        _repack(
+            edition, set(CampingWeek.objects.filter(campsite__edition=edition).values_list("pk", flat=True))
+        )
+        _bump(plan)
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="camping.settings",
+            obj=plan,
+            changes=audit.diff(before, audit.snapshot(plan, SETTINGS_FIELDS))
+            | {"quotas": {str(k): v for k, v in sorted(quotas.items())}},
+        )
+    return plan

@@ -55,3 +55,29 @@ class ParticipantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["allowed_weeks"].choices = [(w.isoformat(), f"Semaine du {w:%d/%m/%Y}") for w in weeks]
         self.fields["preferred_campsites"].choices = [(str(c.pk), c.name) for c in campsites]
+
+
+class SettingsForm(forms.Form):
+    bus_seats = forms.IntegerField(label="Places par car", min_value=1, max_value=100)
+    bus_max_stops = forms.IntegerField(label="Arrêts au plus par car", min_value=1, max_value=20)
+    minutes_between_stops = forms.IntegerField(label="Minutes entre deux arrêts", min_value=0, max_value=120)
+    contact_name = forms.CharField(label="Contact pendant le séjour", max_length=120, required=False)
+    contact_phone = forms.CharField(label="Téléphone du contact", max_length=20, required=False)
+    what_to_bring = forms.CharField(
+        label="À emporter (une ligne par objet, repris dans les convocations)",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.communes = communes
+        for c in communes:
+            self.fields[f"quota_{c.pk}"] = forms.IntegerField(
+                label=c.name, min_value=0, required=False, help_text="Personnes au plus ; vide : sans limite."
+            )
+
+    def quota_fields(self):
+        return [self[f"quota_{c.pk}"] for c in self.communes]
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("quota_")]

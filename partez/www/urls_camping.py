@@ -7,6 +7,7 @@ from .views import camping
 urlpatterns = [
     path("sejour-commun/", camping.board, name="camping_board"),
     path("sejour-commun/planifier/", camping.plan_start, name="camping_plan"),
+    path("sejour-commun/reglages/", camping.settings, name="camping_settings"),
     path("sejour-commun/foyers/synchroniser/", camping.participants_sync, name="camping_sync"),
     path("sejour-commun/foyers/<int:pk>/", camping.participant_detail, name="camping_participant"),
     path("sejour-commun/foyers/<int:pk>/deplacer/", camping.participant_move, name="camping_move"),

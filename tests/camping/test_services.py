@@ -277,3 +277,34 @@ def test_cancelling_the_plan_job_stops_the_search_and_saves_nothing(c):
         services.run_plan(job, CancelInTheSearch(job))
     assert not Placement.objects.exists()
     assert selectors.camping_plan(c.edition).planned_at is None
+
+
+def _settings(c, quotas=None, **values):
+    defaults = {
+        "bus_seats": 53,
+        "bus_max_stops": 3,
+        "minutes_between_stops": 20,
+        "contact_name": "Coordination",
+        "contact_phone": "06 39 98 00 00",
+        "what_to_bring": "Draps",
+    }
+    return services.settings_save(
+        actor=c.coordination, edition=c.edition, values=defaults | values, quotas=quotas or {}
+    )
+
+
+def test_settings_repack_the_buses_and_refuse_what_the_plan_breaks(c):
+    for i, label in enumerate(["M1", "M2"]):
+        move(c, participant(c, f"F-S{i}", people=3, commune=c.lens if i else c.lievin), label, W1)
+    assert BusTrip.objects.get().passengers == 6
+    _settings(c, bus_seats=4)  # 3 + 3 no longer fit one bus
+    assert sorted(BusTrip.objects.values_list("passengers", flat=True)) == [3, 3]
+    with pytest.raises(DomainError, match="il faut au moins 3 places"):
+        _settings(c, bus_seats=2)
+    with pytest.raises(DomainError, match="Liévin \\(3 personnes déjà placées\\)"):
+        _settings(c, quotas={c.lievin.pk: 2})
+    _settings(c, quotas={c.lievin.pk: 3, c.lens.pk: None})
+    assert list(CommuneQuota.objects.values_list("commune__name", "people")) == [("Liévin", 3)]
+    _settings(c, quotas={c.lievin.pk: None})
+    assert not CommuneQuota.objects.exists()
+    assert AuditLog.objects.filter(action="camping.settings").count() == 3

@@ -51,8 +51,10 @@ def _pages(c):
     board = {r: 200 if r in viewers else 403 for r in ROLES}
     household = {**board, "host": 404, "other_referent": 404, "other_host": 404}
     roster = {**board, "other_host": 404}
+    coordination = {r: 200 if r == "coordinator" else 403 for r in ROLES}
     return [
         ("board", reverse("camping_board"), board),
+        ("settings", reverse("camping_settings"), coordination),
         ("participant", reverse("camping_participant", args=[c.lens_household.pk]), household),
         ("letter", reverse("camping_letter", args=[c.lens_household.pk]), household),
         ("roster_pdf", reverse("camping_roster", args=[week.pk, "pdf"]), roster),
@@ -85,6 +87,7 @@ def test_only_the_coordination_writes(client, c, role):
         (reverse("camping_cancel", args=[c.lens_household.pk]), {"reason": "x"}),
         (reverse("camping_plan"), {"time_limit": "5", "mode": "plan"}),
         (reverse("camping_sync"), {}),
+        (reverse("camping_settings"), {"bus_seats": "10"}),
     ]:
         assert client.post(url, data).status_code == 403, url
     placement = Placement.objects.get(participant=c.lens_household)
@@ -141,3 +144,22 @@ def test_lock_toggle_and_downloads(client, c):
     response = client.get(reverse("camping_letter", args=[c.lens_household.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert client.get(reverse("camping_roster", args=[c.week(c.mouettes, W1).pk, "doc"])).status_code == 404
+
+
+def test_settings_page_saves_and_names_the_field(client, c):
+    client.force_login(c.members["coordinator"].user)
+    data = {
+        "bus_seats": "2",
+        "bus_max_stops": "3",
+        "minutes_between_stops": "15",
+        "what_to_bring": "Draps",
+        f"quota_{c.lens.pk}": "10",
+    }
+    response = client.post(reverse("camping_settings"), data)
+    assert response.status_code == 200
+    assert "il faut au moins 3 places" in response.content.decode()
+    response = client.post(reverse("camping_settings"), data | {"bus_seats": "40"})
+    assert response.status_code == 302
+    from partez.camping.models import CommuneQuota
+
+    assert CommuneQuota.objects.get(commune=c.lens).people == 10

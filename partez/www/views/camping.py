@@ -17,13 +17,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partez.camping import documents, perms, selectors, services
-from partez.camping.models import AccommodationUnit, BusTrip, CampingWeek, Participant, Placement
+from partez.camping.models import (
+    AccommodationUnit,
+    BusTrip,
+    CampingWeek,
+    CommuneQuota,
+    Participant,
+    Placement,
+)
 from partez.core.errors import DomainError
 from partez.territory.selectors import current_edition
 
 from .. import forms
 from ..access import membership_required
-from ..forms_camping import BoardFilterForm, CancelForm, ParticipantForm, PlanForm
+from ..forms_camping import BoardFilterForm, CancelForm, ParticipantForm, PlanForm, SettingsForm
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -118,6 +125,32 @@ def plan_start(request, m):
         messages.error(request, exc.message)
         return redirect("camping_board")
     return redirect("job_detail", pk=job.pk)
+
+
+@membership_required(perms.can_plan_camping)
+def settings(request, m):
+    edition = _edition()
+    plan = selectors.camping_plan(edition)
+    communes = list(edition.communes.defer("geometry").order_by("name"))
+    quotas = dict(CommuneQuota.objects.filter(edition=edition).values_list("commune_id", "people"))
+    initial = {name: getattr(plan, name) for name in services.SETTINGS_FIELDS}
+    initial |= {f"quota_{pk}": people for pk, people in quotas.items()}
+    form = SettingsForm(request.POST or None, communes=communes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            services.settings_save(
+                actor=m,
+                edition=edition,
+                values={name: cd[name] for name in services.SETTINGS_FIELDS},
+                quotas={c.pk: cd[f"quota_{c.pk}"] for c in communes},
+            )
+        except DomainError as exc:
+            forms.apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Réglages du séjour commun enregistrés.")
+            return redirect("camping_board")
+    return render(request, "www/camping/settings.html", {"edition": edition, "form": form})
 
 
 @require_POST
