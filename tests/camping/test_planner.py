@@ -25,7 +25,7 @@ from partez.camping.planner import (
 
 W1, W2, W3 = date(2026, 7, 4), date(2026, 7, 11), date(2026, 7, 18)
 LENS, LIEVIN, AVION = "62498", "62510", "62065"
-LIMIT = 5.0  # tiny instances: every stage ends by proof long before
+LIMIT = 30.0  # tiny instances: every stage ends by proof long before (the margin is for a loaded CI machine: a stage cut by the clock would make the plan depend on timing)
 
 
 def unit(uid, beds, accessible=False):
