@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "partez.reports"
+    verbose_name = "Bilan, rapports aux financeurs et enquête de satisfaction"
