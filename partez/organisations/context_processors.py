@@ -13,5 +13,6 @@ def current_organisation(request):
         "audit": perms.can_view_audit(membership),
         "editions": perms.can_manage_editions(membership),
         "funding": perms.can_view_envelopes(membership),
+        "bilan": perms.can_view_bilan(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}

@@ -112,7 +112,7 @@ def projects(filters: Filters):
     return Project.objects.filter(scope(filters))
 
 
-def _travellers(filters: Filters):
+def travellers(filters: Filters):
     """Person × project rows of the bilan, with ``is_first`` (no departure before this edition)."""
     earlier = PastDeparture.objects.filter(person=OuterRef("person_id"), year__lt=filters.edition.year)
     return Traveller.objects.filter(scope(filters, "project__")).annotate(is_first=~Exists(earlier))
@@ -147,7 +147,7 @@ def _days(value) -> int:
 
 def _grouped(filters: Filters, dimension, measures=tuple(PEOPLE)) -> dict[str, dict]:
     rows = (
-        _travellers(filters)
+        travellers(filters)
         .annotate(dim=dimension)
         .values("dim")
         .annotate(**_people_measures(measures))
@@ -171,7 +171,7 @@ def _table(key, title, grouped: dict, labels: list[tuple[str, str]], total: dict
 # --- the dimensions ---------------------------------------------------------------------------
 
 
-def _age_band(year: int):
+def age_band(year: int):
     reference = stats.age_reference(year)
     whens = []
     bands = stats.AGE_BANDS
@@ -182,7 +182,7 @@ def _age_band(year: int):
     return Case(*whens, default=Value(bands[-1][0]), output_field=CharField())
 
 
-def _qf_band():
+def qf_band():
     whens = [When(project__household__qf_cents__isnull=True, then=Value(stats.QF_UNKNOWN[0]))]
     for key, _label, upper in stats.QF_BANDS:
         if upper is not None:
@@ -190,7 +190,7 @@ def _qf_band():
     return Case(*whens, default=Value(stats.QF_BANDS[-1][0]), output_field=CharField())
 
 
-def _household_type():
+def household_type():
     def member(relation):
         return Exists(Person.objects.filter(household=OuterRef("project__household_id"), relation=relation))
 
@@ -264,7 +264,7 @@ def fete_attendance(edition: Edition) -> int | None:
 
 
 def _key_figures(filters: Filters) -> dict:
-    people = _travellers(filters).aggregate(**_people_measures(), nights=_nights())
+    people = travellers(filters).aggregate(**_people_measures(), nights=_nights())
     households = projects(filters).aggregate(
         registered=Count("household_id", distinct=True),
         accepted=Count("household_id", distinct=True, filter=Q(status__in=ACCEPTED)),
@@ -321,7 +321,7 @@ def _commune_rows(filters: Filters, key: dict) -> tuple[Table, list[dict]]:
             **PEOPLE,
             "households": "Foyers inscrits",
             "households_left": "Foyers partis",
-            "rate": "Partis pour 1 000 habitants",
+            "rate": "Partis / 1 000 hab.",
         },
         rows,
         total,
@@ -342,7 +342,7 @@ _PEOPLE_KEYS = {
 
 def _destinations(filters: Filters) -> tuple[Table, Table]:
     rows = (
-        _travellers(filters)
+        travellers(filters)
         .filter(project__status__in=LEFT)
         .values(department=F("project__destination_department"))
         .annotate(stays=Count("id"), nights=_nights())
@@ -543,21 +543,21 @@ def bilan(filters: Filters) -> Bilan:
     tables["by_age"] = _table(
         "by_age",
         "Par âge (au 1er juillet)",
-        _grouped(filters, _age_band(year)),
+        _grouped(filters, age_band(year)),
         [(k, label) for k, label, _ in stats.AGE_BANDS],
         total,
     )
     tables["by_household_type"] = _table(
         "by_household_type",
         "Par type de foyer",
-        _grouped(filters, _household_type()),
+        _grouped(filters, household_type()),
         stats.HOUSEHOLD_TYPES,
         total,
     )
     tables["by_qf"] = _table(
         "by_qf",
         "Par quotient familial",
-        _grouped(filters, _qf_band()),
+        _grouped(filters, qf_band()),
         [(k, label) for k, label, _ in stats.QF_BANDS] + [stats.QF_UNKNOWN],
         total,
     )
@@ -627,6 +627,8 @@ def comparison(current: Bilan, previous: Bilan) -> list[dict]:
     return rows
 
 
-def map_geometries(codes: list[str]) -> dict[str, dict]:
-    """The communes' GeoJSON boundaries (only for the map: the column is large)."""
-    return dict(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", "geometry"))
+def map_geometries(codes: list[str] | None = None) -> dict[str, dict]:
+    """The communes' GeoJSON boundaries (all of the territory's by default; only for the map:
+    the column is large)."""
+    communes = Commune.objects.all() if codes is None else Commune.objects.filter(insee_code__in=codes)
+    return dict(communes.values_list("insee_code", "geometry"))
