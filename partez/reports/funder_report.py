@@ -49,21 +49,26 @@ KEY_FIGURES = [
 ]
 
 
-def definition_for(funder: Organisation, edition: Edition) -> ReportDefinition:
+def definition_for(funder: Organisation | None, edition: Edition) -> ReportDefinition:
     """The funder's own definition in force on the edition's first day, else the common one."""
     day = edition.starts_on
     in_force = ReportDefinition.objects.filter(valid_from__lte=day).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
-    found = in_force.filter(funder=funder).order_by("-valid_from").first()
+    found = in_force.filter(funder=funder).order_by("-valid_from").first() if funder else None
     found = found or in_force.filter(funder__isnull=True).order_by("-valid_from").first()
     if found is None:
         return ReportDefinition(name="Rapport aux financeurs", valid_from=day, sections=list(SECTIONS))
     return found
 
 
-def report_bilan(funder: Organisation, edition: Edition) -> selectors.Bilan:
+def report_bilan(funder: Organisation | None, edition: Edition) -> selectors.Bilan:
+    """What the report prints: the funder's figures (every funder's without one), published."""
     return selectors.published(selectors.bilan(selectors.Filters(edition, funder=funder)))
+
+
+def report_title(funder: Organisation | None, edition: Edition) -> str:
+    return f"Rapport {edition.year} — {funder.name}" if funder else f"Bilan {edition.year} — tous financeurs"
 
 
 def text(measure: str, value) -> str:
@@ -130,12 +135,13 @@ def _sections(b: selectors.Bilan, definition: ReportDefinition) -> list[str]:
     return [s for s in definition.sections if s in SECTIONS]
 
 
-def build_pdf(funder: Organisation, edition: Edition, output=None) -> bytes | None:
+def build_pdf(funder: Organisation | None, edition: Edition, output=None) -> bytes | None:
+    """The report as PDF (``funder`` None: the whole edition, published the same way)."""
     b = report_bilan(funder, edition)
     definition = definition_for(funder, edition)
     width = pdf.A4[0] - 32 * pdf.mm
     story = [
-        pdf.para(f"Rapport {edition.year} — {funder.name}", "title"),
+        pdf.para(report_title(funder, edition), "title"),
         pdf.para(f"{edition.name} · modèle « {definition.name} »", "small"),
         Spacer(1, 4 * pdf.mm),
         pdf.para(
@@ -173,10 +179,10 @@ def build_pdf(funder: Organisation, edition: Edition, output=None) -> bytes | No
         Spacer(1, 4 * pdf.mm),
         pdf.para(f"Établi le {pdf.french_date(timezone.localdate())} par partez.", "small"),
     ]
-    return pdf.build(story, title=f"Rapport {edition.year} — {funder.name}", output=output)
+    return pdf.build(story, title=report_title(funder, edition), output=output)
 
 
-def build_xlsx(funder: Organisation, edition: Edition) -> bytes:
+def build_xlsx(funder: Organisation | None, edition: Edition) -> bytes:
     """The same report as a workbook: one sheet per section, amounts in euros as numbers."""
     b = report_bilan(funder, edition)
     definition = definition_for(funder, edition)

@@ -21,14 +21,14 @@ from .selectors import Filters
 
 
 def filters_from_params(params: dict) -> Filters:
-    def get(model, field, value):
-        return model.objects.get(**{field: value}) if value else None
+    def get(queryset, field, value):
+        return queryset.get(**{field: value}) if value else None
 
     return Filters(
         Edition.objects.get(year=params["edition"]),
         commune=get(Commune.objects.defer("geometry"), "insee_code", params.get("commune")),
-        scheme=get(Scheme.objects, "slug", params.get("scheme")),
-        funder=get(Organisation.objects, "slug", params.get("funder")),
+        scheme=get(Scheme.objects.all(), "slug", params.get("scheme")),
+        funder=get(Organisation.objects.all(), "slug", params.get("funder")),
     )
 
 
