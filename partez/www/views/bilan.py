@@ -19,7 +19,7 @@ from partez.households.quotient import euros
 from partez.jobs import services as job_services
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind, Role
-from partez.reports import exports, funder_report, selectors, svg
+from partez.reports import exports, funder_report, selectors, svg, timeline
 from partez.reports.selectors import Filters
 from partez.reports.stats import SUPPRESSED
 from partez.schemes.models import Scheme
@@ -208,6 +208,7 @@ def bilan_dashboard(request, m):
         "cards": key_cards(b),
         "sections": charts(b, previous),
         "map": bilan_map(b),
+        "frise": mark_safe(timeline.frise(filters.edition)),
         "communes": display(b.tables["by_commune"], COMMUNE_COLUMNS),
         "comparison": [
             {**r, "current": cell(r["key"], r["current"]), "previous": cell(r["key"], r["previous"])}
