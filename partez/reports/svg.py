@@ -19,7 +19,7 @@ INK = "#1d2b36"
 MUTED = "#5b6770"
 BAR = "#0b6e4f"
 PREVIOUS = "#8fb8a8"
-NO_DATA = "#e4e7ea"
+NO_DATA = "#c9ced3"
 # Sequential greens (ColorBrewer « Greens », 5 classes); the darkest with white text never used.
 CLASSES = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
 _ids = itertools.count(1)

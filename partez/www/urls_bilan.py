@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bilan
+from .views import bilan, public
 
 urlpatterns = [
     path("bilan/", bilan.bilan_dashboard, name="bilan"),
@@ -11,4 +11,7 @@ urlpatterns = [
     path("bilan/rapports/", bilan.funder_reports, name="funder_reports"),
     path("bilan/rapports/<slug:slug>.pdf", bilan.funder_report_pdf, name="funder_report_pdf"),
     path("bilan/rapports/<slug:slug>.xlsx", bilan.funder_report_xlsx, name="funder_report_xlsx"),
+    # public, no login: the edition's figures (small cells suppressed), map, timeline, partners
+    path("operation/", public.public_current, name="bilan_public_current"),
+    path("bilan-public/<int:year>/", public.public_bilan, name="bilan_public"),
 ]

@@ -112,8 +112,16 @@ def charts(b, previous=None) -> list[dict]:
 
 
 def bilan_map(b) -> str:
-    geometries = selectors.map_geometries([c["insee"] for c in b.communes])
-    return mark_safe(svg.choropleth("Départs pour 1 000 habitants, par commune", b.communes, geometries))
+    """The territory's communes; those outside the edition (or the filter) are drawn grey."""
+    geometries = selectors.map_geometries(None)
+    shown = {c["insee"] for c in b.communes}
+    others = [
+        {"insee": code, "name": f"{name} (hors édition)", "rate": None}
+        for code, name in Commune.objects.exclude(insee_code__in=shown).values_list("insee_code", "name")
+    ]
+    return mark_safe(
+        svg.choropleth("Départs pour 1 000 habitants, par commune", b.communes + others, geometries)
+    )
 
 
 COMMUNE_COLUMNS = ["registered", "left", "first", "households_left", "rate"]
