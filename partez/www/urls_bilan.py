@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import bilan, public
+from .views import bilan, public, survey
 
 urlpatterns = [
     path("bilan/", bilan.bilan_dashboard, name="bilan"),
@@ -14,4 +14,6 @@ urlpatterns = [
     # public, no login: the edition's figures (small cells suppressed), map, timeline, partners
     path("operation/", public.public_current, name="bilan_public_current"),
     path("bilan-public/<int:year>/", public.public_bilan, name="bilan_public"),
+    # the satisfaction survey (public: the token identifies the project)
+    path("enquete/<str:token>/", survey.survey, name="survey"),
 ]
