@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,7 +114,7 @@ def charts(b, previous=None) -> list[dict]:
 
 def bilan_map(b) -> str:
     """The territory's communes; those outside the edition (or the filter) are drawn grey."""
-    geometries = selectors.map_geometries(None)
+    geometries = cache.get_or_set("bilan:geometries", lambda: selectors.map_geometries(None), 3600)
     shown = {c["insee"] for c in b.communes}
     others = [
         {"insee": code, "name": f"{name} (hors édition)", "rate": None}
@@ -182,8 +183,18 @@ def resolve_filters(request, m) -> tuple[Filters, Edition | None, bool]:
     return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, suppressed
 
 
-def compute(filters: Filters, suppressed: bool):
-    b = selectors.bilan(filters)
+CACHE_SECONDS = 60
+
+
+def compute(filters: Filters, suppressed: bool, *, fresh: bool = False):
+    """The bilan for ``filters``, kept a minute in the cache (the dashboard is read far more often
+    than the figures move; ``fresh`` recomputes). The JSON command, the exports and the reports
+    always compute from the database."""
+    key = "bilan:" + ":".join(str(v) for v in filters.as_dict().values())
+    b = None if fresh else cache.get(key)
+    if b is None:
+        b = selectors.bilan(filters)
+        cache.set(key, b, CACHE_SECONDS)
     return selectors.published(b) if suppressed else b
 
 
@@ -202,7 +213,8 @@ def report_reminders(edition, today=None) -> list:
 @membership_required(perms.can_view_bilan)
 def bilan_dashboard(request, m):
     filters, compare, suppressed = resolve_filters(request, m)
-    b = compute(filters, suppressed)
+    fresh = request.GET.get("frais") == "1"
+    b = compute(filters, suppressed, fresh=fresh)
     previous = None
     if compare is not None and compare != filters.edition:
         previous = compute(
