@@ -210,7 +210,7 @@ def main() -> int:
         return 1
 
     counts = Project.objects.filter(edition=edition).aggregate(
-        projects=Count("id"), persons=Count("travellers")
+        projects=Count("id", distinct=True), persons=Count("travellers")
     )
     print(
         f"\nbilan on the demo edition {EDITION_YEAR} ({vendor}): {counts['projects']} projects, "
