@@ -44,11 +44,12 @@ def test_dashboard_and_funder_view(page, data):
     expect(page.locator("svg[role=img]")).to_have_count(11)  # map, frise and nine charts
     expect(page.get_by_role("img", name=re.compile("Départs pour 1 000 habitants"))).to_be_visible()
     check_page(page, "bilan-coordination")
-    page.get_by_label("Commune").select_option(label="Commune B")
+    page.locator("select[name=commune]").select_option(label="Commune B")
     page.get_by_role("button", name="Afficher").click()
     expect(page.get_by_text("Commune B").first).to_be_visible()
     expect(page.locator(".card").nth(1)).to_contain_text("3")  # three people registered in B
-    page.get_by_role("link", name="Rapports aux financeurs").click()
+    expect(page.get_by_role("button", name="Export CSV")).to_be_visible()
+    page.get_by_role("button", name="Rapports aux financeurs").click()
     expect(page.get_by_role("cell", name="CAF du Pas-de-Calais")).to_be_visible()
     check_page(page, "bilan-rapports")
 
@@ -57,7 +58,7 @@ def test_dashboard_and_funder_view(page, data):
     log_in(page, funder.user.username)
     page.goto("/bilan/")
     expect(page.get_by_text("Toute case de moins de 5 personnes est masquée")).to_be_visible()
-    expect(page.get_by_role("link", name="Export CSV")).to_have_count(0)
+    expect(page.get_by_role("button", name="Export CSV")).to_have_count(0)
     check_page(page, "bilan-financeur")
 
 
