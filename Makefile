@@ -83,3 +83,9 @@ bench-openfisca: openfisca
 bench-rules: install openfisca
 	@mkdir -p var
 	$(BIN)/python bench/rules.py $(BENCH_ARGS)
+
+## make bench-bilan — the bilan on the demo edition (fresh SQLite, or BENCH_ARGS="--database-url …"): dashboard p95, seconds per funder PDF, naive per-row baseline
+.PHONY: bench-bilan
+bench-bilan: install
+	@mkdir -p var/bench
+	$(BIN)/python bench/bilan.py $(BENCH_ARGS)

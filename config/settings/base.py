@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "partez.camping",
     "partez.jobs",
     "partez.demo",
+    "partez.reports",
     # web apps
     "partez.www",
 ]

@@ -25,6 +25,7 @@ from partez.funding.models import Commitment, Envelope, EnvelopeQuota, Financing
 from partez.households.models import Consent, FollowUp, Household, PastDeparture, Person
 from partez.organisations.models import Membership, Organisation, Role
 from partez.projects.models import BudgetLine, ChecklistItem, JournalEntry, Project, StatusChange
+from partez.reports import demo as reports_demo
 from partez.schemes.models import Scheme
 from partez.territory.data import load_communes
 from partez.territory.models import Commune, Edition, Milestone
@@ -139,6 +140,7 @@ def demo_load(
         counts = _insert(plan)
         counts.update(funding.load(Edition.objects.get(year=generator.EDITION_YEAR)))
         counts.update(camping.load(Edition.objects.get(year=generator.EDITION_YEAR)))
+        counts.update(reports_demo.load(Edition.objects.get(year=generator.EDITION_YEAR), seed))
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,

@@ -16,5 +16,6 @@ def current_organisation(request):
         "editions": perms.can_manage_editions(membership),
         "funding": perms.can_view_envelopes(membership),
         "camping": camping_perms.can_view_camping(membership),
+        "bilan": perms.can_view_bilan(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}

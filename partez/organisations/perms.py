@@ -93,3 +93,23 @@ def can_manage_envelopes(m: Membership | None) -> bool:
 def can_choose_plan(m: Membership | None) -> bool:
     """Choose a project's financing plan: whoever may edit the project."""
     return can_edit_project(m)
+
+
+def can_view_bilan(m: Membership | None) -> bool:
+    """The bilan: the coordination (everything), a commune's referents and social workers (their
+    commune's figures), funders (aggregates of what their envelopes paid, small cells hidden)."""
+    if m is None:
+        return False
+    if sees_whole_territory(m) or m.role == Role.FUNDER:
+        return True
+    return m.organisation.kind == OrganisationKind.COMMUNE and m.role in CASEWORK_ROLES
+
+
+def can_view_funder_reports(m: Membership | None) -> bool:
+    """Funder reports (PDF, XLSX): the coordination for every funder, a funder for itself."""
+    return sees_whole_territory(m) or (m is not None and m.role == Role.FUNDER)
+
+
+def can_export_bilan(m: Membership | None) -> bool:
+    """The person × project export (names): the coordination and a commune's case workers."""
+    return can_view_bilan(m) and m.role != Role.FUNDER

@@ -59,6 +59,16 @@ class Milestone(models.Model):
     label = models.CharField("libellé", max_length=160, blank=True)
     planned_on = models.DateField("date prévue")
     actual_on = models.DateField("date réelle", null=True, blank=True)
+    # A report deadline of one funder (empty: every funder, or not a report deadline).
+    funder = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="financeur",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "funder"},
+    )
 
     class Meta:
         verbose_name = "étape"

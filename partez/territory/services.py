@@ -94,8 +94,10 @@ def milestone_save(
     label: str = "",
     actual_on: dt.date | None = None,
     milestone: Milestone | None = None,
+    funder=None,
 ) -> Milestone:
-    """Add a milestone to an edition, or update one (planned and actual dates)."""
+    """Add a milestone to an edition, or update one (planned and actual dates; ``funder``: the
+    funder whose report is due, for a report deadline)."""
     _require(actor)
     errors = {}
     if kind not in MilestoneKind.values:
@@ -104,6 +106,8 @@ def milestone_save(
         errors["planned_on"] = "La date prévue est obligatoire."
     if len(label or "") > 160:
         errors["label"] = "Le libellé ne peut pas dépasser 160 caractères."
+    if funder is not None and (funder.kind != "funder" or kind != MilestoneKind.REPORTS_DUE):
+        errors["funder"] = "Un financeur ne se précise que pour une échéance de bilan."
     if errors:
         raise DomainError(errors)
     with transaction.atomic():
@@ -113,13 +117,16 @@ def milestone_save(
             raise DomainError("Cette étape appartient à une autre édition.")
         milestone.kind, milestone.label = kind, (label or "").strip()
         milestone.planned_on, milestone.actual_on = planned_on, actual_on
+        milestone.funder = funder
         milestone.save()
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
             action="milestone.save",
             obj=milestone,
-            changes=audit.snapshot(milestone, ["edition_id", "kind", "label", "planned_on", "actual_on"]),
+            changes=audit.snapshot(
+                milestone, ["edition_id", "kind", "label", "planned_on", "actual_on", "funder_id"]
+            ),
         )
         transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     return milestone

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from partez.core.errors import DomainError
 from partez.households.models import ConsentScope, EmploymentSituation, Relation, SchemeCode
-from partez.organisations.models import Role
+from partez.organisations.models import Organisation, OrganisationKind, Role
 from partez.projects.models import BudgetKind, JournalKind, ProjectFormat
 from partez.territory.models import Commune, MilestoneKind
 from partez.territory.selectors import commune_choices
@@ -263,3 +263,8 @@ class MilestoneForm(forms.Form):
     label = forms.CharField(label="Libellé (facultatif)", max_length=160, required=False)
     planned_on = forms.DateField(label="Date prévue", widget=DateInput())
     actual_on = forms.DateField(label="Date réelle", required=False, widget=DateInput())
+    funder = forms.ModelChoiceField(
+        label="Financeur (échéance de bilan)",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.FUNDER).order_by("name"),
+        required=False,
+    )

@@ -111,4 +111,5 @@ urlpatterns = [
     path("projets/<int:pk>/plan/", funding.plan_choose, name="plan_choose"),
     # séjour commun (camping week planner)
     path("", include("partez.www.urls_camping")),
+    path("", include("partez.www.urls_bilan")),
 ]

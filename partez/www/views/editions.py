@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from partez.core.errors import DomainError
 from partez.organisations import perms
+from partez.reports import timeline
 from partez.territory import services
 from partez.territory.models import Edition, Milestone
 
@@ -54,10 +56,29 @@ def edition_form(request, m, year=None):
 @membership_required(perms.can_manage_editions)
 def edition_detail(request, m, year):
     edition = get_object_or_404(Edition, year=year)
+    milestones = list(edition.milestones.select_related("funder").order_by("planned_on", "id"))
     context = {
         "edition": edition,
         "communes": edition.communes.only("insee_code", "name", "population").order_by("name"),
-        "milestones": edition.milestones.order_by("planned_on", "id"),
+        "milestones": milestones,
+        # one small form per step, to record its actual date (or move it)
+        "edit_forms": [
+            (
+                ms,
+                forms.MilestoneForm(
+                    prefix=f"ms{ms.pk}",
+                    initial={
+                        "kind": ms.kind,
+                        "label": ms.label,
+                        "planned_on": ms.planned_on,
+                        "actual_on": ms.actual_on,
+                        "funder": ms.funder_id,
+                    },
+                ),
+            )
+            for ms in milestones
+        ],
+        "frise": mark_safe(timeline.frise(edition)),
         "form": forms.MilestoneForm(),
     }
     return render(request, "www/editions/detail.html", context)
@@ -68,7 +89,9 @@ def edition_detail(request, m, year):
 def milestone_save(request, m, year, pk=None):
     edition = get_object_or_404(Edition, year=year)
     milestone = get_object_or_404(Milestone, edition=edition, pk=pk) if pk else None
-    form = forms.MilestoneForm(request.POST)
+    form = forms.MilestoneForm(
+        request.POST, prefix=f"ms{pk}" if pk and f"ms{pk}-kind" in request.POST else None
+    )
     if form.is_valid():
         try:
             services.milestone_save(actor=m, edition=edition, milestone=milestone, **form.cleaned_data)

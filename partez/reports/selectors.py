@@ -1,0 +1,634 @@
+"""The bilan: every figure computed in the database (conditional counts, grouped aggregates), in
+a fixed number of queries whatever the number of households, people or projects.
+
+Who is counted where (the funnel of an edition, by the status of each person's project):
+
+- **inscrits** (registered): every person of a project of the edition, whatever its status;
+- **départ accordé** (accepted): projects validated, aid granted, or further;
+- **partis** (left): departed, returned or evaluated;
+- **rentrés** (returned): returned or evaluated;
+- **premier départ**: among those who left, the people with no earlier departure on record
+  (:class:`~partez.households.models.PastDeparture` of an earlier year).
+
+People are counted once per group (``COUNT(DISTINCT person)``); a person in two projects of
+different formats counts in both rows, so a column may add up to more than its total, which is
+the number of distinct people. Destinations count **person-stays** (person × project), so the
+régions add up exactly.
+
+Money comes from the ledger (:class:`~partez.funding.models.Commitment`): **granted** = reserved −
+released (what is committed today, consumed included), **consumed** = consumed. The people aided
+by an envelope are the travellers of the projects whose current plan (reserved or consumed) has a
+line on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
+from partez.households.models import EmploymentSituation, PastDeparture, Person, Relation
+from partez.organisations.models import Organisation
+from partez.projects.models import Project, ProjectFormat
+from partez.projects.workflow import Status
+from partez.schemes.models import Scheme
+from partez.territory.models import Commune, Edition
+
+from . import stats
+from .models import Satisfaction, SurveyInvitation, SurveyResponse
+from .stats import Row, Table
+
+ACCEPTED = [Status.VALIDATED, Status.AID_GRANTED, Status.DEPARTED, Status.RETURNED, Status.EVALUATED]
+LEFT = [Status.DEPARTED, Status.RETURNED, Status.EVALUATED]
+RETURNED = [Status.RETURNED, Status.EVALUATED]
+PAID_PLANS = [PlanStatus.RESERVED, PlanStatus.CONSUMED]
+
+PEOPLE = {
+    "registered": "Inscrits",
+    "accepted": "Départ accordé",
+    "left": "Partis",
+    "returned": "Rentrés",
+    "first": "Premier départ",
+}
+Traveller = Project.travellers.through  # (project, person): one row per person × project
+
+
+@dataclass(frozen=True)
+class Filters:
+    edition: Edition
+    commune: Commune | None = None
+    scheme: Scheme | None = None
+    funder: Organisation | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "edition": self.edition.year,
+            "commune": self.commune.insee_code if self.commune else None,
+            "scheme": self.scheme.slug if self.scheme else None,
+            "funder": self.funder.slug if self.funder else None,
+        }
+
+
+def _paid_lines(filters: Filters, project_ref: str):
+    """Current, committed plan lines of the outer project (on the filter's scheme / funder)."""
+    lines = PlanLine.objects.filter(
+        plan__project=OuterRef(project_ref), plan__is_current=True, plan__status__in=PAID_PLANS
+    )
+    if filters.scheme is not None:
+        lines = lines.filter(scheme=filters.scheme)
+    if filters.funder is not None:
+        lines = lines.filter(envelope__funder=filters.funder)
+    return lines
+
+
+def scope(filters: Filters, prefix: str = "") -> Q:
+    """The projects of the bilan as a condition, from Project (``prefix=""``) or from a model
+    related to it (``prefix="project__"``)."""
+    condition = Q(**{f"{prefix}edition": filters.edition})
+    if filters.commune is not None:
+        condition &= Q(**{f"{prefix}household__commune": filters.commune})
+    if filters.scheme is not None or filters.funder is not None:
+        condition &= Q(Exists(_paid_lines(filters, f"{prefix}pk" if prefix else "pk")))
+    return condition
+
+
+def projects(filters: Filters):
+    return Project.objects.filter(scope(filters))
+
+
+def travellers(filters: Filters):
+    """Person × project rows of the bilan, with ``is_first`` (no departure before this edition)."""
+    earlier = PastDeparture.objects.filter(person=OuterRef("person_id"), year__lt=filters.edition.year)
+    return Traveller.objects.filter(scope(filters, "project__")).annotate(is_first=~Exists(earlier))
+
+
+def _people_measures(measures=tuple(PEOPLE)) -> dict:
+    conditions = {
+        "registered": Q(),
+        "accepted": Q(project__status__in=ACCEPTED),
+        "left": Q(project__status__in=LEFT),
+        "returned": Q(project__status__in=RETURNED),
+        "first": Q(project__status__in=LEFT, is_first=True),
+    }
+    return {
+        m: Count("person_id", distinct=True, filter=conditions[m])
+        if m != "registered"
+        else Count("person_id", distinct=True)
+        for m in measures
+    }
+
+
+def _nights():
+    return Sum(
+        ExpressionWrapper(F("project__end_date") - F("project__start_date"), output_field=DurationField()),
+        filter=Q(project__status__in=LEFT),
+    )
+
+
+def _days(value) -> int:
+    return value.days if value is not None else 0
+
+
+def _grouped(filters: Filters, dimension, measures=tuple(PEOPLE)) -> dict[str, dict]:
+    rows = (
+        travellers(filters)
+        .annotate(dim=dimension)
+        .values("dim")
+        .annotate(**_people_measures(measures))
+        .order_by()
+    )
+    return {str(r.pop("dim")): r for r in rows}
+
+
+def _table(key, title, grouped: dict, labels: list[tuple[str, str]], total: dict, measures=tuple(PEOPLE)):
+    rows = [Row(k, label, {m: grouped.get(k, {}).get(m, 0) for m in measures}) for k, label in labels]
+    return Table(
+        key,
+        title,
+        {m: PEOPLE[m] for m in measures},
+        rows,
+        {m: total.get(m, 0) for m in measures},
+        people=tuple(measures),
+    )
+
+
+# --- the dimensions ---------------------------------------------------------------------------
+
+
+def age_band(year: int):
+    reference = stats.age_reference(year)
+    whens = []
+    bands = stats.AGE_BANDS
+    for (key, _label, _minimum), (_next_key, _next_label, next_minimum) in zip(
+        bands, bands[1:], strict=False
+    ):
+        whens.append(When(person__birth_date__gt=stats.born_after(reference, next_minimum), then=Value(key)))
+    return Case(*whens, default=Value(bands[-1][0]), output_field=CharField())
+
+
+def qf_band():
+    whens = [When(project__household__qf_cents__isnull=True, then=Value(stats.QF_UNKNOWN[0]))]
+    for key, _label, upper in stats.QF_BANDS:
+        if upper is not None:
+            whens.append(When(project__household__qf_cents__lt=upper * 100, then=Value(key)))
+    return Case(*whens, default=Value(stats.QF_BANDS[-1][0]), output_field=CharField())
+
+
+def household_type():
+    def member(relation):
+        return Exists(Person.objects.filter(household=OuterRef("project__household_id"), relation=relation))
+
+    return Case(
+        When(
+            Q(
+                Exists(
+                    Person.objects.filter(
+                        household=OuterRef("project__household_id"), relation=Relation.OTHER
+                    )
+                )
+            ),
+            then=Value("other"),
+        ),
+        When(Q(member(Relation.SPOUSE)) & Q(member(Relation.CHILD)), then=Value("couple_children")),
+        When(Q(member(Relation.SPOUSE)), then=Value("couple")),
+        When(Q(member(Relation.CHILD)), then=Value("single_parent")),
+        default=Value("single"),
+        output_field=CharField(),
+    )
+
+
+# --- the bilan --------------------------------------------------------------------------------
+
+
+@dataclass
+class Bilan:
+    filters: Filters
+    key: dict[str, int | str | None]
+    tables: dict[str, Table]
+    communes: list[dict] = field(default_factory=list)  # map rows: insee, name, population, left, rate
+    satisfaction: dict = field(default_factory=dict)
+    fete_attendance: int | None = None
+    suppressed: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "filters": self.filters.as_dict(),
+            "suppressed": self.suppressed,
+            "key_figures": self.key,
+            "fete_attendance": self.fete_attendance,
+            "satisfaction": self.satisfaction,
+            "communes": [{k: v for k, v in c.items() if k != "geometry"} for c in self.communes],
+            "tables": {k: t.as_dict() for k, t in self.tables.items()},
+        }
+
+
+KEY_LABELS = {
+    "households_registered": "Foyers inscrits",
+    "households_accepted": "Foyers avec un départ accordé",
+    "households_left": "Foyers partis",
+    "persons_registered": "Personnes inscrites",
+    "persons_accepted": "Personnes avec un départ accordé",
+    "persons_left": "Personnes parties",
+    "persons_returned": "Personnes rentrées",
+    "first_departures": "Premiers départs",
+    "person_nights": "Nuitées (personnes × nuits)",
+    "granted_cents": "Aides accordées",
+    "consumed_cents": "Aides consommées",
+}
+
+
+def fete_attendance(edition: Edition) -> int | None:
+    """Households checked in at the edition's Fête des vacances; None while the Fête app is not
+    installed (the dashboard then says « non disponible »)."""
+    if not apps.is_installed("partez.fete"):
+        return None
+    from partez.fete import selectors as fete_selectors  # noqa: PLC0415  (optional app)
+
+    return fete_selectors.edition_attendance(edition)
+
+
+def _key_figures(filters: Filters) -> dict:
+    people = travellers(filters).aggregate(**_people_measures(), nights=_nights())
+    households = projects(filters).aggregate(
+        registered=Count("household_id", distinct=True),
+        accepted=Count("household_id", distinct=True, filter=Q(status__in=ACCEPTED)),
+        left=Count("household_id", distinct=True, filter=Q(status__in=LEFT)),
+    )
+    return {
+        "households_registered": households["registered"],
+        "households_accepted": households["accepted"],
+        "households_left": households["left"],
+        "persons_registered": people["registered"],
+        "persons_accepted": people["accepted"],
+        "persons_left": people["left"],
+        "persons_returned": people["returned"],
+        "first_departures": people["first"],
+        "person_nights": _days(people["nights"]),
+    }
+
+
+def _commune_rows(filters: Filters, key: dict) -> tuple[Table, list[dict]]:
+    communes = filters.edition.communes.all()
+    if filters.commune is not None:
+        communes = Commune.objects.filter(pk=filters.commune.pk)
+    communes = list(communes.order_by("name").only("insee_code", "name", "population"))
+    persons = _grouped(filters, F("project__household__commune_id"))
+    households = {
+        str(r.pop("commune")): r
+        for r in projects(filters)
+        .values(commune=F("household__commune_id"))
+        .annotate(
+            households=Count("household_id", distinct=True),
+            households_left=Count("household_id", distinct=True, filter=Q(status__in=LEFT)),
+        )
+        .order_by()
+    }
+    rows, map_rows = [], []
+    for c in communes:
+        values = {m: persons.get(str(c.pk), {}).get(m, 0) for m in PEOPLE}
+        values["households"] = households.get(str(c.pk), {}).get("households", 0)
+        values["households_left"] = households.get(str(c.pk), {}).get("households_left", 0)
+        values["rate"] = stats.rate_per_thousand(values["left"], c.population)
+        rows.append(Row(c.insee_code, c.name, values))
+        map_rows.append({"insee": c.insee_code, "name": c.name, "population": c.population})
+    total_population = sum(c.population for c in communes)
+    total = {m: key[k] for m, k in _PEOPLE_KEYS.items()}
+    total.update(
+        households=key["households_registered"],
+        households_left=key["households_left"],
+        rate=stats.rate_per_thousand(key["persons_left"], total_population),
+    )
+    table = Table(
+        "by_commune",
+        "Par commune",
+        {
+            **PEOPLE,
+            "households": "Foyers inscrits",
+            "households_left": "Foyers partis",
+            "rate": "Partis / 1 000 hab.",
+        },
+        rows,
+        total,
+        people=(*PEOPLE, "households", "households_left"),
+        guarded={"rate": "left"},
+    )
+    return table, map_rows
+
+
+_PEOPLE_KEYS = {
+    "registered": "persons_registered",
+    "accepted": "persons_accepted",
+    "left": "persons_left",
+    "returned": "persons_returned",
+    "first": "first_departures",
+}
+
+
+def _destinations(filters: Filters) -> tuple[Table, Table]:
+    rows = (
+        travellers(filters)
+        .filter(project__status__in=LEFT)
+        .values(department=F("project__destination_department"))
+        .annotate(stays=Count("id"), nights=_nights())
+        .order_by()
+    )
+    by_department: dict[str, dict] = {}
+    by_region: dict[str, dict] = {}
+    for r in rows:
+        department = (r["department"] or "").strip().upper()
+        nights = _days(r["nights"])
+        d = by_department.setdefault(department or "?", {"stays": 0, "nights": 0})
+        d["stays"] += r["stays"]
+        d["nights"] += nights
+        region = stats.region_of(department) or "?"
+        g = by_region.setdefault(region, {"stays": 0, "nights": 0})
+        g["stays"] += r["stays"]
+        g["nights"] += nights
+    measures = {"stays": "Séjours-personnes", "nights": "Nuitées"}
+    total = {
+        "stays": sum(v["stays"] for v in by_department.values()),
+        "nights": sum(v["nights"] for v in by_department.values()),
+    }
+
+    def table(key, title, grouped, label):
+        ordered = sorted(grouped.items(), key=lambda kv: (-kv[1]["stays"], kv[0]))
+        return Table(
+            key,
+            title,
+            measures,
+            [Row(k, label(k), dict(v)) for k, v in ordered],
+            dict(total),
+            people=("stays",),
+            guarded={"nights": "stays"},
+        )
+
+    return (
+        table(
+            "by_region",
+            "Destinations par région",
+            by_region,
+            lambda k: stats.REGIONS.get(k, "Non renseignée"),
+        ),
+        table(
+            "by_department",
+            "Destinations par département",
+            by_department,
+            lambda k: "Non renseigné" if k == "?" else f"Département {k}",
+        ),
+    )
+
+
+def _budget(filters: Filters) -> Table:
+    ledger = Commitment.objects.filter(scope(filters, "project__"))
+    lines = PlanLine.objects.filter(
+        scope(filters, "plan__project__"),
+        plan__is_current=True,
+        plan__status__in=PAID_PLANS,
+        envelope__isnull=False,
+    )
+    if filters.funder is not None:
+        ledger = ledger.filter(envelope__funder=filters.funder)
+        lines = lines.filter(envelope__funder=filters.funder)
+    if filters.scheme is not None:
+        ledger = ledger.filter(envelope__scheme=filters.scheme)
+        lines = lines.filter(envelope__scheme=filters.scheme)
+    group = {
+        "funder_key": F("envelope__funder__slug"),
+        "funder_name": F("envelope__funder__name"),
+        "scheme_key": F("envelope__scheme__slug"),
+        "scheme_name": F("envelope__scheme__name"),
+    }
+    money = (
+        ledger.values(**group)
+        .annotate(
+            reserved=Coalesce(Sum("amount_cents", filter=Q(kind=CommitmentKind.RESERVE)), 0),
+            released=Coalesce(Sum("amount_cents", filter=Q(kind=CommitmentKind.RELEASE)), 0),
+            consumed=Coalesce(Sum("amount_cents", filter=Q(kind=CommitmentKind.CONSUME)), 0),
+        )
+        .order_by("funder_name", "scheme_name")
+    )
+    persons = {
+        (r["funder_key"], r["scheme_key"]): r["persons"]
+        for r in lines.values(**{k: group[k] for k in ("funder_key", "scheme_key")})
+        .annotate(persons=Count("plan__project__travellers", distinct=True))
+        .order_by()
+    }
+    aided = lines.aggregate(n=Count("plan__project__travellers", distinct=True))["n"]
+    rows = []
+    for r in money:
+        n = persons.get((r["funder_key"], r["scheme_key"]), 0)
+        granted = r["reserved"] - r["released"]
+        rows.append(
+            Row(
+                f"{r['funder_key']}/{r['scheme_key']}",
+                f"{r['funder_name']} — {r['scheme_name']}",
+                {
+                    "persons": n,
+                    "granted_cents": granted,
+                    "consumed_cents": r["consumed"],
+                    "per_person_cents": round(granted / n) if n else None,
+                },
+            )
+        )
+    granted_total = sum(r.values["granted_cents"] for r in rows)
+    return Table(
+        "budget",
+        "Budget par financeur et dispositif",
+        {
+            "persons": "Personnes aidées",
+            "granted_cents": "Accordé",
+            "consumed_cents": "Consommé",
+            "per_person_cents": "Par personne",
+        },
+        rows,
+        {
+            "persons": aided,
+            "granted_cents": granted_total,
+            "consumed_cents": sum(r.values["consumed_cents"] for r in rows),
+            "per_person_cents": round(granted_total / aided) if aided else None,
+        },
+        people=("persons",),
+        guarded={"granted_cents": "persons", "consumed_cents": "persons", "per_person_cents": "persons"},
+    )
+
+
+def _satisfaction(filters: Filters) -> tuple[Table, dict]:
+    responses = SurveyResponse.objects.filter(scope(filters, "project__"))
+    counts = dict(responses.values_list("satisfaction").annotate(n=Count("id")).order_by())
+    again = dict(responses.values_list("again").annotate(n=Count("id")).order_by())
+    sent = SurveyInvitation.objects.filter(scope(filters, "project__"), sent_at__isnull=False).aggregate(
+        sent=Count("id"), opted_out=Count("id", filter=Q(opted_out_at__isnull=False))
+    )
+    total = sum(counts.values())
+    satisfied = counts.get(Satisfaction.VERY, 0) + counts.get(Satisfaction.RATHER, 0)
+    table = Table(
+        "satisfaction",
+        "Satisfaction au retour",
+        {"responses": "Réponses"},
+        [Row(str(v), label, {"responses": counts.get(v, 0)}) for v, label in Satisfaction.choices],
+        {"responses": total},
+        people=("responses",),
+    )
+    summary = {
+        "sent": sent["sent"],
+        "opted_out": sent["opted_out"],
+        "responses": total,
+        "satisfied_percent": round(satisfied * 100 / total) if total else None,
+        "again_yes": again.get("yes", 0),
+    }
+    return table, summary
+
+
+def bilan(filters: Filters) -> Bilan:
+    """Every figure of the dashboard for ``filters`` (unsuppressed: see :func:`published`)."""
+    year = filters.edition.year
+    key = _key_figures(filters)
+    total = {m: key[k] for m, k in _PEOPLE_KEYS.items()}
+    tables: dict[str, Table] = {}
+    by_commune, communes = _commune_rows(filters, key)
+    tables["by_commune"] = by_commune
+    tables["by_format"] = _table(
+        "by_format",
+        "Par format de séjour",
+        _grouped(filters, F("project__format")),
+        list(ProjectFormat.choices),
+        total,
+    )
+    schemes = _grouped(
+        filters,
+        Case(
+            When(
+                Q(project__financing_plans__is_current=True, project__financing_plans__status__in=PAID_PLANS),
+                then=F("project__financing_plans__lines__scheme__slug"),
+            ),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        measures=("accepted", "left", "returned"),
+    )
+    schemes.pop("", None)
+    schemes.pop("None", None)
+    names = dict(Scheme.objects.filter(slug__in=list(schemes)).values_list("slug", "name"))
+    tables["by_scheme"] = _table(
+        "by_scheme",
+        "Par dispositif d'aide",
+        schemes,
+        sorted(names.items(), key=lambda kv: kv[1]),
+        total,
+        measures=("accepted", "left", "returned"),
+    )
+    tables["by_employment"] = _table(
+        "by_employment",
+        "Par situation",
+        _grouped(filters, F("person__employment")),
+        list(EmploymentSituation.choices),
+        total,
+    )
+    tables["by_age"] = _table(
+        "by_age",
+        "Par âge (au 1er juillet)",
+        _grouped(filters, age_band(year)),
+        [(k, label) for k, label, _ in stats.AGE_BANDS],
+        total,
+    )
+    tables["by_household_type"] = _table(
+        "by_household_type",
+        "Par type de foyer",
+        _grouped(filters, household_type()),
+        stats.HOUSEHOLD_TYPES,
+        total,
+    )
+    tables["by_qf"] = _table(
+        "by_qf",
+        "Par quotient familial",
+        _grouped(filters, qf_band()),
+        [(k, label) for k, label, _ in stats.QF_BANDS] + [stats.QF_UNKNOWN],
+        total,
+    )
+    tables["by_region"], tables["by_department"] = _destinations(filters)
+    tables["budget"] = _budget(filters)
+    key["granted_cents"] = tables["budget"].total["granted_cents"]
+    key["consumed_cents"] = tables["budget"].total["consumed_cents"]
+    tables["satisfaction"], satisfaction = _satisfaction(filters)
+    return Bilan(
+        filters,
+        key,
+        tables,
+        communes=[
+            {**c, "left": r.values["left"], "rate": r.values["rate"]}
+            for c, r in zip(communes, by_commune.rows, strict=True)
+        ],
+        satisfaction=satisfaction,
+        fete_attendance=fete_attendance(filters.edition),
+    )
+
+
+# What a funder or the public sees: aggregates with small cells suppressed; the détail by
+# département is left out (its régions would give suppressed départements back).
+PUBLISHED_TABLES = [
+    "by_commune",
+    "by_format",
+    "by_scheme",
+    "by_employment",
+    "by_age",
+    "by_household_type",
+    "by_qf",
+    "by_region",
+    "budget",
+    "satisfaction",
+]
+PEOPLE_KEYS = [k for k in KEY_LABELS if not k.endswith("_cents") and k != "person_nights"]
+
+
+def published(b: Bilan) -> Bilan:
+    """``b`` fit for a funder or the public: small cells suppressed everywhere (see
+    :mod:`partez.reports.stats`), the map's rates too."""
+    tables = {k: stats.suppress(b.tables[k]) for k in PUBLISHED_TABLES}
+    key = {k: (stats.suppress_figure(v) if k in PEOPLE_KEYS else v) for k, v in b.key.items()}
+    if stats.is_small(b.key["persons_left"]):
+        key["person_nights"] = stats.SUPPRESSED
+    satisfaction = dict(b.satisfaction)
+    if stats.is_small(satisfaction.get("responses")):
+        satisfaction.update(responses=stats.SUPPRESSED, satisfied_percent=None, again_yes=stats.SUPPRESSED)
+    else:
+        satisfaction["again_yes"] = stats.suppress_figure(satisfaction.get("again_yes"))
+    communes = [
+        {**c, "left": r.values["left"], "rate": r.values["rate"]}
+        for c, r in zip(b.communes, tables["by_commune"].rows, strict=True)
+    ]
+    return Bilan(b.filters, key, tables, communes, satisfaction, b.fete_attendance, suppressed=True)
+
+
+def comparison(current: Bilan, previous: Bilan) -> list[dict]:
+    """Key figures of two editions side by side, with the change in percent."""
+    rows = []
+    for k, label in KEY_LABELS.items():
+        a, b = current.key.get(k), previous.key.get(k)
+        change = None
+        if isinstance(a, int) and isinstance(b, int) and b:
+            change = round((a - b) * 100 / b, 1)
+        rows.append({"key": k, "label": label, "current": a, "previous": b, "change": change})
+    return rows
+
+
+def map_geometries(codes: list[str] | None = None) -> dict[str, dict]:
+    """The communes' GeoJSON boundaries (all of the territory's by default; only for the map:
+    the column is large)."""
+    communes = Commune.objects.all() if codes is None else Commune.objects.filter(insee_code__in=codes)
+    return dict(communes.values_list("insee_code", "geometry"))

@@ -1,0 +1,396 @@
+"""The bilan dashboard (coordination: everything; a commune: its own; a funder: aggregates of what
+its envelopes paid, small cells hidden), its year-over-year comparison, the funder reports and the
+person × project export. Figures come from :mod:`partez.reports.selectors`; charts are server-side
+SVG (:mod:`partez.reports.svg`), each with its data table."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from partez.core import audit
+from partez.households.quotient import euros
+from partez.jobs import services as job_services
+from partez.organisations import perms
+from partez.organisations.models import Organisation, OrganisationKind, Role
+from partez.reports import exports, funder_report, selectors, svg, timeline
+from partez.reports.selectors import Filters
+from partez.reports.stats import SUPPRESSED
+from partez.schemes.models import Scheme
+from partez.territory.models import Commune, Edition, MilestoneKind
+from partez.territory.selectors import current_edition
+
+from ..access import membership_required
+
+# The measure each table's chart draws.
+CHARTED = {
+    "by_format": "left",
+    "by_scheme": "left",
+    "by_employment": "registered",
+    "by_age": "registered",
+    "by_household_type": "registered",
+    "by_qf": "registered",
+    "by_region": "stays",
+    "budget": "granted_cents",
+    "satisfaction": "responses",
+}
+SECTIONS = [  # (table, heading shown above it)
+    ("by_format", "Formats de séjour"),
+    ("by_scheme", "Dispositifs d'aide"),
+    ("by_age", "Âge"),
+    ("by_household_type", "Type de foyer"),
+    ("by_employment", "Situation des personnes"),
+    ("by_qf", "Quotient familial"),
+    ("by_region", "Destinations"),
+    ("by_department", "Destinations par département"),
+    ("budget", "Budget"),
+    ("satisfaction", "Satisfaction"),
+]
+
+
+def cell(measure: str, value) -> str:
+    if value == SUPPRESSED:
+        return "< 5"
+    if value is None:
+        return "—"
+    if measure.endswith("_cents"):
+        return euros(int(value))
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def display(table, columns=None) -> dict:
+    """A table as the template shows it: headers, formatted rows and total (``columns``: the
+    measures to show, all by default)."""
+    measures = list(columns or table.measures)
+    return {
+        "key": table.key,
+        "title": table.title,
+        "headers": [table.measures[m] for m in measures],
+        "rows": [(r.label, [cell(m, r.values.get(m)) for m in measures]) for r in table.rows],
+        "total": [cell(m, table.total.get(m)) for m in measures],
+    }
+
+
+def _chart_value(measure, value):
+    if measure.endswith("_cents") and isinstance(value, int):
+        return round(value / 100)
+    return value
+
+
+def charts(b, previous=None) -> list[dict]:
+    """One section per table: its heading, the SVG chart (when it has a charted measure) and the
+    data table."""
+    sections = []
+    for key, heading in SECTIONS:
+        table = b.tables.get(key)
+        if table is None:
+            continue
+        measure = CHARTED.get(key)
+        chart = ""
+        if measure and table.rows:
+            unit = " (€)" if measure.endswith("_cents") else ""
+            items = [(r.label, _chart_value(measure, r.values.get(measure))) for r in table.rows]
+            prev = None
+            if previous is not None and key in previous.tables:
+                before = {r.key: r.values.get(measure) for r in previous.tables[key].rows}
+                prev = [_chart_value(measure, before.get(r.key)) for r in table.rows]
+            chart = svg.bar_chart(
+                f"{heading} — {table.measures[measure].lower()}{unit}",
+                items,
+                previous=prev,
+            )
+        sections.append({"id": key, "heading": heading, "svg": mark_safe(chart), "table": display(table)})
+    return sections
+
+
+def bilan_map(b) -> str:
+    """The territory's communes; those outside the edition (or the filter) are drawn grey."""
+    geometries = cache.get_or_set("bilan:geometries", lambda: selectors.map_geometries(None), 3600)
+    shown = {c["insee"] for c in b.communes}
+    others = [
+        {"insee": code, "name": f"{name} (hors édition)", "rate": None}
+        for code, name in Commune.objects.exclude(insee_code__in=shown).values_list("insee_code", "name")
+    ]
+    return mark_safe(
+        svg.choropleth("Départs pour 1 000 habitants, par commune", b.communes + others, geometries)
+    )
+
+
+COMMUNE_COLUMNS = ["registered", "left", "first", "households_left", "rate"]
+KEY_CARDS = [
+    "households_registered",
+    "persons_registered",
+    "persons_accepted",
+    "persons_left",
+    "persons_returned",
+    "first_departures",
+    "person_nights",
+    "granted_cents",
+    "consumed_cents",
+]
+
+
+def key_cards(b) -> list[tuple[str, str]]:
+    def whole(k, v):  # euros without cents on a card
+        return round(v / 100) * 100 if k.endswith("_cents") and isinstance(v, int) else v
+
+    return [(cell(k, whole(k, b.key.get(k))).replace(",00", ""), selectors.KEY_LABELS[k]) for k in KEY_CARDS]
+
+
+# --- filters and scope ------------------------------------------------------------------------
+
+
+def _by(queryset, field, value):
+    if not value:
+        return None
+    obj = queryset.filter(**{field: value}).first()
+    if obj is None:
+        raise Http404("Filtre inconnu.")
+    return obj
+
+
+def resolve_filters(request, m) -> tuple[Filters, Edition | None, bool]:
+    """The filters of the request within what ``m`` may see: a commune's members see their
+    commune only, a funder only what its envelopes paid (and always with small cells hidden).
+    Returns the filters, the edition to compare with, and whether to suppress small cells."""
+    editions = Edition.objects.order_by("-year")
+    year = request.GET.get("edition")
+    edition = _by(editions, "year", year) if year else (current_edition() or editions.first())
+    if edition is None:
+        raise Http404("Aucune édition.")
+    compare = _by(editions, "year", request.GET.get("compare"))
+    commune = _by(Commune.objects.defer("geometry"), "insee_code", request.GET.get("commune"))
+    scheme = _by(Scheme.objects.all(), "slug", request.GET.get("scheme"))
+    funder = _by(Organisation.objects.filter(kind=OrganisationKind.FUNDER), "slug", request.GET.get("funder"))
+    suppressed = False
+    if perms.sees_whole_territory(m):
+        pass
+    elif m.role == Role.FUNDER:
+        funder, suppressed = m.organisation, True
+    elif m.organisation.kind == OrganisationKind.COMMUNE and m.organisation.commune_id:
+        commune = m.organisation.commune
+    else:
+        raise PermissionDenied("Votre rôle ne donne pas accès au bilan.")
+    return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, suppressed
+
+
+CACHE_SECONDS = 60
+
+
+def compute(filters: Filters, suppressed: bool, *, fresh: bool = False):
+    """The bilan for ``filters``, kept a minute in the cache (the dashboard is read far more often
+    than the figures move; ``fresh`` recomputes). The JSON command, the exports and the reports
+    always compute from the database."""
+    key = "bilan:" + ":".join(str(v) for v in filters.as_dict().values())
+    b = None if fresh else cache.get(key)
+    if b is None:
+        b = selectors.bilan(filters)
+        cache.set(key, b, CACHE_SECONDS)
+    return selectors.published(b) if suppressed else b
+
+
+def report_reminders(edition, today=None) -> list:
+    """Report deadlines of the edition within 30 days and not done yet (the dashboard's banner)."""
+    today = today or timezone.localdate()
+    return [
+        ms
+        for ms in edition.milestones.filter(kind=MilestoneKind.REPORTS_DUE, actual_on__isnull=True)
+        .select_related("funder")
+        .order_by("planned_on")
+        if 0 <= (ms.planned_on - today).days <= 30 or ms.planned_on < today
+    ]
+
+
+@membership_required(perms.can_view_bilan)
+def bilan_dashboard(request, m):
+    filters, compare, suppressed = resolve_filters(request, m)
+    fresh = request.GET.get("frais") == "1"
+    b = compute(filters, suppressed, fresh=fresh)
+    previous = None
+    if compare is not None and compare != filters.edition:
+        previous = compute(
+            Filters(compare, commune=filters.commune, scheme=filters.scheme, funder=filters.funder),
+            suppressed,
+        )
+    coordinator = perms.sees_whole_territory(m)
+    context = {
+        "bilan": b,
+        "filters": filters,
+        "cards": key_cards(b),
+        "sections": charts(b, previous),
+        "map": bilan_map(b),
+        "frise": mark_safe(timeline.frise(filters.edition)),
+        "communes": display(b.tables["by_commune"], COMMUNE_COLUMNS),
+        "comparison": [
+            {**r, "current": cell(r["key"], r["current"]), "previous": cell(r["key"], r["previous"])}
+            for r in selectors.comparison(b, previous)
+        ]
+        if previous
+        else None,
+        "previous": previous,
+        "editions": Edition.objects.order_by("-year").only("year"),
+        "communes_choices": filters.edition.communes.order_by("name").only("insee_code", "name")
+        if coordinator
+        else [],
+        "schemes_choices": Scheme.objects.order_by("name").only("slug", "name"),
+        "funders_choices": Organisation.objects.filter(kind=OrganisationKind.FUNDER).order_by("name")
+        if coordinator
+        else [],
+        "coordinator": coordinator,
+        "suppressed": suppressed,
+        "reminders": report_reminders(filters.edition) if coordinator else [],
+        "can_export": perms.can_export_bilan(m),
+        "can_report": perms.can_view_funder_reports(m),
+        "query": request.GET.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "www/bilan/dashboard.html", context)
+
+
+# --- the person × project export --------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_filters(request, m) -> Filters:
+    if not perms.can_export_bilan(m):
+        raise PermissionDenied("Votre rôle ne donne pas accès aux données nominatives.")
+    filters, _compare, _suppressed = resolve_filters(request, m)
+    return filters
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+@membership_required(perms.can_export_bilan)
+def bilan_export_csv(request, m):
+    """One line per person × project, streamed (French Excel: semicolons, BOM)."""
+    filters = _export_filters(request, m)
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff" + writer.writerow(exports.HEADERS)
+        for row in exports.rows(filters):
+            yield writer.writerow([_csv_value(v) for v in row])
+
+    audit.record(
+        actor=m.user,
+        organisation=m.organisation,
+        action="bilan.export_csv",
+        obj=filters.edition,
+        changes=filters.as_dict(),
+    )
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bilan-{filters.edition.year}-personnes.csv"'
+    return response
+
+
+@require_POST
+@membership_required(perms.can_export_bilan)
+def bilan_export_xlsx(request, m):
+    filters = _export_filters(request, m)
+    job = job_services.job_start(
+        actor=m,
+        kind="bilan_export",
+        label=f"Export du bilan {filters.edition.year} (personnes × projets)",
+        params=filters.as_dict(),
+    )
+    return redirect("job_detail", pk=job.pk)
+
+
+# --- funder reports ---------------------------------------------------------------------------
+
+
+def _report_funders(m, edition):
+    if perms.sees_whole_territory(m):
+        return (
+            Organisation.objects.filter(kind=OrganisationKind.FUNDER, envelopes__edition=edition)
+            .distinct()
+            .order_by("name")
+        )
+    return Organisation.objects.filter(pk=m.organisation_id)
+
+
+def _report_edition(request) -> tuple[Edition, object]:
+    editions = Edition.objects.order_by("-year")
+    year = request.GET.get("edition")
+    edition = _by(editions, "year", year) if year else (current_edition() or editions.first())
+    if edition is None:
+        raise Http404("Aucune édition.")
+    return edition, editions
+
+
+def _report_target(request, m, slug):
+    """The funder (the coordination: any funder of the edition; a funder: itself, else 404)."""
+    edition, _editions = _report_edition(request)
+    return get_object_or_404(_report_funders(m, edition), slug=slug), edition
+
+
+@membership_required(perms.can_view_funder_reports)
+def funder_reports(request, m):
+    edition, editions = _report_edition(request)
+    funders = list(_report_funders(m, edition))
+    deadlines = {
+        ms.funder_id: ms
+        for ms in edition.milestones.filter(kind=MilestoneKind.REPORTS_DUE).order_by("-planned_on")
+    }
+    rows = [
+        {
+            "funder": f,
+            "definition": funder_report.definition_for(f, edition),
+            "deadline": deadlines.get(f.pk) or deadlines.get(None),
+        }
+        for f in funders
+    ]
+    return render(request, "www/bilan/reports.html", {"edition": edition, "editions": editions, "rows": rows})
+
+
+@membership_required(perms.can_view_funder_reports)
+def funder_report_pdf(request, m, slug):
+    funder, edition = _report_target(request, m, slug)
+    body = funder_report.build_pdf(funder, edition)
+    audit.record(
+        actor=m.user,
+        organisation=m.organisation,
+        action="bilan.funder_report",
+        obj=funder,
+        changes={"edition": edition.year, "format": "pdf"},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rapport-{edition.year}-{funder.slug}.pdf"'
+    return response
+
+
+@membership_required(perms.can_view_funder_reports)
+def funder_report_xlsx(request, m, slug):
+    funder, edition = _report_target(request, m, slug)
+    body = funder_report.build_xlsx(funder, edition)
+    audit.record(
+        actor=m.user,
+        organisation=m.organisation,
+        action="bilan.funder_report",
+        obj=funder,
+        changes={"edition": edition.year, "format": "xlsx"},
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="rapport-{edition.year}-{funder.slug}.xlsx"'
+    return response

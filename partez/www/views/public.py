@@ -1,0 +1,63 @@
+"""The public page of an edition (no login): its key figures, the map, the timeline and the
+partners — always computed from the data, small cells suppressed as for funders. Cached for five
+minutes (the page is public, the figures move slowly)."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from partez.organisations.models import Organisation, OrganisationKind
+from partez.reports import selectors, timeline
+from partez.territory.models import Edition
+from partez.territory.selectors import current_edition
+
+from .bilan import bilan_map, charts, display, key_cards
+
+CACHE_SECONDS = 300
+PUBLIC_SECTIONS = {"by_format", "by_age", "by_household_type", "by_region"}
+
+
+def _public(edition: Edition) -> dict:
+    b = selectors.published(selectors.bilan(selectors.Filters(edition)))
+    partners = list(
+        Organisation.objects.filter(kind=OrganisationKind.FUNDER, envelopes__edition=edition, is_active=True)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return {
+        "bilan": b,
+        "cards": key_cards(b),
+        "map": str(bilan_map(b)),
+        "communes": display(b.tables["by_commune"], ["registered", "left", "rate"]),
+        "frise": timeline.frise(edition),
+        "sections": [{**s, "svg": str(s["svg"])} for s in charts(b) if s["id"] in PUBLIC_SECTIONS],
+        "partners": partners,
+        "participating": len(b.communes),
+    }
+
+
+@require_GET
+def public_current(request):
+    edition = current_edition() or Edition.objects.order_by("-year").first()
+    if edition is None:
+        return render(request, "www/bilan/public_empty.html", status=404)
+    return redirect("bilan_public", year=edition.year)
+
+
+@require_GET
+def public_bilan(request, year: int):
+    edition = get_object_or_404(Edition, year=year)
+    context = cache.get_or_set(f"bilan-public-{year}", lambda: _public(edition), CACHE_SECONDS)
+    context = {
+        **context,
+        "edition": edition,
+        "map": mark_safe(context["map"]),
+        "frise": mark_safe(context["frise"]),
+        "sections": [{**s, "svg": mark_safe(s["svg"])} for s in context["sections"]],
+        "editions": Edition.objects.order_by("-year").values_list("year", flat=True),
+    }
+    return render(request, "www/bilan/public.html", context)

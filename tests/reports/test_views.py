@@ -1,0 +1,247 @@
+"""The bilan's pages by role, the exports and the funder reports; and the same numbers on the
+dashboard, in the CSV export, in the JSON of ``manage.py bilan`` and in the funder PDF."""
+
+import base64
+import csv
+import io
+import json
+import re
+import zlib
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from partez.jobs.models import Job, JobStatus
+from partez.organisations.models import OrganisationKind, Role
+from partez.reports import exports, funder_report, selectors
+from partez.reports.selectors import Filters
+from tests import factories
+
+from .factories import more_households, small_edition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(db):
+    return small_edition()
+
+
+@pytest.fixture
+def members(data):
+    coordination = factories.OrganisationFactory(kind=OrganisationKind.COORDINATOR, commune=None)
+    ccas_b = factories.OrganisationFactory(kind=OrganisationKind.COMMUNE, commune=data.communes["B"])
+    host = factories.OrganisationFactory(kind=OrganisationKind.HOST, commune=None)
+    return {
+        "coordinator": factories.MembershipFactory(organisation=coordination, role=Role.COORDINATOR),
+        "referent_b": factories.MembershipFactory(organisation=ccas_b, role=Role.COMMUNE_REFERENT),
+        "caf": factories.MembershipFactory(organisation=data.funders["caf"], role=Role.FUNDER),
+        "call": factories.MembershipFactory(organisation=data.funders["call"], role=Role.FUNDER),
+        "host": factories.MembershipFactory(organisation=host, role=Role.HOST),
+        "volunteer": factories.MembershipFactory(organisation=coordination, role=Role.VOLUNTEER),
+    }
+
+
+def get(client, member, name, *args, **params):
+    client.force_login(member.user)
+    return client.get(reverse(name, args=args), params)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("coordinator", 200), ("referent_b", 200), ("caf", 200), ("host", 403), ("volunteer", 403)],
+)
+def test_dashboard_permissions(client, data, members, who, status):
+    assert get(client, members[who], "bilan").status_code == status
+
+
+def test_dashboard_needs_a_login(client, data):
+    response = client.get(reverse("bilan"))
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_a_commune_sees_its_own_commune_whatever_it_asks(client, data, members):
+    response = get(client, members["referent_b"], "bilan", commune="62901")
+    b = response.context["bilan"]
+    assert b.filters.commune == data.communes["B"]
+    assert b.key["persons_registered"] == 3
+
+
+def test_a_funder_sees_aggregates_of_its_own_envelopes_never_a_name(client, data, members):
+    response = get(client, members["caf"], "bilan", funder="call")
+    b = response.context["bilan"]
+    assert b.filters.funder == data.funders["caf"] and b.suppressed
+    html = response.content.decode()
+    assert "&lt; 5" in html or "< 5" in html
+    for p in data.households["h1"].persons.all():
+        assert p.last_name not in html
+    assert "Export CSV" not in html
+
+
+def test_dashboard_query_count_does_not_grow_with_rows(client, data, members, django_assert_max_num_queries):
+    factories.EditionFactory(year=2024)
+    client.force_login(members["coordinator"].user)
+    url = reverse("bilan") + "?compare=2024&frais=1"  # skip the one-minute cache
+    client.get(url)  # warm the session and the current edition's cache
+    with django_assert_max_num_queries(60) as first:
+        assert client.get(url).status_code == 200
+    more_households(data, 20)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_dashboard_compares_two_editions(client, data, members):
+    factories.EditionFactory(year=2024)
+    response = get(client, members["coordinator"], "bilan", edition="2025", compare="2024")
+    rows = {r["key"]: r for r in response.context["comparison"]}
+    assert rows["persons_left"]["current"] == "6" and rows["persons_left"]["previous"] == "0"
+
+
+def test_unknown_filters_are_404(client, data, members):
+    assert get(client, members["coordinator"], "bilan", commune="00000").status_code == 404
+    assert get(client, members["coordinator"], "bilan", edition="1999").status_code == 404
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def test_csv_export_is_streamed_one_line_per_person_and_project(client, data, members):
+    response = get(client, members["coordinator"], "bilan_export_csv")
+    assert response.streaming
+    lines = read_csv(response)
+    assert len(lines) == 10
+    assert {r["Référence du projet"] for r in lines} == {p.reference for p in data.projects.values()}
+    left = [r for r in lines if r["Parti·e"] == "oui"]
+    assert len(left) == 6 and sum(r["Premier départ"] == "oui" for r in left) == 5
+
+
+def test_csv_export_is_refused_to_funders_and_scoped_for_communes(client, data, members):
+    assert get(client, members["caf"], "bilan_export_csv").status_code == 403
+    lines = read_csv(get(client, members["referent_b"], "bilan_export_csv"))
+    assert {r["Commune"] for r in lines} == {"Commune B"}
+
+
+def test_export_reads_in_chunks(data, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(exports, "CHUNK", 3)
+    with django_assert_max_num_queries(2 * 4 + 1):  # 10 lines: 4 chunks of 2 queries, then an empty one
+        assert len(list(exports.rows(Filters(data.edition)))) == 10
+
+
+def test_xlsx_export_job(client, data, members):
+    client.force_login(members["coordinator"].user)
+    response = client.post(reverse("bilan_export_xlsx") + "?commune=62901")
+    job = Job.objects.get(kind="bilan_export")
+    assert response.status_code == 302 and job.status == JobStatus.DONE, job.error
+    sheet = load_workbook(job.result_file.open("rb")).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == tuple(exports.HEADERS) and len(rows) == 1 + 7
+
+
+# --- funder reports ---------------------------------------------------------------------------
+
+
+def pdf_text(content: bytes) -> str:
+    """The text drawn on the pages of a ReportLab PDF (its content streams, inflated)."""
+    chunks = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
+        data = stream.strip()
+        if data.endswith(b"~>"):  # ASCII85, then Flate (ReportLab's default)
+            data = base64.a85decode(data[:-2], adobe=False)
+        try:
+            chunks.append(zlib.decompress(data).decode("latin-1"))
+        except zlib.error:
+            continue
+    strings = re.findall(r"\((.*?)\) Tj", " ".join(chunks))
+    text = " ".join(strings)
+    text = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), text)
+    text = re.sub(r"\\([()\\])", r"\1", text)
+    return text.encode("latin-1").decode("cp1252")
+
+
+@pytest.mark.parametrize(
+    ("who", "slug", "status"),
+    [
+        ("coordinator", "caf-pas-de-calais", 200),
+        ("caf", "caf-pas-de-calais", 200),
+        ("caf", "call", 404),  # another funder's report does not exist for it
+        ("referent_b", "caf-pas-de-calais", 403),
+    ],
+)
+def test_funder_report_permissions(client, data, members, who, slug, status):
+    assert get(client, members[who], "funder_report_pdf", slug).status_code == status
+    assert get(client, members[who], "funder_report_xlsx", slug).status_code == status
+
+
+def test_report_list(client, data, members):
+    html = get(client, members["coordinator"], "funder_reports").content.decode()
+    assert "CAF du Pas-de-Calais" in html and "Rapport aux financeurs — modèle commun" in html
+    html = get(client, members["caf"], "funder_reports").content.decode()
+    assert "Communauté d&#x27;agglomération" not in html
+
+
+def test_report_definitions_are_versioned_per_funding_period(data):
+    from partez.reports.models import ReportDefinition
+
+    caf = data.funders["caf"]
+    ReportDefinition.objects.create(
+        funder=caf, name="CAF 2021-2024", valid_from="2021-01-01", valid_to="2024-12-31", sections=["budget"]
+    )
+    ReportDefinition.objects.create(
+        funder=caf, name="CAF 2025-2027", valid_from="2025-01-01", sections=["key_figures", "by_qf"]
+    )
+    assert funder_report.definition_for(caf, data.edition).name == "CAF 2025-2027"
+    previous = factories.EditionFactory(year=2024)
+    assert funder_report.definition_for(caf, previous).name == "CAF 2021-2024"
+    assert funder_report.definition_for(data.funders["call"], data.edition).funder is None
+    text = pdf_text(funder_report.build_pdf(caf, data.edition))
+    assert "Par quotient familial" in text and "Ce que vos enveloppes" not in text
+
+
+def test_the_same_numbers_on_the_dashboard_in_the_csv_the_json_and_the_pdf(client, data, members):
+    """One edition, four outputs: the dashboard, the export, ``manage.py bilan --json`` and the
+    funder's PDF report agree."""
+    more_households(data, 3)  # enough people for the CALL's figures to be published
+    dashboard = get(client, members["coordinator"], "bilan").context["bilan"]
+    lines = read_csv(get(client, members["coordinator"], "bilan_export_csv"))
+    out = io.StringIO()
+    call_command("bilan", "--edition", "2025", "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["key_figures"] == dashboard.key
+    assert figures["tables"]["by_age"] == dashboard.tables["by_age"].as_dict()
+    assert (
+        len({(r["Référence du foyer"], r["Prénom"], r["Nom"], r["Date de naissance"]) for r in lines})
+        == (dashboard.key["persons_registered"])
+    )
+    left = [r for r in lines if r["Parti·e"] == "oui"]
+    assert len(left) == dashboard.tables["by_region"].total["stays"]
+    assert sum(int(r["Nuits"]) for r in left) == dashboard.key["person_nights"]
+    assert sum(r["Premier départ"] == "oui" for r in left) == dashboard.key["first_departures"]
+    # the CALL's report: the same figures as the dashboard filtered on the CALL, published
+    call = selectors.published(selectors.bilan(Filters(data.edition, funder=data.funders["call"])))
+    text = pdf_text(funder_report.build_pdf(data.funders["call"], data.edition))
+    assert call.key["persons_left"] == 6 + 9
+    for k in ("persons_accepted", "persons_left", "persons_returned", "first_departures"):
+        assert f"{selectors.KEY_LABELS[k]} {call.key[k]} " in text  # the key-figures table's row
+    assert "Nuitées (personnes × nuits)" in text
+    out = io.StringIO()
+    call_command("bilan", "--edition", "2025", "--json", "--funder", "call", stdout=out)
+    assert json.loads(out.getvalue())["key_figures"] == call.key
+
+
+def test_cli_writes_pdf_and_refuses_bad_arguments(data, tmp_path):
+    from django.core.management.base import CommandError
+
+    target = tmp_path / "r.pdf"
+    call_command("bilan", "--edition", "2025", "--pdf", str(target), "--funder", "caf-pas-de-calais")
+    assert target.read_bytes().startswith(b"%PDF-")
+    with pytest.raises(CommandError, match="Aucune édition 1999"):
+        call_command("bilan", "--edition", "1999", "--json")
+    with pytest.raises(CommandError, match="Introuvable"):
+        call_command("bilan", "--edition", "2025", "--json", "--funder", "nobody")
