@@ -11,7 +11,7 @@ nonce, 409 already handed over (a serial, or the household at another device: no
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from partez.cheques.services import AlreadyHandedOver
 from partez.core.errors import NotAllowed
@@ -20,7 +20,7 @@ from partez.fete.models import Invitation, ListKind
 from partez.organisations import perms
 
 from .errors import ObjectNotFound, body
-from .schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from .schemas import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["Fête des vacances"])
 
@@ -117,16 +117,14 @@ def invitations(request: HttpRequest, commune: str | None = None):
 
 
 def _conflict(request, status: int, exc, extra: dict):
-    from .api import api
-
     payload = body(exc.message, exc.errors)
     payload.update(extra)
-    return api.create_response(request, payload, status=status)
+    return Status(status, payload)
 
 
 @router.post(
     "/checkins",
-    response={200: dict, 201: dict, 409: ErrorOut, **WRITE_ERRORS},
+    response={200: dict, 201: dict, **WRITE_ERRORS, 400: dict, 409: dict},
     operation_id="checkin_create",
     summary="Pointer une invitation",
 )
@@ -158,14 +156,15 @@ def checkin_create(request: HttpRequest, payload: CheckinIn):
             extra["expected_stand"]["list"] = stand.checkin_list.pk
         return _conflict(request, 400, exc, extra)
     checkin_list = checkin.checkin_list
-    return (201 if created else 200), selectors.checkin_body(
-        checkin, checkin_list, with_cheques=checkin_list.kind == ListKind.STAND
+    return Status(
+        201 if created else 200,
+        selectors.checkin_body(checkin, checkin_list, with_cheques=checkin_list.kind == ListKind.STAND),
     )
 
 
 @router.post(
     "/handovers",
-    response={200: dict, 201: dict, 409: ErrorOut, **WRITE_ERRORS},
+    response={200: dict, 201: dict, **WRITE_ERRORS, 400: dict, 409: dict},
     operation_id="handover_create",
     summary="Remettre les chèques d'un foyer",
 )
@@ -203,4 +202,4 @@ def handover_create(request: HttpRequest, payload: HandoverIn):
         return _conflict(
             request, 400, exc, {"expected_stand": {"id": stand.pk, "name": stand.name} if stand else None}
         )
-    return (201 if created else 200), selectors.handover_body(handover)
+    return Status(201 if created else 200, selectors.handover_body(handover))

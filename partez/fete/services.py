@@ -138,7 +138,7 @@ def fete_save(*, actor: Membership, edition: Edition, data: FeteInput) -> Fete:
     fields = ["name", "date", "place", "address", "opens_at", "closes_at", "contact"]
     with transaction.atomic():
         fete = Fete.objects.select_for_update().filter(edition=edition).first()
-        before = audit.snapshot(fete, fields) if fete else {}
+        before = _snapshot(fete, fields) if fete else {}
         if fete is None:
             fete = Fete(edition=edition)
         for f in fields:
@@ -151,9 +151,13 @@ def fete_save(*, actor: Membership, edition: Edition, data: FeteInput) -> Fete:
             organisation=actor.organisation,
             action="fete.save",
             obj=fete,
-            changes=audit.diff(before, audit.snapshot(fete, fields)),
+            changes=audit.diff(before, _snapshot(fete, fields)),
         )
     return fete
+
+
+def _snapshot(fete: Fete, fields: list[str]) -> dict:
+    return {k: str(v) if isinstance(v, dt.time) else v for k, v in audit.snapshot(fete, fields).items()}
 
 
 def _sync_stands(fete: Fete) -> None:
