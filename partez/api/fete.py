@@ -13,13 +13,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from partez.cheques.services import AlreadyHandedOver
 from partez.core.errors import NotAllowed
-from partez.fete import selectors, services
-from partez.fete.models import Invitation, ListKind
+from partez.fete import protocol, selectors, services
+from partez.fete.models import Invitation
 from partez.organisations import perms
 
-from .errors import ObjectNotFound, body
+from .errors import ObjectNotFound
 from .schemas import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["Fête des vacances"])
@@ -116,15 +115,9 @@ def invitations(request: HttpRequest, commune: str | None = None):
     ]
 
 
-def _conflict(request, status: int, exc, extra: dict):
-    payload = body(exc.message, exc.errors)
-    payload.update(extra)
-    return Status(status, payload)
-
-
 @router.post(
     "/checkins",
-    response={200: dict, 201: dict, **WRITE_ERRORS, 400: dict, 409: dict},
+    response={200: dict, 201: dict, **WRITE_ERRORS, 400: dict, 403: dict, 404: dict, 409: dict},
     operation_id="checkin_create",
     summary="Pointer une invitation",
 )
@@ -133,38 +126,15 @@ def checkin_create(request: HttpRequest, payload: CheckinIn):
     corps pour un `nonce` déjà reçu ; 409 si le foyer est déjà pointé sur cette liste (autre
     nonce) ; 404 code inconnu ; 400 si le stand n'est pas celui de la commune du foyer (le bon
     stand est nommé dans `expected_stand`)."""
-    m = request.auth
-    try:
-        checkin, created = services.checkin_record(
-            actor=m, code=payload.code, nonce=payload.nonce, list_id=payload.list_id
-        )
-    except services.UnknownCode as exc:
-        raise ObjectNotFound(exc.message, next(iter(exc.errors), None)) from exc
-    except services.AlreadyCheckedIn as exc:
-        return _conflict(
-            request,
-            409,
-            exc,
-            {"checkin": {"id": exc.checkin.pk, "checked_in_at": exc.checkin.at.isoformat()}},
-        )
-    except services.NonceReused as exc:
-        return _conflict(request, 409, exc, {})
-    except services.WrongStand as exc:
-        stand = exc.stand
-        extra = {"expected_stand": {"id": stand.pk, "name": stand.name} if stand else None}
-        if stand is not None and hasattr(stand, "checkin_list"):
-            extra["expected_stand"]["list"] = stand.checkin_list.pk
-        return _conflict(request, 400, exc, extra)
-    checkin_list = checkin.checkin_list
-    return Status(
-        201 if created else 200,
-        selectors.checkin_body(checkin, checkin_list, with_cheques=checkin_list.kind == ListKind.STAND),
+    status, answer = protocol.checkin(
+        actor=request.auth, code=payload.code, nonce=payload.nonce, list_id=payload.list_id
     )
+    return Status(status, answer)
 
 
 @router.post(
     "/handovers",
-    response={200: dict, 201: dict, **WRITE_ERRORS, 400: dict, 409: dict},
+    response={200: dict, 201: dict, **WRITE_ERRORS, 400: dict, 403: dict, 404: dict, 409: dict},
     operation_id="handover_create",
     summary="Remettre les chèques d'un foyer",
 )
@@ -173,33 +143,12 @@ def handover_create(request: HttpRequest, payload: HandoverIn):
     (PNG en base64, son empreinte SHA-256 est gardée). 201 ; 200 et le même corps pour un
     `nonce` déjà reçu ; 409 si un numéro est déjà remis ou si le foyer a déjà été servi (rien
     n'est remis alors) ; 404 code inconnu."""
-    m = request.auth
-    png = services.decode_signature(payload.signature_png_base64)
-    try:
-        handover, created = services.handover_record(
-            actor=m,
-            code=payload.code,
-            serials=payload.booklets,
-            signature_png=png,
-            nonce=payload.nonce,
-            list_id=payload.list_id,
-        )
-    except services.UnknownCode as exc:
-        raise ObjectNotFound(exc.message, next(iter(exc.errors), None)) from exc
-    except AlreadyHandedOver as exc:
-        return _conflict(request, 409, exc, {"serials": exc.serials})
-    except services.HandoverConflict as exc:
-        return _conflict(
-            request,
-            409,
-            exc,
-            {"handover": {"receipt": exc.handover.receipt, "at": exc.handover.at.isoformat()}},
-        )
-    except services.NonceReused as exc:
-        return _conflict(request, 409, exc, {})
-    except services.WrongStand as exc:
-        stand = exc.stand
-        return _conflict(
-            request, 400, exc, {"expected_stand": {"id": stand.pk, "name": stand.name} if stand else None}
-        )
-    return Status(201 if created else 200, selectors.handover_body(handover))
+    status, answer = protocol.handover(
+        actor=request.auth,
+        code=payload.code,
+        serials=payload.booklets,
+        signature_png_base64=payload.signature_png_base64,
+        nonce=payload.nonce,
+        list_id=payload.list_id,
+    )
+    return Status(status, answer)

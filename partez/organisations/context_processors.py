@@ -13,5 +13,8 @@ def current_organisation(request):
         "audit": perms.can_view_audit(membership),
         "editions": perms.can_manage_editions(membership),
         "funding": perms.can_view_envelopes(membership),
+        "cheques": perms.can_view_cheques(membership),
+        "fete": perms.can_manage_fete(membership),
+        "scan": perms.can_check_in(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}

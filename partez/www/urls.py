@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from .views import (
     allocation,
@@ -109,4 +109,5 @@ urlpatterns = [
     path("financements/<int:pk>/modifier/", funding.envelope_form, name="envelope_edit"),
     path("financements/<int:pk>/quotas/", funding.quota_save, name="quota_save"),
     path("projets/<int:pk>/plan/", funding.plan_choose, name="plan_choose"),
+    path("", include("partez.www.urls_fete")),  # chèques-vacances and the Fête des vacances
 ]
