@@ -95,8 +95,9 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(rng=None) -> str:
+    choice = rng.choice if rng is not None else secrets.choice
+    return "".join(choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def display_code(code: str) -> str:
@@ -144,8 +145,7 @@ def fete_save(*, actor: Membership, edition: Edition, data: FeteInput) -> Fete:
         for f in fields:
             setattr(fete, f, getattr(data, f))
         fete.save()
-        _sync_stands(fete)
-        _sync_slots(fete, data.slot_minutes)
+        fete_structure_sync(fete, data.slot_minutes)
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -158,6 +158,13 @@ def fete_save(*, actor: Membership, edition: Edition, data: FeteInput) -> Fete:
 
 def _snapshot(fete: Fete, fields: list[str]) -> dict:
     return {k: str(v) if isinstance(v, dt.time) else v for k, v in audit.snapshot(fete, fields).items()}
+
+
+def fete_structure_sync(fete: Fete, slot_minutes: int = 60) -> None:
+    """The gate list, a stand (and its list) per participating commune, a welcome stand, and the
+    arrival slots (created once). Called by :func:`fete_save` and the demo."""
+    _sync_stands(fete)
+    _sync_slots(fete, slot_minutes)
 
 
 def _sync_stands(fete: Fete) -> None:
@@ -232,60 +239,66 @@ class GenerateResult:
     total: int
 
 
-def invitations_generate(*, actor: Membership, fete: Fete, batch: int = 1000) -> GenerateResult:
+def invitations_generate(*, actor: Membership, fete: Fete) -> GenerateResult:
     """One invitation per household entitled to something at the Fête (aid granted in chèques, a
     collective-stay place); existing invitations keep their code and get fresh entitlements.
     Arrival slots are spread by commune so each stand's crowd is spread over the day."""
     if not perms.can_manage_fete(actor):
         raise NotAllowed("Seule la coordination envoie les invitations à la Fête.")
-    from partez.households.models import Household
-
-    entitlements = entitlements_by_household(fete.edition)
-    slots = list(TimeSlot.objects.filter(fete=fete))
     with transaction.atomic():
-        existing = {inv.household_id: inv for inv in Invitation.objects.filter(fete=fete)}
-        communes = dict(Household.objects.filter(pk__in=list(entitlements)).values_list("pk", "commune_id"))
-        labels = _labels(list(entitlements))
-        codes = set()
-        new, changed = [], []
-        per_commune: dict[int, int] = {}
-        for household_id in sorted(entitlements):
-            rights = entitlements[household_id]
-            label, people = labels.get(household_id, ("", 1))
-            commune_id = communes[household_id]
-            k = per_commune.get(commune_id, 0)
-            per_commune[commune_id] = k + 1
-            inv = existing.get(household_id)
-            if inv is None:
-                code = new_code()
-                while code in codes:
-                    code = new_code()
-                codes.add(code)
-                slot = slots[(commune_id + k) % len(slots)] if slots else None
-                new.append(
-                    Invitation(
-                        fete=fete,
-                        household_id=household_id,
-                        commune_id=commune_id,
-                        code=code,
-                        entitlements=rights,
-                        label=label,
-                        people=people or 1,
-                        slot=slot,
-                    )
-                )
-            elif inv.entitlements != rights or inv.label != label:
-                inv.entitlements, inv.label, inv.people = rights, label, people or 1
-                changed.append(inv)
-        Invitation.objects.bulk_create(new, batch_size=batch)
-        Invitation.objects.bulk_update(changed, ["entitlements", "label", "people"], batch_size=batch)
+        result = invitations_build(fete)
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
             action="fete.invitations",
             obj=fete,
-            changes={"created": len(new), "updated": len(changed)},
+            changes={"created": result.created, "updated": result.updated},
         )
+    return result
+
+
+def invitations_build(fete: Fete, *, rng=None, batch: int = 1000) -> GenerateResult:
+    """The writes of :func:`invitations_generate` (also used by the demo, which audits once)."""
+    from partez.households.models import Household
+
+    entitlements = entitlements_by_household(fete.edition)
+    slots = list(TimeSlot.objects.filter(fete=fete))
+    existing = {inv.household_id: inv for inv in Invitation.objects.filter(fete=fete)}
+    communes = dict(Household.objects.filter(pk__in=list(entitlements)).values_list("pk", "commune_id"))
+    labels = _labels(list(entitlements))
+    codes = set(Invitation.objects.filter(fete=fete).values_list("code", flat=True))
+    new, changed = [], []
+    per_commune: dict[int, int] = {}
+    for household_id in sorted(entitlements):
+        rights = entitlements[household_id]
+        label, people = labels.get(household_id, ("", 1))
+        commune_id = communes[household_id]
+        k = per_commune.get(commune_id, 0)
+        per_commune[commune_id] = k + 1
+        inv = existing.get(household_id)
+        if inv is None:
+            code = new_code(rng)
+            while code in codes:
+                code = new_code(rng)
+            codes.add(code)
+            slot = slots[(commune_id + k) % len(slots)] if slots else None
+            new.append(
+                Invitation(
+                    fete=fete,
+                    household_id=household_id,
+                    commune_id=commune_id,
+                    code=code,
+                    entitlements=rights,
+                    label=label,
+                    people=people or 1,
+                    slot=slot,
+                )
+            )
+        elif inv.entitlements != rights or inv.label != label:
+            inv.entitlements, inv.label, inv.people = rights, label, people or 1
+            changed.append(inv)
+    Invitation.objects.bulk_create(new, batch_size=batch)
+    Invitation.objects.bulk_update(changed, ["entitlements", "label", "people"], batch_size=batch)
     return GenerateResult(created=len(new), updated=len(changed), total=len(existing) + len(new))
 
 
