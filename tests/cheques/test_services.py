@@ -172,3 +172,16 @@ def test_reconciliation_per_funder_and_per_commune(
     )
     assert expiring[0].expiring == 14
     assert selectors.cheques_for(referent).count() == 10  # its commune only
+
+
+def test_the_expire_command(setup, edition, commune):
+    import io
+
+    from django.core.management import call_command
+
+    _stocked(setup, edition, commune, specs=((1000, 2),))
+    Cheque.objects.update(valid_until=dt.date(2000, 12, 31))
+    out = io.StringIO()
+    call_command("expire_cheques", stdout=out)
+    assert out.getvalue().strip() == "2 chèque(s)-vacances marqué(s) périmé(s)."
+    assert set(Cheque.objects.values_list("status", flat=True)) == {"expired"}
