@@ -52,9 +52,7 @@ class QrFlowable(Flowable):
 
     def __init__(self, text: str, size: float = 42 * mm):
         super().__init__()
-        # A fixed mask pattern (valid for any reader) skips segno's search for the best of eight,
-        # which is most of the encoding time; error correction M survives a creased letter.
-        self.qr = segno.make(text, error="m", micro=False, mask=0, boost_error=False)
+        self.text = text  # encoded when drawn: 5,000 letters do not hold 5,000 matrices
         self.size = size
         self.width = self.height = size
 
@@ -64,7 +62,9 @@ class QrFlowable(Flowable):
     def draw(self):
         # Runs of dark modules as raw « re » operators in module units (one string per code):
         # ReportLab's path API formats every coordinate in Python, 10× slower on 5,000 pages.
-        matrix = self.qr.matrix
+        # A fixed mask pattern (valid for any reader) skips segno's search for the best of eight,
+        # which is most of the encoding time; error correction M survives a creased letter.
+        matrix = segno.make(self.text, error="m", micro=False, mask=0, boost_error=False).matrix
         n = len(matrix)
         module = self.size / (n + 8)
         canvas = self.canv
@@ -125,14 +125,11 @@ def _letter(fete: FeteInfo, letter: Letter) -> list:
             "C'est là que vous recevrez ce qui vous a été attribué pour vos vacances :"
         ),
     ]
-    for item in letter.entitlements:
-        flow.append(pdf.para(f"• {item}"))
-    flow += [
-        Spacer(1, 2 * mm),
-        pdf.para(f"Rendez-vous au « {letter.stand} » pour le recevoir."),
-    ]
+    rights = "\n".join(f"• {item}" for item in letter.entitlements)
+    where_when = f"Rendez-vous au « {letter.stand} » pour le recevoir."
     if letter.slot:
-        flow.append(pdf.para(f"Créneau d'arrivée conseillé : {letter.slot} (pour éviter l'attente)."))
+        where_when += f"\nCréneau d'arrivée conseillé : {letter.slot} (pour éviter l'attente)."
+    flow += [pdf.para(rights), Spacer(1, 2 * mm), pdf.para(where_when)]
     code_block = [
         pdf.para("Votre code d'invitation", "h2"),
         pdf.para(letter.code, "title"),
