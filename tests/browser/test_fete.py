@@ -141,3 +141,36 @@ def test_gate_offline_then_online_and_stand_handover(scan_page):
     code.fill(s.other_invitation.code)
     code.press("Enter")
     expect(page.locator("#result")).to_contain_text("attendu au stand « Stand de Liévin »")
+
+
+def test_coordination_pages(scan_page):
+    """The ledger and Fête pages of the coordination, and the public RSVP, pass axe-core at desktop
+    and phone widths; the commune referent prepares a household's chèques."""
+    s = _setup()
+    page = scan_page
+    page.set_viewport_size(DESKTOP)
+    log_in(page, s.coordination.user.username)
+    for url, heading, name in [
+        ("/cheques/", "Chèques-vacances", "fete-10-cheques"),
+        ("/cheques/commandes/nouvelle/", "Nouvelle commande", "fete-11-order"),
+        ("/cheques/attribution/", "Attribuer des carnets", "fete-12-allocate"),
+        ("/cheques/preparation/?commune=62498", "Préparer les chèques des foyers", "fete-13-preparation"),
+        ("/fete/", "Fête des vacances", "fete-14-home"),
+        ("/fete/invitations/", "Invitations", "fete-15-invitations"),
+        ("/fete/compteur/", "Compteur en direct", "fete-16-counter"),
+    ]:
+        page.goto(url)
+        expect(page.get_by_role("heading", name=re.compile(heading), level=1)).to_be_visible()
+        check_page(page, name)
+        _shot(page, name)
+    page.goto("/cheques/preparation/?commune=62498")
+    page.get_by_role("button", name="Annuler la préparation").first.click()
+    expect(page.get_by_text("Préparation annulée")).to_be_visible()
+    page.get_by_role("button", name="Préparer").first.click()
+    expect(page.get_by_text("chèque(s) préparé(s)")).to_be_visible()
+    page.context.clear_cookies()
+    page.goto(f"/fete/r/{s.invitation.code}/")
+    check_page(page, "fete-17-rsvp")
+    _shot(page, "fete-17-rsvp")
+    page.get_by_role("button", name="Oui, nous viendrons").click()
+    expect(page.get_by_text("Merci, votre réponse est enregistrée.")).to_be_visible()

@@ -103,7 +103,9 @@ class OrderForm(forms.Form):
         empty_label="— choisir —",
     )
     reference = forms.CharField(label="Référence de la commande", max_length=40)
-    ordered_on = forms.DateField(label="Date de commande", widget=forms.DateInput(attrs={"type": "date"}))
+    ordered_on = forms.DateField(
+        label="Date de commande", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,7 +44,7 @@ def _fete_or_404():
 
 class FeteForm(forms.Form):
     name = forms.CharField(label="Nom", max_length=160, initial="Fête des vacances")
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     place = forms.CharField(label="Lieu", max_length=200)
     address = forms.CharField(label="Adresse", max_length=250, required=False)
     opens_at = forms.TimeField(label="Ouverture", widget=forms.TimeInput(attrs={"type": "time"}))
