@@ -155,14 +155,23 @@ def _letter(fete: FeteInfo, letter: Letter) -> list:
 
 
 def render(fete: FeteInfo, letters: Iterable[Letter], output=None) -> bytes | None:
-    """One PDF with a page per letter (``output``: a binary file to write to, else bytes)."""
-    flow: list = []
-    for i, letter in enumerate(letters):
-        if i:
-            flow.append(PageBreak())
-        flow += _letter(fete, letter)
-    if not flow:
-        flow = [pdf.para("Aucune invitation.")]
+    """One PDF with a page per letter (``output``: a binary file to write to, else bytes). The
+    letters are laid out as they come (:class:`partez.core.pdf.Story`): memory does not grow
+    with their number."""
+
+    def flowables():
+        empty = True
+        for i, letter in enumerate(letters):
+            empty = False
+            if i:
+                yield PageBreak()
+            yield from _letter(fete, letter)
+        if empty:
+            yield pdf.para("Aucune invitation.")
+
     return pdf.build(
-        flow, title=f"Invitations — {fete.name} {fete.year}", footer=f"{fete.name} {fete.year}", output=output
+        pdf.Story(flowables()),
+        title=f"Invitations — {fete.name} {fete.year}",
+        footer=f"{fete.name} {fete.year}",
+        output=output,
     )
