@@ -89,3 +89,13 @@ bench-rules: install openfisca
 bench-bilan: install
 	@mkdir -p var/bench
 	$(BIN)/python bench/bilan.py $(BENCH_ARGS)
+.PHONY: bench-checkin bench-invitations
+## make bench-checkin — Fête check-ins on the production server (fresh PostgreSQL database), concurrency 20 for 30 s
+bench-checkin: install
+	@mkdir -p var
+	$(BIN)/python bench/checkin.py $(BENCH_ARGS)
+
+## make bench-invitations — one PDF invitation letter with its QR code for each of 5,000 households
+bench-invitations: install
+	@mkdir -p var
+	$(BIN)/python bench/invitations.py $(BENCH_ARGS)

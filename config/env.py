@@ -42,3 +42,10 @@ def database(default_sqlite: Path) -> dict:
         "CONN_MAX_AGE": int(get("DB_CONN_MAX_AGE", "60")),
         "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
     }
+
+
+def prefixed(prefix: str) -> dict[str, str]:
+    """Every variable named ``<prefix>KEY`` as ``{KEY: value}`` (e.g. django-anymail's ``ANYMAIL_*``)."""
+    return {
+        k[len(prefix) :]: v for k, v in os.environ.items() if k.startswith(prefix) and len(k) > len(prefix)
+    }

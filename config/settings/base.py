@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "partez.schemes",
     "partez.funding",
     "partez.camping",
+    "partez.cheques",
+    "partez.fete",
     "partez.jobs",
     "partez.demo",
     "partez.reports",
@@ -110,6 +112,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "partez <ne-pas-repondre@partez.localhost>")
+
+# Fête des vacances: SMS invitations go through this backend (partez/fete/sms.py); e-mails
+# through EMAIL_BACKEND (django-anymail's backends in production, e.g. anymail.backends.brevo.EmailBackend).
+SMS_BACKEND = env.get("SMS_BACKEND", "partez.fete.sms.ConsoleBackend")
+SMS_SENDER = env.get("SMS_SENDER", "PARTEZ")
+# The public address printed on invitations (RSVP link); the request's host when empty.
+PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "")
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALIDITY_DAYS = 14

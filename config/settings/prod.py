@@ -43,6 +43,9 @@ EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env.flag("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env.get("EMAIL_TIMEOUT", "10"))
 SERVER_EMAIL = env.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and its settings as
+# ANYMAIL_<NAME> variables (e.g. ANYMAIL_BREVO_API_KEY) — the Fête's invitations use it.
+ANYMAIL = env.prefixed("ANYMAIL_")
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,7 @@ domain services. Errors share one JSON shape (see :mod:`.errors`).
 
 from ninja import NinjaAPI
 
-from . import errors, funding, households, projects, simulate
+from . import cheques, errors, fete, funding, households, projects, simulate
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -30,3 +30,5 @@ api.add_router("/households", households.router)
 api.add_router("/projects", projects.router)
 api.add_router("/simulate", simulate.router)
 api.add_router("/envelopes", funding.router)
+api.add_router("", fete.router)
+api.add_router("/cheques", cheques.router)

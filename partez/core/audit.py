@@ -73,6 +73,14 @@ ACTION_LABELS = {
     "financing_plan.reserve": "Aides engagées sur les enveloppes",
     "financing_plan.release": "Aides libérées sur les enveloppes",
     "financing_plan.consume": "Aides consommées (départ)",
+    "cheque_order.create": "Commande de chèques-vacances enregistrée",
+    "cheques.allocate": "Carnets attribués à une commune",
+    "cheques.prepare": "Chèques préparés pour un foyer",
+    "cheques.unprepare": "Préparation de chèques annulée",
+    "cheques.status": "Statut de chèques mis à jour",
+    "fete.save": "Fête des vacances enregistrée",
+    "fete.invitations": "Invitations à la Fête générées",
+    "fete.handover": "Chèques remis au foyer (signature)",
 }
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "MUTED",
     "ACCENT",
     "STYLES",
+    "Story",
     "build",
     "clean",
     "french_date",
@@ -153,6 +154,68 @@ def table(
     return t
 
 
+class Story:
+    """Flowables produced on demand from an iterable, for very long documents (5,000 letters):
+    ReportLab's ``build`` consumes its list from the front (``del story[0]``, split parts put
+    back with ``story[0:0] = parts``), which is quadratic on a Python list, and a list holds every
+    page's flowables at once. This keeps the front at the end of a reversed buffer (O(1) at the
+    front) and pulls from the iterable only a few flowables ahead, so memory stays bounded."""
+
+    AHEAD = 64
+
+    def __init__(self, flowables: Iterable):
+        self._source = iter(flowables)
+        self._stack: list = []  # reversed: the front of the story is the last item
+        self._done = False
+
+    def _fill(self, n: int) -> None:
+        if self._done or len(self._stack) >= n:
+            return
+        pulled = []
+        for f in self._source:
+            pulled.append(f)
+            if len(self._stack) + len(pulled) >= n + self.AHEAD:
+                break
+        else:
+            self._done = True
+        self._stack[0:0] = reversed(pulled)
+
+    def __len__(self) -> int:
+        self._fill(1)
+        return len(self._stack) + (0 if self._done else 1)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if index.start not in (None, 0) or index.step not in (None, 1) or index.stop is None:
+                raise TypeError("Story supports only story[:n]")
+            self._fill(index.stop)
+            return list(reversed(self._stack[len(self._stack) - index.stop :]))
+        self._fill(index + 1)
+        return self._stack[-1 - index]
+
+    def __delitem__(self, index):
+        stop = index.stop if isinstance(index, slice) else index + 1
+        if (
+            isinstance(index, slice)
+            and index.start not in (None, 0)
+            or not isinstance(index, slice)
+            and index
+        ):
+            raise TypeError("Story deletes only from the front")
+        self._fill(stop)
+        del self._stack[len(self._stack) - stop :]
+
+    def __setitem__(self, index, items):
+        if not (isinstance(index, slice) and index.start in (None, 0) and index.stop == 0):
+            raise TypeError("Story inserts only at the front (story[0:0] = items)")
+        self._stack.extend(reversed(list(items)))
+
+    def insert(self, index: int, item) -> None:
+        if index:
+            raise TypeError("Story inserts only at the front")
+        self._stack.append(item)
+
+
 def build(
     flowables: Sequence,
     *,
@@ -191,7 +254,8 @@ def build(
         creator="partez",
         lang="fr-FR",
     )
-    doc.build(list(flowables), onFirstPage=on_page, onLaterPages=on_page)
+    story = flowables if isinstance(flowables, Story) else list(flowables)
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     if output is None:
         return target.getvalue()
     return None

@@ -32,6 +32,7 @@ from partez.territory.models import Commune, Edition, Milestone
 from partez.users.models import User
 
 from . import camping, funding, generator
+from . import fete as fete_demo
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
 BATCH = 2000
@@ -82,6 +83,7 @@ def demo_delete() -> dict[str, int]:
         with transaction.atomic():
             households = Household.objects.filter(created_by_organisation__in=orgs)
             demo_projects = Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households))
+            fete_demo.delete(orgs, households)  # chèques-vacances and the Fête
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -141,6 +143,13 @@ def demo_load(
         counts.update(funding.load(Edition.objects.get(year=generator.EDITION_YEAR)))
         counts.update(camping.load(Edition.objects.get(year=generator.EDITION_YEAR)))
         counts.update(reports_demo.load(Edition.objects.get(year=generator.EDITION_YEAR), seed))
+        counts.update(
+            fete_demo.load(
+                Edition.objects.get(year=generator.EDITION_YEAR),
+                seed=seed,
+                user_id=User.objects.get(username=generator.DEMO_LOGINS[0][0]).pk,
+            )
+        )
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,

@@ -17,5 +17,8 @@ def current_organisation(request):
         "funding": perms.can_view_envelopes(membership),
         "camping": camping_perms.can_view_camping(membership),
         "bilan": perms.can_view_bilan(membership),
+        "cheques": perms.can_view_cheques(membership),
+        "fete": perms.can_manage_fete(membership),
+        "scan": perms.can_check_in(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}

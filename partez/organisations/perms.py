@@ -113,3 +113,38 @@ def can_view_funder_reports(m: Membership | None) -> bool:
 def can_export_bilan(m: Membership | None) -> bool:
     """The person × project export (names): the coordination and a commune's case workers."""
     return can_view_bilan(m) and m.role != Role.FUNDER
+
+
+# --- chèques-vacances and the Fête des vacances ----------------------------------------------
+
+FETE_ROLES = {Role.VOLUNTEER, Role.COORDINATOR, Role.COMMUNE_REFERENT}
+
+
+def can_manage_cheques(m: Membership | None) -> bool:
+    """Record funders' orders of chèques-vacances and allocate booklets to communes: the coordination."""
+    return sees_whole_territory(m)
+
+
+def can_prepare_cheques(m: Membership | None) -> bool:
+    """Prepare a household's chèques from its commune's stock: the coordination and commune referents."""
+    return m is not None and m.role in DECISION_ROLES
+
+
+def can_view_cheques(m: Membership | None) -> bool:
+    """The reconciliation of the stock: the coordination (all), referents (their commune), funders (theirs)."""
+    return can_prepare_cheques(m) or (m is not None and m.role == Role.FUNDER)
+
+
+def can_manage_fete(m: Membership | None) -> bool:
+    """The Fête des vacances (date, place, stands, invitations): the coordination."""
+    return sees_whole_territory(m)
+
+
+def can_check_in(m: Membership | None) -> bool:
+    """Scan invitations and hand over chèques at the Fête: volunteers, referents and the coordination."""
+    return m is not None and m.role in FETE_ROLES
+
+
+def can_view_fete_counter(m: Membership | None) -> bool:
+    """The live counter of the Fête: the coordination and commune referents."""
+    return m is not None and m.role in DECISION_ROLES

@@ -112,4 +112,5 @@ urlpatterns = [
     # séjour commun (camping week planner)
     path("", include("partez.www.urls_camping")),
     path("", include("partez.www.urls_bilan")),
+    path("", include("partez.www.urls_fete")),  # chèques-vacances and the Fête des vacances
 ]

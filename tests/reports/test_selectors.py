@@ -38,7 +38,7 @@ def test_key_figures(data):
         "granted_cents": 450_00 + 100_00,  # (200 + 150 + 100 + 80) − 80 released, + CAF 100
         "consumed_cents": 350_00 + 100_00,
     }
-    assert b.fete_attendance is None  # the Fête app is not installed in this branch
+    assert b.fete_attendance is None  # this edition has no Fête
 
 
 def test_breakdowns(data):

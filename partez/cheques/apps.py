@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChequesConfig(AppConfig):
+    name = "partez.cheques"
+    verbose_name = "Chèques-vacances"

@@ -1,0 +1,170 @@
+"""Reads of the Fête: the current event, what a scan answers, a stand's roster (preloaded by the
+scan page so it keeps working offline) and the live counters."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from partez.cheques.models import Cheque, ChequeStatus
+from partez.territory.selectors import current_edition
+
+from .models import Checkin, CheckinList, Fete, Handover, Invitation, ListKind, Rsvp
+from .services import display_code
+
+
+def current_fete() -> Fete | None:
+    edition = current_edition()
+    if edition is None:
+        return None
+    return Fete.objects.select_related("edition").filter(edition_id=edition.pk).first()
+
+
+def checkin_body(checkin: Checkin, checkin_list: CheckinList, *, with_cheques: bool = True) -> dict:
+    """The JSON a scan answers (the same for a first scan and a re-sent one)."""
+    inv = checkin.invitation
+    body = {
+        "id": checkin.pk,
+        "nonce": checkin.nonce,
+        "code": inv.code,
+        "list": checkin_list.pk,
+        "household": inv.label,
+        "people": inv.people,
+        "commune": inv.commune.insee_code,
+        "commune_name": inv.commune.name,
+        "checked_in_at": checkin.at.isoformat(),
+        "entitlements": inv.entitlements,
+    }
+    if with_cheques and checkin_list.kind == ListKind.STAND:
+        body["cheques"] = [
+            {"serial": c.serial, "denomination_cents": c.denomination_cents}
+            for c in Cheque.objects.filter(
+                household_id=inv.household_id,
+                edition_id=checkin_list.fete.edition_id,
+                status=ChequeStatus.PREPARED,
+            ).order_by("-denomination_cents", "serial")
+        ]
+        handover = Handover.objects.filter(invitation_id=inv.pk).only("receipt", "at").first()
+        body["handover"] = (
+            {"receipt": handover.receipt, "at": handover.at.isoformat()} if handover is not None else None
+        )
+    return body
+
+
+def handover_body(handover: Handover) -> dict:
+    lines = handover.lines.select_related("cheque").order_by("-cheque__denomination_cents", "cheque__serial")
+    return {
+        "id": handover.pk,
+        "nonce": handover.nonce,
+        "receipt": handover.receipt,
+        "code": handover.invitation.code,
+        "household": handover.invitation.label,
+        "stand": handover.stand.name,
+        "booklets": [line.cheque.serial for line in lines],
+        "amount_cents": handover.amount_cents,
+        "signature_sha256": handover.signature_sha256,
+        "handed_over_at": handover.at.isoformat(),
+    }
+
+
+def stand_roster(checkin_list: CheckinList) -> list[dict]:
+    """Every invitation of a stand's commune with its prepared chèques: what the scan page needs
+    to identify a household and hand over its chèques with no network. Three queries."""
+    if checkin_list.kind != ListKind.STAND:
+        return []
+    fete = checkin_list.fete
+    invitations = list(
+        Invitation.objects.filter(fete=fete, commune_id=checkin_list.stand.commune_id)
+        .select_related("commune")
+        .only(
+            "code", "label", "people", "entitlements", "household_id", "commune__insee_code", "commune__name"
+        )
+        .order_by("code")
+    )
+    cheques: dict[int, list] = {}
+    for household_id, serial, cents in (
+        Cheque.objects.filter(
+            edition_id=fete.edition_id,
+            status=ChequeStatus.PREPARED,
+            household_id__in=[i.household_id for i in invitations],
+        )
+        .order_by("-denomination_cents", "serial")
+        .values_list("household_id", "serial", "denomination_cents")
+    ):
+        cheques.setdefault(household_id, []).append({"serial": serial, "denomination_cents": cents})
+    handed = dict(Handover.objects.filter(invitation__in=invitations).values_list("invitation_id", "receipt"))
+    return [
+        {
+            "code": inv.code,
+            "display_code": display_code(inv.code),
+            "household": inv.label,
+            "people": inv.people,
+            "commune": inv.commune.insee_code,
+            "entitlements": inv.entitlements,
+            "cheques": cheques.get(inv.household_id, []),
+            "receipt": handed.get(inv.pk),
+        }
+        for inv in invitations
+    ]
+
+
+def counters(fete: Fete) -> dict:
+    """The live figures: invited, present (gate), per list check-ins, hand-overs and amounts."""
+    invited = Invitation.objects.filter(fete=fete).aggregate(
+        households=Count("id"),
+        people=Sum("people"),
+        yes=Count("id", filter=Q(rsvp=Rsvp.YES)),
+        no=Count("id", filter=Q(rsvp=Rsvp.NO)),
+    )
+    lists = list(
+        CheckinList.objects.filter(fete=fete)
+        .select_related("stand__commune")
+        .defer("stand__commune__geometry")
+        .annotate(n=Count("checkins"))
+        .order_by("kind", "name")
+    )
+    expected = dict(
+        Invitation.objects.filter(fete=fete)
+        .values("commune_id")
+        .annotate(n=Count("id"))
+        .values_list("commune_id", "n")
+    )
+    handovers = dict(
+        Handover.objects.filter(invitation__fete=fete)
+        .values("stand_id")
+        .annotate(n=Count("id"), cents=Sum("amount_cents"))
+        .values_list("stand_id", "n")
+    )
+    handed = Handover.objects.filter(invitation__fete=fete).aggregate(
+        n=Count("id"), cents=Sum("amount_cents")
+    )
+    gate = next((cl for cl in lists if cl.kind == ListKind.GATE), None)
+    rows = [
+        {
+            "list": cl,
+            "checkins": cl.n,
+            "expected": expected.get(cl.stand.commune_id, 0) if cl.stand_id else invited["households"],
+            "handovers": handovers.get(cl.stand_id, 0) if cl.stand_id else None,
+        }
+        for cl in lists
+    ]
+    return {
+        "at": timezone.localtime(),
+        "invited": invited["households"] or 0,
+        "invited_people": invited["people"] or 0,
+        "rsvp_yes": invited["yes"],
+        "rsvp_no": invited["no"],
+        "present": gate.n if gate else 0,
+        "handovers": handed["n"] or 0,
+        "handed_cents": handed["cents"] or 0,
+        "rows": rows,
+    }
+
+
+def edition_attendance(edition) -> int | None:
+    """Households checked in at the gate of the edition's Fête (the live counter's « présents »,
+    read by the bilan); None when the edition has no Fête."""
+    fete = Fete.objects.filter(edition_id=edition.pk).first()
+    if fete is None:
+        return None
+    return Checkin.objects.filter(checkin_list__fete=fete, checkin_list__kind=ListKind.GATE).count()

@@ -1,0 +1,190 @@
+"""The web pages of the ledger and the Fête: who may open what (404 outside, 403 for the role),
+the scan page's JSON doors answering like the API, and the public RSVP link."""
+
+import json
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from partez.cheques.models import Cheque
+from partez.fete.models import Checkin, Handover, Invitation
+from partez.fete.sms import LocmemBackend
+from partez.jobs.models import Job
+from partez.organisations.models import Role
+from tests import factories
+
+from .conftest import png_bytes
+
+
+def client_for(membership) -> Client:
+    c = Client()
+    c.force_login(membership.user)
+    return c
+
+
+@pytest.fixture
+def people(fete_setup, ccas, other_org):
+    s = fete_setup
+    return {
+        "coordination": s.coordination,
+        "volunteer": s.volunteer,
+        "referent": factories.MembershipFactory(organisation=ccas, role=Role.COMMUNE_REFERENT),
+        "worker": factories.MembershipFactory(organisation=ccas, role=Role.SOCIAL_WORKER),
+        "funder": factories.MembershipFactory(organisation=s.funder, role=Role.FUNDER),
+        "other_volunteer": factories.MembershipFactory(organisation=other_org, role=Role.VOLUNTEER),
+    }
+
+
+PAGES = {
+    # url name → roles that get 200 (the others: 403)
+    "cheque_overview": {"coordination", "referent", "funder"},
+    "cheque_export": {"coordination", "referent", "funder"},
+    "cheque_order_create": {"coordination"},
+    "cheque_allocate": {"coordination"},
+    "cheque_preparation": {"coordination", "referent"},
+    "fete_home": {"coordination"},
+    "fete_invitations": {"coordination"},
+    "fete_counter": {"coordination", "referent"},
+    "scan_choose": {"coordination", "volunteer", "referent", "other_volunteer"},
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_permission_matrix(people, name):
+    for role, membership in people.items():
+        response = client_for(membership).get(reverse(name))
+        expected = 200 if role in PAGES[name] else 403
+        assert response.status_code == expected, (name, role, response.status_code)
+    assert Client().get(reverse(name)).status_code == 302  # anonymous → login
+
+
+def test_a_stand_page_is_404_to_another_communes_volunteer(people, fete_setup):
+    url = reverse("scan", args=[fete_setup.stand.pk])
+    assert client_for(people["other_volunteer"]).get(url).status_code == 404
+    page = client_for(people["volunteer"]).get(url)
+    assert page.status_code == 200
+    config = json.loads(page.context["config"] and json.dumps(page.context["config"]))
+    assert {r["code"] for r in config["roster"]} == set(
+        Invitation.objects.filter(commune=fete_setup.invitation.commune).values_list("code", flat=True)
+    )
+
+
+def test_the_scan_page_answers_like_the_api(people, fete_setup, signature_b64):
+    s = fete_setup
+    c = client_for(people["volunteer"])
+    url = reverse("scan_checkin", args=[s.stand.pk])
+    body = {"code": s.invitation.code, "nonce": "web-nonce-1"}
+    first = c.post(url, body, content_type="application/json")
+    assert first.status_code == 201
+    assert c.post(url, body, content_type="application/json").json() == first.json()
+    wrong = c.post(
+        url, {"code": s.other_invitation.code, "nonce": "web-nonce-2"}, content_type="application/json"
+    )
+    assert wrong.status_code == 400 and wrong.json()["expected_stand"]["name"] == "Stand de Liévin"
+    serials = [ch["serial"] for ch in first.json()["cheques"]]
+    handover = c.post(
+        reverse("scan_handover", args=[s.stand.pk]),
+        {
+            "code": s.invitation.code,
+            "booklets": serials,
+            "signature_png_base64": signature_b64,
+            "nonce": "web-hand-1",
+        },
+        content_type="application/json",
+    )
+    assert handover.status_code == 201
+    receipt = c.get(reverse("fete_receipt", args=[handover.json()["receipt"]]))
+    assert receipt.status_code == 200 and handover.json()["signature_sha256"] in receipt.content.decode()
+    assert (
+        client_for(people["other_volunteer"])
+        .get(reverse("fete_receipt", args=[handover.json()["receipt"]]))
+        .status_code
+        == 404
+    )
+    assert c.post(url, b"not json", content_type="application/json").status_code == 400
+
+
+def test_preparation_page_prepares_and_shows_refusals(people, fete_setup):
+    s = fete_setup
+    c = client_for(people["referent"])
+    page = c.get(reverse("cheque_preparation"))
+    assert page.status_code == 200 and "Stand" not in page.content.decode()
+    h = s.households[s.invitation.commune_id][0]
+    response = c.post(reverse("cheque_prepare", args=[h.pk]), {"action": "cancel"})
+    assert response.status_code == 302
+    assert not Cheque.objects.filter(household=h, status="prepared").exists()
+    c.post(reverse("cheque_prepare", args=[h.pk]))
+    assert Cheque.objects.filter(household=h, status="prepared").count() > 0
+
+
+def test_order_and_allocation_pages(people, fete_setup, commune):
+    c = client_for(people["coordination"])
+    data = {
+        "funder": fete_setup.funder.pk,
+        "reference": "CMD-WEB",
+        "ordered_on": "2025-04-02",
+        "denomination_0": "2500",
+        "first_0": "90000",
+        "count_0": "10",
+        "year_0": "2025",
+        "format_0": "classic",
+    }
+    response = c.post(reverse("cheque_order_create"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    again = c.post(reverse("cheque_order_create"), {**data, "reference": "CMD-WEB-2"})
+    assert "déjà enregistrés" in again.content.decode()
+    booklet = Cheque.objects.get(serial="0000090000").booklet
+    c.post(reverse("cheque_allocate"), {"commune": commune.pk, "booklets": [booklet.pk]})
+    assert Cheque.objects.filter(booklet=booklet, commune=commune).count() == 10
+    export = c.get(reverse("cheque_export"))
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_invitations_job_prints_letters_and_sends_emails_and_sms(people, fete_setup, settings):
+    settings.SMS_BACKEND = "partez.fete.sms.LocmemBackend"
+    LocmemBackend.outbox.clear()
+    Invitation.objects.filter(fete=fete_setup.fete).select_related("household")
+    first = fete_setup.invitation.household
+    first.email, first.phone = "famille@example.org", "06 12 34 56 78"
+    first.save(update_fields=["email", "phone"])
+    c = client_for(people["coordination"])
+    response = c.post(reverse("fete_send"), {"channels": ["letter", "email", "sms"]})
+    job = Job.objects.get(kind="fete_invitations")
+    assert response.status_code == 302 and job.status == "done", job.error
+    assert job.result_file.name.endswith(".pdf")
+    with job.result_file.open("rb") as f:
+        assert f.read(5) == b"%PDF-"
+    assert len(mail.outbox) == 1 and fete_setup.invitation.code[:5] in mail.outbox[0].body
+    assert len(LocmemBackend.outbox) == 1 and LocmemBackend.outbox[0][0] == "+33612345678"
+    inv = Invitation.objects.get(pk=fete_setup.invitation.pk)
+    assert (inv.letter_status, inv.email_status, inv.sms_status) == ("sent", "sent", "sent")
+    other = Invitation.objects.exclude(pk=inv.pk).first()
+    assert (other.email_status, other.sms_status) == ("no_address", "no_address")
+    letter = c.get(reverse("fete_letter", args=[inv.pk]))
+    assert letter["Content-Type"] == "application/pdf"
+
+
+def test_public_rsvp_shows_no_personal_data(fete_setup):
+    inv = fete_setup.invitation
+    c = Client()
+    page = c.get(reverse("fete_rsvp", args=[inv.code]))
+    assert page.status_code == 200
+    assert inv.household.reference not in page.content.decode() and "Claire" not in page.content.decode()
+    c.post(reverse("fete_rsvp", args=[inv.code]), {"rsvp": "yes"})
+    assert Invitation.objects.get(pk=inv.pk).rsvp == "yes"
+    assert c.get(reverse("fete_rsvp", args=["NOPE"])).status_code == 404
+
+
+def test_counter_counts(people, fete_setup):
+    c = client_for(people["volunteer"])
+    c.post(
+        reverse("scan_checkin", args=[fete_setup.gate.pk]),
+        {"code": fete_setup.invitation.code, "nonce": "count-0001"},
+        content_type="application/json",
+    )
+    page = client_for(people["coordination"]).get(reverse("fete_counter"), headers={"HX-Request": "true"})
+    assert page.context["figures"]["present"] == 1 and Checkin.objects.count() == 1
+    assert not Handover.objects.exists()
+    assert png_bytes()[:4] == b"\x89PNG"
