@@ -89,7 +89,7 @@ def french_date(d: date, *, weekday: bool = False) -> str:
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=10, leading=13.5)
-    return {
+    styles = {
         "title": ParagraphStyle(
             "title", parent=body, fontName="Helvetica-Bold", fontSize=17, leading=21, textColor=INK
         ),
@@ -111,6 +111,12 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
     }
+    # right-aligned twins of the cell styles, for the columns of figures (``table(align_right=…)``)
+    styles["cell_right"] = ParagraphStyle("cell_right", parent=styles["cell"], alignment=TA_RIGHT)
+    styles["cell_bold_right"] = ParagraphStyle(
+        "cell_bold_right", parent=styles["cell_bold"], alignment=TA_RIGHT
+    )
+    return styles
 
 
 STYLES = _styles()
@@ -131,10 +137,17 @@ def table(
 ) -> Table:
     """A ruled table in the house style: a bold header row repeated on every page, zebra rows.
     Cells are plain values (wrapped as paragraphs so long names break) or flowables."""
+    right = set(align_right)
     data = [
         [
-            cell if hasattr(cell, "wrapOn") else para(cell, "cell_bold" if header and i == 0 else "cell")
-            for cell in row
+            cell
+            if hasattr(cell, "wrapOn")
+            else para(
+                cell,
+                ("cell_bold" if header and i == 0 else "cell")
+                + ("_right" if {j, j - len(row)} & right else ""),
+            )
+            for j, cell in enumerate(row)
         ]
         for i, row in enumerate(rows)
     ]
@@ -148,7 +161,7 @@ def table(
     ]
     if header:
         style += [("LINEBELOW", (0, 0), (-1, 0), 0.8, INK)]
-    for column in align_right:
+    for column in right:
         style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
     t.setStyle(TableStyle(style))
     return t

@@ -25,3 +25,12 @@ def test_build_prints_a_pdf_with_a_table_and_escaped_text():
     )
     assert content.startswith(b"%PDF-")
     assert len(content) > 800
+
+
+def test_columns_of_figures_are_right_aligned_paragraphs_too():
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+
+    t = pdf.table([["Commune", "Personnes"], ["Lens", 12]], align_right=[-1])
+    cells = t._cellvalues
+    assert cells[0][1].style.alignment == TA_RIGHT and cells[1][1].style.alignment == TA_RIGHT
+    assert cells[1][0].style.alignment == TA_LEFT
