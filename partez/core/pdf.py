@@ -25,6 +25,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from partez.schemes.months import MONTHS  # the one list of French month names (pure module)
+
 __all__ = [
     "A4",
     "INK",
@@ -47,20 +49,6 @@ ACCENT = colors.HexColor("#0b6e4f")  # the app's green (static/css/partez.css)
 RULE = colors.HexColor("#c9d1d6")
 ZEBRA = colors.HexColor("#f3f6f7")
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 _REPLACEMENTS = {
     "\u202f": "\u00a0",  # narrow no-break space (French thousands, before « ; : ! ?)
     "\u2009": " ",

@@ -16,13 +16,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from partez.core import audit
-from partez.households.quotient import euros
 from partez.jobs import services as job_services
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind, Role
 from partez.reports import exports, funder_report, selectors, svg, timeline
+from partez.reports.funder_report import text as cell  # one formatting for the page and the PDF
 from partez.reports.selectors import Filters
-from partez.reports.stats import SUPPRESSED
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition, MilestoneKind
 from partez.territory.selectors import current_edition
@@ -53,18 +52,6 @@ SECTIONS = [  # (table, heading shown above it)
     ("budget", "Budget"),
     ("satisfaction", "Satisfaction"),
 ]
-
-
-def cell(measure: str, value) -> str:
-    if value == SUPPRESSED:
-        return "< 5"
-    if value is None:
-        return "—"
-    if measure.endswith("_cents"):
-        return euros(int(value))
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return f"{value:,}".replace(",", "\u202f")
 
 
 def display(table, columns=None) -> dict:
