@@ -397,12 +397,12 @@ def checkin_record(
     if same is not None:
         if same.invitation_id != inv.pk or same.checkin_list_id != checkin_list.pk:
             raise NonceReused()
-        same.invitation = inv
+        same.invitation, same.checkin_list = inv, checkin_list  # the answer needs both: no re-read
         return same, False
     other = Checkin.objects.filter(invitation=inv, checkin_list=checkin_list).first()
     if other is None:  # pragma: no cover - an IntegrityError has one of the two causes
         raise DomainError("Pointage impossible : réessayez.")
-    other.invitation = inv
+    other.invitation, other.checkin_list = inv, checkin_list
     raise AlreadyCheckedIn(other)
 
 

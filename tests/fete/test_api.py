@@ -123,3 +123,15 @@ def test_roles_that_may_not_check_in(fete_setup, ccas, role):
 
 def test_no_token_is_401(fete_setup):
     assert ApiClient().get("/checkin-lists").status_code == 401
+
+
+def test_a_check_in_and_its_replay_cost_a_fixed_handful_of_queries(
+    fete_setup, volunteer_api, django_assert_max_num_queries
+):
+    # token (+ its « last used » stamp, at most every 5 minutes), list, invitation, the insert in
+    # its savepoint (3 statements under the test's transaction); a replay reads the first check-in
+    payload = {"code": fete_setup.invitation.code, "nonce": "nonce-budget", "list": fete_setup.gate.pk}
+    with django_assert_max_num_queries(7):
+        assert volunteer_api.post("/checkins", payload).status_code == 201
+    with django_assert_max_num_queries(8):
+        assert volunteer_api.post("/checkins", payload).status_code == 200
