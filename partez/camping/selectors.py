@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
 
@@ -184,14 +184,7 @@ def plan_input(edition: Edition, *, replan: bool = False) -> tuple[planner.PlanI
         elif replan:
             previous.append(a)
     locked = _within_quotas(locked, households_in, quotas, previous if replan else None)
-    return planner.PlanInput(
-        campsites=plan_in.campsites,
-        bus=plan_in.bus,
-        households=plan_in.households,
-        quotas=quotas,
-        locked=tuple(locked),
-        previous=tuple(previous),
-    ), index
+    return replace(plan_in, locked=tuple(locked), previous=tuple(previous)), index
 
 
 def _within_quotas(locked, households, quotas, previous) -> list:
@@ -259,7 +252,6 @@ class Cell:
 class Board:
     weeks: list[tuple[dt.date, list[Cell]]]
     unplaced: list[Participant]
-    names: dict[int, str]
 
 
 def board(
@@ -344,7 +336,6 @@ def board(
     return Board(
         weeks=sorted(rows_by_week.items()),
         unplaced=unplaced,
-        names=names,
     )
 
 

@@ -264,23 +264,21 @@ def participant_update(
 # --- moves by hand -----------------------------------------------------------------------------
 
 
-def _move_problems(
-    participant: Participant, unit: AccommodationUnit, week: CampingWeek
-) -> tuple[list[str], object]:
-    """(French reasons the move is refused, the planner's index) — read under the caller's lock."""
+def _move_problems(participant: Participant, unit: AccommodationUnit, week: CampingWeek) -> list[str]:
+    """French reasons the move is refused (``[]``: accepted) — read under the caller's lock."""
     edition = participant.edition
     if unit.campsite_id != week.campsite_id:
-        return ["Cet hébergement n'est pas dans le camping de cette semaine."], None
+        return ["Cet hébergement n'est pas dans le camping de cette semaine."]
     if week.campsite.edition_id != edition.pk:
-        return ["Camping d'une autre édition."], None
+        return ["Camping d'une autre édition."]
     if participant.cancelled_at is not None:
-        return ["Ce foyer est retiré du séjour commun."], None
+        return ["Ce foyer est retiré du séjour commun."]
     plan_in, index = selectors.plan_input(edition)
     current = index.placements.get(participant.household.reference)
     if current is not None and current.locked:
-        return ["Sa place est verrouillée : déverrouillez-la d'abord."], index
+        return ["Sa place est verrouillée : déverrouillez-la d'abord."]
     a = planner.Assignment(participant.household.reference, week.campsite.name, unit.label, week.starts_on)
-    return planner.placement_problems(plan_in, selectors.assignments(index), a), (plan_in, index)
+    return planner.placement_problems(plan_in, selectors.assignments(index), a)
 
 
 def placement_check(
@@ -288,7 +286,7 @@ def placement_check(
 ) -> list[str]:
     """Why a move would be refused (``[]``: it would be accepted). Nothing is written."""
     _require_planner(actor)
-    problems, _ = _move_problems(participant, unit, week)
+    problems = _move_problems(participant, unit, week)
     return problems
 
 
@@ -303,7 +301,7 @@ def placement_move(
         participant = Participant.objects.select_related("household__commune", "edition").get(
             pk=participant.pk
         )
-        problems, _ = _move_problems(participant, unit, week)
+        problems = _move_problems(participant, unit, week)
         if problems:
             raise DomainError("Déplacement refusé : " + " ".join(problems), field="target")
         placement = Placement.objects.filter(participant=participant).select_related("unit", "week").first()
@@ -418,11 +416,10 @@ def _stop_times(points, communes: Sequence[str], minutes: int):
 
 def _save_trips(edition: Edition, trips: Iterable[planner.Trip], index: selectors.Index) -> int:
     """Write the trips (numbered per campsite-week) and link each placement to its own."""
-    from partez.territory.models import Commune
-
     plan = selectors.camping_plan(edition)
     points = selectors.pickup_points(edition)
-    communes = {c.insee_code: c for c in Commune.objects.defer("geometry")}
+    # every stop is the commune of a household on the trip, loaded with the participants
+    communes = {p.household.commune.insee_code: p.household.commune_id for p in index.participants.values()}
     numbers: dict[int, int] = defaultdict(int)
     created = []
     for t in trips:
@@ -441,7 +438,7 @@ def _save_trips(edition: Edition, trips: Iterable[planner.Trip], index: selector
                 BusStop(
                     trip=trip,
                     order=order,
-                    commune=communes[code],
+                    commune_id=communes[code],
                     place=point.place if point else "",
                     departure_time=departure,
                     return_time=back,
