@@ -15,13 +15,12 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.platypus import KeepTogether, Spacer
 
 from partez.core import pdf
-from partez.households.quotient import euros
 from partez.organisations.models import Organisation
 from partez.territory.models import Edition
 
 from . import selectors
 from .models import ReportDefinition
-from .stats import SUPPRESSED
+from .stats import SUPPRESSED, text
 
 # section key → (heading, table of the bilan or None for the key figures, measure charted)
 SECTIONS = {
@@ -69,18 +68,6 @@ def report_bilan(funder: Organisation | None, edition: Edition) -> selectors.Bil
 
 def report_title(funder: Organisation | None, edition: Edition) -> str:
     return f"Rapport {edition.year} — {funder.name}" if funder else f"Bilan {edition.year} — tous financeurs"
-
-
-def text(measure: str, value) -> str:
-    if value == SUPPRESSED:
-        return "< 5"
-    if value is None:
-        return "—"
-    if measure.endswith("_cents"):
-        return euros(int(value))
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return f"{value:,}".replace(",", "\u202f")
 
 
 def _chart(table, measure: str, width: float) -> Drawing | None:

@@ -195,16 +195,7 @@ def household_type():
         return Exists(Person.objects.filter(household=OuterRef("project__household_id"), relation=relation))
 
     return Case(
-        When(
-            Q(
-                Exists(
-                    Person.objects.filter(
-                        household=OuterRef("project__household_id"), relation=Relation.OTHER
-                    )
-                )
-            ),
-            then=Value("other"),
-        ),
+        When(Q(member(Relation.OTHER)), then=Value("other")),
         When(Q(member(Relation.SPOUSE)) & Q(member(Relation.CHILD)), then=Value("couple_children")),
         When(Q(member(Relation.SPOUSE)), then=Value("couple")),
         When(Q(member(Relation.CHILD)), then=Value("single_parent")),

@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from partez.households.quotient import euros
+
 THRESHOLD = 5
 SUPPRESSED = "< 5"
 
@@ -211,3 +213,17 @@ def rate_per_thousand(count: int, population: int) -> float | None:
     if not population:
         return None
     return round(count * 1000 / population, 1)
+
+
+def text(measure: str, value) -> str:
+    """A figure as the dashboard, the SVG charts and the funder PDF print it: « < 5 » when
+    suppressed, euros for ``*_cents``, one decimal with a comma, French digit grouping."""
+    if value == SUPPRESSED:
+        return "< 5"
+    if value is None:
+        return "—"
+    if measure.endswith("_cents"):
+        return euros(int(value))
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return f"{value:,}".replace(",", "\u202f")

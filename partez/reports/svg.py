@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from .stats import SUPPRESSED
+from .stats import text
 
 INK = "#1d2b36"
 MUTED = "#5b6770"
@@ -30,13 +30,7 @@ def _uid(prefix: str) -> str:
 
 
 def _fmt(value) -> str:
-    if value is None:
-        return "—"
-    if value == SUPPRESSED:
-        return "< 5"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return f"{value:,}".replace(",", "\u202f")
+    return text("", value)  # a count or a rate, never money, in the charts
 
 
 def _open(width: int, height: int, title: str, desc: str, prefix: str) -> tuple[str, str]:

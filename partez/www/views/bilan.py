@@ -20,8 +20,8 @@ from partez.jobs import services as job_services
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind, Role
 from partez.reports import exports, funder_report, selectors, svg, timeline
-from partez.reports.funder_report import text as cell  # one formatting for the page and the PDF
 from partez.reports.selectors import Filters
+from partez.reports.stats import text as cell  # one formatting for the page, the charts and the PDF
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition, MilestoneKind
 from partez.territory.selectors import current_edition
@@ -149,11 +149,7 @@ def resolve_filters(request, m) -> tuple[Filters, Edition | None, bool]:
     """The filters of the request within what ``m`` may see: a commune's members see their
     commune only, a funder only what its envelopes paid (and always with small cells hidden).
     Returns the filters, the edition to compare with, and whether to suppress small cells."""
-    editions = Edition.objects.order_by("-year")
-    year = request.GET.get("edition")
-    edition = _by(editions, "year", year) if year else (current_edition() or editions.first())
-    if edition is None:
-        raise Http404("Aucune édition.")
+    edition, editions = _report_edition(request)
     compare = _by(editions, "year", request.GET.get("compare"))
     commune = _by(Commune.objects.defer("geometry"), "insee_code", request.GET.get("commune"))
     scheme = _by(Scheme.objects.all(), "slug", request.GET.get("scheme"))
