@@ -4,6 +4,7 @@ would leave them), so the bilan's figures can be checked by hand."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 from partez.funding.models import Commitment, CommitmentKind, FinancingPlan, PlanLine, PlanStatus
@@ -83,9 +84,18 @@ def add_project(
     return project
 
 
+_names = itertools.count(1)
+
+
 def person(household, relation=Relation.HEAD, born=dt.date(1985, 1, 1), employment=Job.EMPLOYEE):
+    # A last name that no page text can contain by chance (a Faker name such as « Martin » may also
+    # be the logged-in member's), so « no name on a funder's page » is tested without luck.
     return factories.PersonFactory(
-        household=household, relation=relation, birth_date=born, employment=employment
+        household=household,
+        relation=relation,
+        birth_date=born,
+        employment=employment,
+        last_name=f"Nomdefoyer{next(_names)}x",
     )
 
 
