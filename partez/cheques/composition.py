@@ -19,14 +19,10 @@ from dataclasses import dataclass, field
 from functools import reduce
 from math import gcd
 
+from partez.households.quotient import euros
+
 DENOMINATIONS_CENTS = (5000, 2500, 2000, 1000)  # ANCV paper chèques: 50, 25, 20 and 10 €
 MAX_CENTS = 10_000_00  # one household's aid never reaches 10,000 €: beyond it the input is wrong
-
-
-def euros(cents: int) -> str:
-    """12345 → « 123,45 € » (narrow no-break space between thousands)."""
-    text = f"{cents / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
 
 
 @dataclass(frozen=True)

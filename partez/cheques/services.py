@@ -24,12 +24,13 @@ from django.utils import timezone
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
 from partez.households.models import Household
+from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation, OrganisationKind
 from partez.territory.models import Commune, Edition
 
 from . import lifecycle, selectors
-from .composition import DENOMINATIONS_CENTS, Composition, compose, describe, euros
+from .composition import DENOMINATIONS_CENTS, Composition, compose, describe
 from .models import Booklet, Cheque, ChequeFormat, ChequeMovement, ChequeOrder, ChequeStatus, validity_end
 
 MAX_BOOKLET = 1000

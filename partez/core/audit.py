@@ -14,7 +14,7 @@ from .models import AuditLog
 def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, dt.date | dt.datetime | Decimal):
+    if isinstance(value, dt.date | dt.datetime | dt.time | Decimal):
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]

@@ -15,7 +15,6 @@ from partez.cheques.services import AlreadyHandedOver
 from partez.core.errors import DomainError, NotAllowed
 
 from . import selectors, services
-from .models import ListKind
 
 
 def _error(exc: DomainError, **extra) -> dict:
@@ -48,7 +47,7 @@ def checkin(*, actor, code: str, nonce: str, list_id: int) -> tuple[int, dict]:
     except DomainError as exc:
         return 400, _error(exc)
     checkin_list = result.checkin_list
-    body = selectors.checkin_body(result, checkin_list, with_cheques=checkin_list.kind == ListKind.STAND)
+    body = selectors.checkin_body(result, checkin_list)
     return (201 if created else 200), body
 
 

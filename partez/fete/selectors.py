@@ -20,7 +20,7 @@ def current_fete() -> Fete | None:
     return Fete.objects.select_related("edition").filter(edition_id=edition.pk).first()
 
 
-def checkin_body(checkin: Checkin, checkin_list: CheckinList, *, with_cheques: bool = True) -> dict:
+def checkin_body(checkin: Checkin, checkin_list: CheckinList) -> dict:
     """The JSON a scan answers (the same for a first scan and a re-sent one)."""
     inv = checkin.invitation
     body = {
@@ -35,7 +35,7 @@ def checkin_body(checkin: Checkin, checkin_list: CheckinList, *, with_cheques: b
         "checked_in_at": checkin.at.isoformat(),
         "entitlements": inv.entitlements,
     }
-    if with_cheques and checkin_list.kind == ListKind.STAND:
+    if checkin_list.kind == ListKind.STAND:
         body["cheques"] = [
             {"serial": c.serial, "denomination_cents": c.denomination_cents}
             for c in Cheque.objects.filter(
@@ -129,15 +129,15 @@ def counters(fete: Fete) -> dict:
         .annotate(n=Count("id"))
         .values_list("commune_id", "n")
     )
-    handovers = dict(
+    by_stand = list(
         Handover.objects.filter(invitation__fete=fete)
         .values("stand_id")
         .annotate(n=Count("id"), cents=Sum("amount_cents"))
-        .values_list("stand_id", "n")
+        .values_list("stand_id", "n", "cents")
     )
-    handed = Handover.objects.filter(invitation__fete=fete).aggregate(
-        n=Count("id"), cents=Sum("amount_cents")
-    )
+    handovers = {stand: n for stand, n, _cents in by_stand}
+    # every hand-over has its stand: the groups add up to the whole
+    handed = {"n": sum(n for _s, n, _c in by_stand), "cents": sum(c or 0 for _s, _n, c in by_stand)}
     gate = next((cl for cl in lists if cl.kind == ListKind.GATE), None)
     rows = [
         {

@@ -17,13 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partez.cheques import services as cheque_services
-from partez.cheques.composition import euros
-from partez.cheques.models import Cheque, ChequeStatus
 from partez.cheques.selectors import granted_cheques_cents
 from partez.core import audit
 from partez.core.codes import ALPHABET, new_reference
 from partez.core.errors import DomainError, NotAllowed
 from partez.households.models import Person, Relation
+from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.projects.models import Project, ProjectFormat, ProjectStatus
@@ -139,7 +138,7 @@ def fete_save(*, actor: Membership, edition: Edition, data: FeteInput) -> Fete:
     fields = ["name", "date", "place", "address", "opens_at", "closes_at", "contact"]
     with transaction.atomic():
         fete = Fete.objects.select_for_update().filter(edition=edition).first()
-        before = _snapshot(fete, fields) if fete else {}
+        before = audit.snapshot(fete, fields) if fete else {}
         if fete is None:
             fete = Fete(edition=edition)
         for f in fields:
@@ -151,13 +150,9 @@ def fete_save(*, actor: Membership, edition: Edition, data: FeteInput) -> Fete:
             organisation=actor.organisation,
             action="fete.save",
             obj=fete,
-            changes=audit.diff(before, _snapshot(fete, fields)),
+            changes=audit.diff(before, audit.snapshot(fete, fields)),
         )
     return fete
-
-
-def _snapshot(fete: Fete, fields: list[str]) -> dict:
-    return {k: str(v) if isinstance(v, dt.time) else v for k, v in audit.snapshot(fete, fields).items()}
 
 
 def fete_structure_sync(fete: Fete, slot_minutes: int = 60) -> None:
@@ -404,14 +399,6 @@ def checkin_record(
         raise DomainError("Pointage impossible : réessayez.")
     other.invitation, other.checkin_list = inv, checkin_list
     raise AlreadyCheckedIn(other)
-
-
-def prepared_cheques(household_id: int, edition_id: int) -> list[Cheque]:
-    return list(
-        Cheque.objects.filter(
-            household_id=household_id, edition_id=edition_id, status=ChequeStatus.PREPARED
-        ).order_by("-denomination_cents", "serial")
-    )
 
 
 # --- hand-over -------------------------------------------------------------------------------
