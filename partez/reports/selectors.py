@@ -42,9 +42,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from partez.core.errors import NotAllowed
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
 from partez.households.models import EmploymentSituation, PastDeparture, Person, Relation
-from partez.organisations.models import Organisation
+from partez.organisations import perms
+from partez.organisations.models import Membership, Organisation, Role
 from partez.projects.models import Project, ProjectFormat
 from partez.projects.workflow import Status
 from partez.schemes.models import Scheme
@@ -83,6 +85,56 @@ class Filters:
             "scheme": self.scheme.slug if self.scheme else None,
             "funder": self.funder.slug if self.funder else None,
         }
+
+
+# --- who sees which bilan ------------------------------------------------------------------------
+
+NO_BILAN = "Votre rôle ne donne pas accès au bilan."
+# The filters a funder may not choose: the funder's view is one fixed set of published tables per
+# edition. Any sub-population a funder could pick (a commune, a scheme, a commune × scheme
+# combination) would let it subtract two published views and recover a cell that each view masks
+# (e.g. commune A's « partis » for the whole view minus the same for scheme X = the people of A
+# aided by the other schemes, possibly under 5). The breakdowns by commune and by scheme are
+# already in the funder's tables, suppressed together with their totals.
+FUNDER_IGNORED_FILTERS = ("commune", "scheme", "funder")
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The filters a membership gets for what it asked, whether small cells are suppressed, and
+    the asked-for filters that were not honoured (by name)."""
+
+    filters: Filters
+    suppressed: bool
+    ignored: tuple[str, ...] = ()
+
+
+def bilan_scope(
+    m: Membership,
+    edition: Edition,
+    *,
+    commune: Commune | None = None,
+    scheme: Scheme | None = None,
+    funder: Organisation | None = None,
+) -> Scoped:
+    """The bilan ``m`` may see (the web page and the API share it): the coordination any filter;
+    a commune's case workers their commune (any scheme); a funder its own envelopes' figures for
+    the whole edition, suppressed, whatever it asked (:data:`FUNDER_IGNORED_FILTERS`); anyone
+    else :class:`NotAllowed`."""
+    if not perms.can_view_bilan(m):
+        raise NotAllowed(NO_BILAN)
+    if perms.sees_whole_territory(m):
+        return Scoped(Filters(edition, commune=commune, scheme=scheme, funder=funder), suppressed=False)
+    if m.role == Role.FUNDER:
+        asked = {"commune": commune, "scheme": scheme, "funder": None if funder == m.organisation else funder}
+        ignored = tuple(k for k in FUNDER_IGNORED_FILTERS if asked[k] is not None)
+        return Scoped(Filters(edition, funder=m.organisation), suppressed=True, ignored=ignored)
+    own = m.organisation.commune if m.organisation.commune_id else None
+    if own is None:  # a commune organisation not tied to its commune yet sees nothing
+        raise NotAllowed(NO_BILAN)
+    ignored = ("commune",) if commune is not None and commune != own else ()
+    ignored += ("funder",) if funder is not None else ()
+    return Scoped(Filters(edition, commune=own, scheme=scheme), suppressed=False, ignored=ignored)
 
 
 def _paid_lines(filters: Filters, project_ref: str):

@@ -16,11 +16,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from partez.core import audit
+from partez.core.errors import NotAllowed
 from partez.jobs import services as job_services
 from partez.organisations import perms
-from partez.organisations.models import Organisation, OrganisationKind, Role
+from partez.organisations.models import Organisation, OrganisationKind
 from partez.reports import exports, funder_report, selectors, svg, timeline
 from partez.reports.selectors import Filters
+from partez.reports.stats import MASKED_EXPLANATION
 from partez.reports.stats import text as cell  # one formatting for the page, the charts and the PDF
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition, MilestoneKind
@@ -146,24 +148,20 @@ def _by(queryset, field, value):
 
 
 def resolve_filters(request, m) -> tuple[Filters, Edition | None, bool]:
-    """The filters of the request within what ``m`` may see: a commune's members see their
-    commune only, a funder only what its envelopes paid (and always with small cells hidden).
-    Returns the filters, the edition to compare with, and whether to suppress small cells."""
+    """The filters of the request within what ``m`` may see (:func:`selectors.bilan_scope`: a
+    commune's members see their commune only, a funder only what its envelopes paid, for the whole
+    edition and always with small cells hidden). Returns the filters, the edition to compare
+    with, and whether to suppress small cells."""
     edition, editions = _report_edition(request)
     compare = _by(editions, "year", request.GET.get("compare"))
     commune = _by(Commune.objects.defer("geometry"), "insee_code", request.GET.get("commune"))
     scheme = _by(Scheme.objects.all(), "slug", request.GET.get("scheme"))
     funder = _by(Organisation.objects.filter(kind=OrganisationKind.FUNDER), "slug", request.GET.get("funder"))
-    suppressed = False
-    if perms.sees_whole_territory(m):
-        pass
-    elif m.role == Role.FUNDER:
-        funder, suppressed = m.organisation, True
-    elif m.organisation.kind == OrganisationKind.COMMUNE and m.organisation.commune_id:
-        commune = m.organisation.commune
-    else:
-        raise PermissionDenied("Votre rôle ne donne pas accès au bilan.")
-    return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, suppressed
+    try:
+        scoped = selectors.bilan_scope(m, edition, commune=commune, scheme=scheme, funder=funder)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    return scoped.filters, compare, scoped.suppressed
 
 
 CACHE_SECONDS = 60
@@ -230,6 +228,7 @@ def bilan_dashboard(request, m):
         else [],
         "coordinator": coordinator,
         "suppressed": suppressed,
+        "masked_explanation": MASKED_EXPLANATION,
         "reminders": report_reminders(filters.edition) if coordinator else [],
         "can_export": perms.can_export_bilan(m),
         "can_report": perms.can_view_funder_reports(m),

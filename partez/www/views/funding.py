@@ -18,12 +18,15 @@ from openpyxl import Workbook
 from partez.core.errors import DomainError
 from partez.funding import selectors, services
 from partez.organisations import perms
+from partez.reports import ledgers
+from partez.reports.stats import MASKED_EXPLANATION
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
 from .. import forms
 from .. import forms_funding as funding_forms
 from ..access import get_project, membership_required
+from .bilan import display
 
 LEDGER_PAGE_SIZE = 50
 
@@ -124,6 +127,15 @@ def _get_envelope(m, pk):
 @membership_required(perms.can_view_envelopes)
 def envelope_detail(request, m, pk):
     envelope = _get_envelope(m, pk)
+    if not perms.sees_whole_territory(m):
+        # a funder: aggregates only (per commune, per month, small cells masked), never a line
+        summary = ledgers.funder_summary(envelope)
+        context = {
+            "envelope": envelope,
+            "tables": [display(t) for t in summary.values()],
+            "masked_explanation": MASKED_EXPLANATION,
+        }
+        return render(request, "www/funding/detail_funder.html", context)
     page = Paginator(selectors.ledger(envelope), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "envelope": envelope,
@@ -131,7 +143,6 @@ def envelope_detail(request, m, pk):
         "has_quotas": envelope.quotas.exists(),
         "page": page,
         "can_manage": perms.can_manage_envelopes(m),
-        "link_projects": perms.can_view_households(m),  # funders see figures, not case files
         "quota_form": funding_forms.QuotaForm() if perms.can_manage_envelopes(m) else None,
     }
     return render(request, "www/funding/detail.html", context)
