@@ -4,8 +4,10 @@ No authentication and nothing stored: the body is validated by the same function
 page (:func:`partez.schemes.simulation.build`), evaluated by the pure engine with the rules in
 force on the stay's first day, and answered. A handful of SELECTs (the cached commune list, the
 commune, the edition of that year, its participation, the schemes' definitions), whatever the
-size of the household. Rate limiting is not done here: put it in front (reverse proxy), or add a
-ninja throttle on this operation if it is ever needed.
+size of the household. Requests per address and the body size are capped by
+:mod:`partez.www.limits` (``PUBLIC_LIMITS["api-v1:simulate"]``: 429 / 413), list lengths by the
+schema (members, past departures, travellers, schemes) and the errors reported by
+:data:`~partez.schemes.simulation.MAX_ERRORS`.
 
 Every refusal is a 422 in the API's one error shape, naming the field (``commune``,
 ``household.members[0].birth_date``, ``travellers``…): ninja's own schema errors and the
@@ -17,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import StringConstraints
 
 from partez.core.errors import DomainError
 from partez.schemes import engine, simulation
@@ -33,7 +37,7 @@ router = Router(tags=["Simulateur"])
 Relation = StrEnum("Relation", {"adult": "adult", "child": "child"})
 MemberStatus = StrEnum("MemberStatus", {code: code for code in STATUSES})
 Format = StrEnum("Format", {code: code for code in engine.FORMAT_LABELS})
-MemberId = str | int
+MemberId = Annotated[str, StringConstraints(max_length=simulation.MAX_ID_LENGTH)] | int
 CENTS = {"ge": 0, "le": simulation.MAX_CENTS}
 
 EXAMPLE = {
@@ -114,6 +118,7 @@ class HouseholdIn(Schema):
     )
     past_departures: list[PastDepartureIn] = Field(
         default_factory=list,
+        max_length=simulation.MAX_PAST_DEPARTURES,
         description="Départs passés (premier départ, « une fois par an », « une seule fois »).",
     )
 
@@ -131,14 +136,20 @@ class SimulationIn(Schema):
         description="Nombre de nuits (1 à 365) ; ou bien `end_date`.",
     )
     end_date: dt.date | None = Field(None, description="Jour du retour, à la place de `nights`.")
-    commune: str = Field(description="Code INSEE de la commune de résidence (territoire de l'opération).")
+    commune: str = Field(
+        max_length=10, description="Code INSEE de la commune de résidence (territoire de l'opération)."
+    )
     cost_cents: int = Field(**CENTS, description="Coût total du séjour, en centimes (10 M€ au plus).")
     household: HouseholdIn
     travellers: list[MemberId] | None = Field(
-        None, description="Identifiants des personnes qui partent ; par défaut tout le foyer."
+        None,
+        max_length=simulation.MAX_MEMBERS,
+        description="Identifiants des personnes qui partent ; par défaut tout le foyer.",
     )
     schemes: list[str] | None = Field(
-        None, description="Identifiants des dispositifs à évaluer (`depart-18-25`…) ; par défaut tous."
+        None,
+        max_length=simulation.MAX_SCHEMES,
+        description="Identifiants des dispositifs à évaluer (`depart-18-25`…) ; par défaut tous.",
     )
     format: Format | None = Field(
         None,
