@@ -76,6 +76,12 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     annual_taxable_income_cents = 1_800_000
     monthly_family_benefits_cents = 20_000
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        household = super()._create(model_class, *args, **kwargs)
+        household.qf_given = "qf_cents" in kwargs  # a QF given by hand: PersonFactory leaves it
+        return household
+
     @factory.post_generation
     def followed_by(self, create, extracted, **kwargs):
         if create:
@@ -107,10 +113,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def stored_quotient(self, create, extracted, **kwargs):
-        """Keep the household's stored QF as the services do (a QF given by hand, with no
-        explanation, is left alone: some tests need a given QF band)."""
+        """Keep the household's stored QF as the services do (a QF given by hand is left alone:
+        some tests need a given QF band, or none)."""
         household = self.household
-        if create and (household.qf_cents is None or household.qf_lines):
+        if create and not getattr(household, "qf_given", False):
             from partez.households.services import recompute_quotient
 
             recompute_quotient(household)
