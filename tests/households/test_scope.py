@@ -34,7 +34,8 @@ def world(ccas, commune, other_org, coordinator_org):
             organisation=factories.FunderFactory(slug="caf", name="CAF"), role=Role.FUNDER
         ),
         "host": factories.MembershipFactory(
-            organisation=factories.OrganisationFactory(kind=OrganisationKind.HOST, commune=None), role=Role.HOST
+            organisation=factories.OrganisationFactory(kind=OrganisationKind.HOST, commune=None),
+            role=Role.HOST,
         ),
     }
 
@@ -48,7 +49,9 @@ def world(ccas, commune, other_org, coordinator_org):
     h = {
         "ccas": household("ccas", ccas, commune),
         "relay": household("relay", relay, commune),
-        "relay_shared": household("relay_shared", relay, commune, (ConsentScope.CASEWORK, ConsentScope.SHARING)),
+        "relay_shared": household(
+            "relay_shared", relay, commune, (ConsentScope.CASEWORK, ConsentScope.SHARING)
+        ),
         "other": household("other", other_org, other_org.commune),
         "closed": household("closed", ccas, commune, (ConsentScope.CASEWORK, ConsentScope.SHARING)),
     }
