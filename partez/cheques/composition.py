@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from math import gcd
 
-from partez.households.quotient import euros
+from partez.core.money import euros
 
 DENOMINATIONS_CENTS = (5000, 2500, 2000, 1000)  # ANCV paper chèques: 50, 25, 20 and 10 €
 MAX_CENTS = 10_000_00  # one household's aid never reaches 10,000 €: beyond it the input is wrong

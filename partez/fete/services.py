@@ -21,8 +21,8 @@ from partez.cheques.selectors import granted_cheques_cents
 from partez.core import audit
 from partez.core.codes import ALPHABET, new_reference
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.money import euros
 from partez.households.models import Person, Relation
-from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.projects.models import Project, ProjectFormat, ProjectStatus

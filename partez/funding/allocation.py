@@ -41,8 +41,6 @@ Money is integer cents throughout; floats only rank candidates (LP values and pr
 from __future__ import annotations
 
 import math
-import queue
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -50,11 +48,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
+from partez.core import solver_progress
+from partez.core.money import euros
+from partez.core.solver_progress import ProgressCallback
+
 BASE_WEIGHT = 100  # one person = 100 so that percent bonuses stay integers
 NUM_WORKERS = 2  # the production machine has 2 cores
 SEED = 0
-
-ProgressCallback = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -659,55 +659,27 @@ def _search(
     The caller's thread may then talk to the database (job progress) and cancel the search by
     raising from ``report``.
     """
-    from ortools.sat.python import cp_model
+    best = start_objective
 
-    events: queue.Queue = queue.Queue()
+    def fraction() -> float:
+        return min(elapsed() / time_limit, 0.99)
 
-    class OnSolution(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            events.put(
-                (self.objective_value * scale + constant, self.best_objective_bound * scale + constant)
+    def on_solution(raw_objective: float, raw_bound: float) -> None:
+        nonlocal best
+        objective, bound = raw_objective * scale + constant, raw_bound * scale + constant
+        if objective > best:
+            best = objective
+            gap = (bound - best) / bound if bound > 0 else 0.0
+            report(
+                fraction(),
+                f"Meilleure solution : {_people(best)}, écart à la borne {gap:.2%}".replace(".", ","),
             )
 
-    outcome: dict = {}
+    def on_wait() -> None:
+        report(fraction(), f"Recherche en cours ({elapsed():.0f} s)")
 
-    def run() -> None:
-        try:
-            outcome["status"] = solver.solve(model, OnSolution())
-        except BaseException as error:  # re-raised on the caller's thread
-            outcome["error"] = error
-        finally:
-            events.put(None)  # wakes the caller at once
-
-    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
-    best = start_objective
-    thread.start()
-    try:
-        report(min(elapsed() / time_limit, 0.99), f"Recherche : solution de départ {_people(best)}")
-        while True:
-            try:
-                event = events.get(timeout=1.0)
-            except queue.Empty:
-                report(min(elapsed() / time_limit, 0.99), f"Recherche en cours ({elapsed():.0f} s)")
-                continue
-            if event is None:
-                break
-            objective, bound = event
-            if objective > best:
-                best = objective
-                gap = (bound - best) / bound if bound > 0 else 0.0
-                report(
-                    min(elapsed() / time_limit, 0.99),
-                    f"Meilleure solution : {_people(best)}, écart à la borne {gap:.2%}".replace(".", ","),
-                )
-    except BaseException:
-        solver.stop_search()
-        thread.join()
-        raise
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["status"]
+    report(fraction(), f"Recherche : solution de départ {_people(best)}")
+    return solver_progress.search(solver, model, on_solution=on_solution, on_wait=on_wait)
 
 
 def _people(weighted: float) -> str:
@@ -715,12 +687,6 @@ def _people(weighted: float) -> str:
 
 
 # --- the validator -------------------------------------------------------------------------------
-
-
-def _euros(cents: int) -> str:
-    euros, rest = divmod(abs(cents), 100)
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{euros:,}".replace(",", "\u202f") + f",{rest:02d} €"
 
 
 def check(
@@ -766,20 +732,20 @@ def check(
         available = by_envelope[envelope_id].available_cents
         if used > max(available, 0):
             errors.append(
-                f"Enveloppe {envelope_id} : {_euros(used)} engagés pour {_euros(available)} disponibles "
-                f"(dépassement de {_euros(used - max(available, 0))})."
+                f"Enveloppe {envelope_id} : {euros(used)} engagés pour {euros(available)} disponibles "
+                f"(dépassement de {euros(used - max(available, 0))})."
             )
     for (envelope_id, commune), used in sorted(quota_use.items()):
         quotas = by_envelope[envelope_id].quotas
         if commune not in quotas:
             errors.append(
-                f"Enveloppe {envelope_id} : {_euros(used)} engagés pour la commune {commune}, "
+                f"Enveloppe {envelope_id} : {euros(used)} engagés pour la commune {commune}, "
                 "qui n'a pas de quota sur cette enveloppe."
             )
         elif used > quotas[commune]:
             errors.append(
-                f"Enveloppe {envelope_id}, commune {commune} : {_euros(used)} engagés pour un quota de "
-                f"{_euros(quotas[commune])}."
+                f"Enveloppe {envelope_id}, commune {commune} : {euros(used)} engagés pour un quota de "
+                f"{euros(quotas[commune])}."
             )
     untouched = _Ledger(envelopes, priorities.respect_quotas)
     for project in sorted(projects, key=lambda p: p.id):
@@ -792,8 +758,8 @@ def check(
     for envelope_id in sorted(set(use) | set(allocation.envelope_use)):
         if allocation.envelope_use.get(envelope_id, 0) != use.get(envelope_id, 0):
             errors.append(
-                f"Enveloppe {envelope_id} : consommation annoncée {_euros(allocation.envelope_use.get(envelope_id, 0))}, "
-                f"calculée {_euros(use.get(envelope_id, 0))}."
+                f"Enveloppe {envelope_id} : consommation annoncée {euros(allocation.envelope_use.get(envelope_id, 0))}, "
+                f"calculée {euros(use.get(envelope_id, 0))}."
             )
     if allocation.bound < allocation.objective:
         errors.append(f"La borne ({allocation.bound}) est inférieure à l'objectif ({allocation.objective}).")

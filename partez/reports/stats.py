@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from partez.households.quotient import euros
+from partez.core.money import euros
 
 THRESHOLD = 5
 SUPPRESSED = "< 5"

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from partez.core.money import euros
 from partez.households import quotient
 
 from .definition import CHANNELS, STATUSES, Criterion, SchemeDefinition
@@ -220,14 +221,6 @@ class MissingValue(Exception):
     def __init__(self, label: str, first: dt.date | None):
         self.label = label
         self.first = first
-
-
-def euros(cents: int | Decimal) -> str:
-    """« 1 234,50 € » with integer arithmetic (called thousands of times per second)."""
-    cents = int(cents)
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}".replace(",", "\u202f") + f",{rest:02d} €"
 
 
 def _rate(value) -> Decimal:
