@@ -63,7 +63,7 @@ def _best(amount_cents: int, available: Mapping[int, int]) -> dict[int, dict[int
     target = amount_cents // unit
     # best[v] = (number of chèques, tie-break key, counts) for the value v × unit
     order = sorted(denominations, reverse=True)
-    best: dict[int, tuple[int, tuple, dict[int, int]]] = {0: (0, (), {})}
+    best: dict[int, tuple[int, tuple[int, ...], dict[int, int]]] = {0: (0, (), {})}
     for denomination, take in _split({d: available[d] for d in denominations}):
         step = denomination * take // unit
         for value in sorted(best, reverse=True):  # descending: each item used at most once

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ortools.sat.python.cp_model import CpModel, CpSolver
+    from ortools.sat.python.cp_model import CpModel, CpSolver, CpSolverStatus
 
 # progress(fraction in [0, 1], message in French): what a job's progress bar shows.
 ProgressCallback = Callable[[float, str], None]
@@ -32,7 +32,7 @@ def search(
     on_solution: Callable[[float, float], None],
     on_wait: Callable[[], None],
     thread_name: str = "cp-sat",
-) -> int:
+) -> CpSolverStatus:
     """``solver.solve(model)`` on a worker thread; returns CP-SAT's status.
 
     ``on_solution(objective, bound)`` gets the objective value and best bound of each solution
@@ -76,5 +76,5 @@ def search(
     thread.join()
     if "error" in outcome:
         raise outcome["error"]
-    status: int = outcome["status"]
+    status: CpSolverStatus = outcome["status"]
     return status

@@ -47,10 +47,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from partez.core import solver_progress
 from partez.core.money import euros
 from partez.core.solver_progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from ortools.sat.python.cp_model import CpModel, CpSolver, CpSolverStatus, IntVar
 
 BASE_WEIGHT = 100  # one person = 100 so that percent bonuses stay integers
 NUM_WORKERS = 2  # the production machine has 2 cores
@@ -461,7 +465,7 @@ def _lp_rounding(problem: _Problem, weights: Sequence[int]) -> dict[str, int]:
     values = [round(v.solution_value(), 6) for v in x]
     prices = [row.dual_value() for row in rows]
 
-    def key(k: int):
+    def key(k: int) -> tuple[float, float, str, int]:
         priced = sum(prices[limit] * cents for limit, cents in uses[k])
         spent = sum(cents for _, cents in uses[k]) or 1
         project, option = problem.choices[k]
@@ -612,7 +616,16 @@ def solve(
     return result
 
 
-def _earliest_among_optimal(model, x, problem, projects, weights, scale, funded, seconds):
+def _earliest_among_optimal(
+    model: CpModel,
+    x: Sequence[IntVar],
+    problem: _Problem,
+    projects: Sequence[ProjectIn],
+    weights: Sequence[int],
+    scale: int,
+    funded: dict[str, int],
+    seconds: float,
+) -> dict[str, int]:
     """Among the allocations of the proven optimal weight, the one that follows submission order
     best: at equal merit, earlier projects first (what people see as fair). A second, short
     search with the weight fixed at its optimum; the first answer is kept if it finds nothing."""
@@ -626,9 +639,9 @@ def _earliest_among_optimal(model, x, problem, projects, weights, scale, funded,
     order = sorted(projects, key=lambda p: (p.submitted_at, p.id))
     earliness = {p.id: len(order) - rank for rank, p in enumerate(order)}
     model.add(sum((w // scale) * x[k] for k, w in enumerate(weights)) >= best)
-    model.clear_objective()
+    model.clear_objective()  # type: ignore[no-untyped-call]  # unannotated in ortools
     model.maximize(sum(earliness[p.id] * x[k] for k, (p, _i) in enumerate(problem.choices)))
-    model.clear_hints()
+    model.clear_hints()  # type: ignore[no-untyped-call]  # unannotated in ortools
     for k, (p, i) in enumerate(problem.choices):
         model.add_hint(x[k], funded.get(p.id) == i)
     solver = cp_model.CpSolver()
@@ -644,8 +657,8 @@ def _earliest_among_optimal(model, x, problem, projects, weights, scale, funded,
 
 
 def _search(
-    solver,
-    model,
+    solver: CpSolver,
+    model: CpModel,
     *,
     scale: int,
     constant: int,
@@ -653,13 +666,13 @@ def _search(
     time_limit: float,
     elapsed: Callable[[], float],
     report: ProgressCallback,
-) -> int:
+) -> CpSolverStatus:
     """Run CP-SAT on a thread of its own and relay its progress on the caller's thread.
 
     The caller's thread may then talk to the database (job progress) and cancel the search by
     raising from ``report``.
     """
-    best = start_objective
+    best: float = start_objective
 
     def fraction() -> float:
         return min(elapsed() / time_limit, 0.99)

@@ -37,7 +37,9 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def count_parts(members: list[Member], on: dt.date, *, single_parent_bonus: bool, child_max_age: int):
+def count_parts(
+    members: list[Member], on: dt.date, *, single_parent_bonus: bool, child_max_age: int
+) -> tuple[Decimal, list[str]]:
     lines: list[str] = []
     adults = [m for m in members if m.relation in ADULT_RELATIONS]
     children = [m for m in members if m.relation == "child" and age_on(m.birth_date, on) < child_max_age]

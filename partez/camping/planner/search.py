@@ -18,7 +18,7 @@ from .model import Model, Terms
 from .problem import NUM_WORKERS, REGROUP_STEPS, SEED, STAGE_SHARE, Problem
 
 if TYPE_CHECKING:
-    from ortools.sat.python.cp_model import CpModel, CpSolver
+    from ortools.sat.python.cp_model import CpModel, CpSolver, CpSolverStatus
 
 
 def solve(
@@ -199,7 +199,7 @@ STAGE_LABEL = {
 
 def _search(
     solver: CpSolver, model: CpModel, n: int, count: int, name: str, budget: float, report: ProgressCallback
-) -> int:
+) -> CpSolverStatus:
     """Run CP-SAT on a thread of its own, relaying its progress on the caller's thread."""
     started = time.perf_counter()
     label = f"Étape {n + 1}/{count} ({STAGE_LABEL[name]})"
