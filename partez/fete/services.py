@@ -19,7 +19,6 @@ from partez.cheques import services as cheque_services
 from partez.core import audit
 from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
-from partez.core.money import euros
 from partez.households.models import Person, Relation
 from partez.organisations import perms
 from partez.organisations.models import Membership
