@@ -1,6 +1,6 @@
 """GET /api/v1/bilan: the bilan dashboard's figures as JSON — the same object as
 ``manage.py bilan --edition YEAR --json`` — scoped exactly like the page
-(:func:`partez.reports.selectors.bilan_scope`): the coordination any filter, a commune's case
+(:func:`partez.reports.selectors.bilan_filters`): the coordination any filter, a commune's case
 workers their commune, a funder its own envelopes' figures for the whole edition with small
 cells suppressed, whatever filters it sends (those not honoured are listed in
 ``ignored_filters``); other roles 403."""
@@ -105,7 +105,7 @@ def bilan(request: HttpRequest, params: Query[BilanQuery]):
     if not perms.can_view_bilan(m):  # before any lookup: a role without the bilan learns nothing
         raise NotAllowed(selectors.NO_BILAN)
     edition = _lookup(Edition.objects.all(), "year", params.edition, "edition", "Édition")
-    scoped = selectors.bilan_scope(
+    scoped = selectors.bilan_filters(
         m,
         edition,
         commune=_lookup(

@@ -46,7 +46,8 @@ from partez.core.errors import NotAllowed
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
 from partez.households.models import EmploymentSituation, PastDeparture, Person, Relation
 from partez.organisations import perms
-from partez.organisations.models import Membership, Organisation, Role
+from partez.organisations.models import Membership, Organisation, OrganisationKind
+from partez.organisations.selectors import own_commune_id
 from partez.projects.models import Project, ProjectFormat
 from partez.projects.workflow import Status
 from partez.schemes.models import Scheme
@@ -72,6 +73,42 @@ Traveller = Project.travellers.through  # (project, person): one row per person 
 
 
 @dataclass(frozen=True)
+class BilanScope:
+    """What a membership's bilan is bound to, whatever filters it asks for: a commune (a commune's
+    members see their commune only), a funder (a funder sees only what its envelopes paid) and
+    whether small cells are hidden (always for a funder)."""
+
+    commune: Commune | None = None
+    funder: Organisation | None = None
+    suppressed: bool = False
+
+
+def bilan_scope(m: Membership | None) -> BilanScope | None:
+    """The bounds of ``m``'s bilan; None when its role sees no bilan at all."""
+    if perms.sees_whole_territory(m):
+        return BilanScope()
+    if perms.is_funder(m):
+        return BilanScope(funder=m.organisation, suppressed=True)
+    if own_commune_id(m) is not None:
+        return BilanScope(commune=m.organisation.commune)
+    return None
+
+
+def report_funders_for(m: Membership | None, edition: Edition):
+    """The funders whose reports ``m`` may read: every funder of the edition for the
+    coordination, itself for a funder, none otherwise."""
+    if perms.sees_whole_territory(m):
+        return (
+            Organisation.objects.filter(kind=OrganisationKind.FUNDER, envelopes__edition=edition)
+            .distinct()
+            .order_by("name")
+        )
+    if perms.is_funder(m):
+        return Organisation.objects.filter(pk=m.organisation_id)
+    return Organisation.objects.none()
+
+
+@dataclass(frozen=True)
 class Filters:
     edition: Edition
     commune: Commune | None = None
@@ -87,7 +124,7 @@ class Filters:
         }
 
 
-# --- who sees which bilan ------------------------------------------------------------------------
+# --- the filters a membership gets ------------------------------------------------------------
 
 NO_BILAN = "Votre rôle ne donne pas accès au bilan."
 # The filters a funder may not choose: the funder's view is one fixed set of published tables per
@@ -109,32 +146,32 @@ class Scoped:
     ignored: tuple[str, ...] = ()
 
 
-def bilan_scope(
-    m: Membership,
+def bilan_filters(
+    m: Membership | None,
     edition: Edition,
     *,
     commune: Commune | None = None,
     scheme: Scheme | None = None,
     funder: Organisation | None = None,
 ) -> Scoped:
-    """The bilan ``m`` may see (the web page and the API share it): the coordination any filter;
-    a commune's case workers their commune (any scheme); a funder its own envelopes' figures for
-    the whole edition, suppressed, whatever it asked (:data:`FUNDER_IGNORED_FILTERS`); anyone
-    else :class:`NotAllowed`."""
-    if not perms.can_view_bilan(m):
+    """The bilan ``m`` gets for the filters it asked (the web page and the API share it), within
+    :func:`bilan_scope`: the coordination any filter; a commune's members their commune (any
+    scheme); a funder its own envelopes' figures for the whole edition, suppressed, whatever it
+    asked (:data:`FUNDER_IGNORED_FILTERS`); anyone else :class:`NotAllowed`."""
+    scope = bilan_scope(m) if perms.can_view_bilan(m) else None
+    if scope is None:
         raise NotAllowed(NO_BILAN)
-    if perms.sees_whole_territory(m):
-        return Scoped(Filters(edition, commune=commune, scheme=scheme, funder=funder), suppressed=False)
-    if m.role == Role.FUNDER:
-        asked = {"commune": commune, "scheme": scheme, "funder": None if funder == m.organisation else funder}
+    asked = {"commune": commune, "scheme": scheme, "funder": funder}
+    if scope.funder is not None:
+        if funder == scope.funder:
+            asked["funder"] = None  # itself: nothing to ignore
         ignored = tuple(k for k in FUNDER_IGNORED_FILTERS if asked[k] is not None)
-        return Scoped(Filters(edition, funder=m.organisation), suppressed=True, ignored=ignored)
-    own = m.organisation.commune if m.organisation.commune_id else None
-    if own is None:  # a commune organisation not tied to its commune yet sees nothing
-        raise NotAllowed(NO_BILAN)
-    ignored = ("commune",) if commune is not None and commune != own else ()
-    ignored += ("funder",) if funder is not None else ()
-    return Scoped(Filters(edition, commune=own, scheme=scheme), suppressed=False, ignored=ignored)
+        return Scoped(Filters(edition, funder=scope.funder), scope.suppressed, ignored)
+    if scope.commune is not None:
+        ignored = ("commune",) if commune is not None and commune != scope.commune else ()
+        ignored += ("funder",) if funder is not None else ()
+        return Scoped(Filters(edition, commune=scope.commune, scheme=scheme), scope.suppressed, ignored)
+    return Scoped(Filters(edition, commune=commune, scheme=scheme, funder=funder), scope.suppressed)
 
 
 def _paid_lines(filters: Filters, project_ref: str):
@@ -301,7 +338,7 @@ def fete_attendance(edition: Edition) -> int | None:
     installed (the dashboard then says « non disponible »)."""
     if not apps.is_installed("partez.fete"):
         return None
-    from partez.fete import selectors as fete_selectors  # noqa: PLC0415  (optional app)
+    from partez.fete import selectors as fete_selectors  # imported here: an optional app
 
     return fete_selectors.edition_attendance(edition)
 

@@ -15,9 +15,12 @@ accounts: the cells that are shown are exact.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
 
-from partez.households.quotient import euros
+from partez.core.money import euros
 
 THRESHOLD = 5
 SUPPRESSED = "< 5"  # the value of a masked cell in the data (JSON); pages and reports print MASKED
@@ -27,6 +30,8 @@ MASKED_EXPLANATION = (
     "« masqué » : la case compte moins de 5 personnes, ou elle est masquée avec une autre pour "
     "qu'un total ne la révèle pas ; les montants décrivant moins de 5 personnes le sont aussi."
 )
+# A cell of a table: a count, an amount in cents, a rate, SUPPRESSED, or None (no data).
+Figure = int | float | Decimal | str | None
 
 # --- bands -----------------------------------------------------------------------------------
 
@@ -147,10 +152,10 @@ class Table:
     guarded: dict[str, str] = field(default_factory=dict)
     suppressed: bool = False
 
-    def column(self, measure: str) -> list:
+    def column(self, measure: str) -> list[int | str | None]:
         return [r.values.get(measure) for r in self.rows]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "measures": self.measures,
@@ -160,15 +165,15 @@ class Table:
         }
 
 
-def is_small(value) -> bool:
+def is_small(value: object) -> bool:
     return isinstance(value, int) and value < THRESHOLD
 
 
-def _number(value) -> bool:
+def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _suppress_column(values: list[int | None]) -> list[bool]:
+def _suppress_column(values: Sequence[int | str | None]) -> list[bool]:
     """Which cells of one column to hide: the small ones, then the next smallest when only one
     is hidden (otherwise total − the others would give it back)."""
     hidden = [is_small(v) for v in values]
@@ -222,7 +227,7 @@ def rate_per_thousand(count: int, population: int) -> float | None:
     return round(count * 1000 / population, 1)
 
 
-def text(measure: str, value) -> str:
+def text(measure: str, value: Figure) -> str:
     """A figure as the dashboard, the SVG charts and the funder PDF print it: « masqué » when
     suppressed (a cell hidden for the total's sake is not under 5: « < 5 » would be untrue),
     euros for ``*_cents``, one decimal with a comma, French digit grouping."""
