@@ -83,7 +83,7 @@ def _by_commune(envelope: Envelope, ledger, total: dict) -> Table:
     ordered = sorted(rows.values(), key=lambda r: normalise(r[1] or ""))
     table = Table(
         "by_commune",
-        "Par commune",
+        "Foyers et montants par commune",
         measures,
         [Row(code, name or "Commune inconnue", values) for code, name, values in ordered],
         total,
@@ -104,7 +104,7 @@ def funder_summary(envelope: Envelope) -> dict[str, Table]:
     ]
     return {
         "by_commune": _by_commune(envelope, ledger, total),
-        "by_month": _table("by_month", "Par mois", by_month, total),
+        "by_month": _table("by_month", "Foyers et montants par mois", by_month, total),
     }
 
 
