@@ -26,7 +26,7 @@ demo: install
 	@echo "Application : http://127.0.0.1:$(PORT)/  (Ctrl-C pour arrêter)"
 	@$(BIN)/python manage.py db_worker --interval 1 & WORKER=$$!; \
 	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+	  $(BIN)/gunicorn -c config/gunicorn_demo.py --bind 127.0.0.1:$(PORT)
 
 ## make test — lint, format check, import contracts, types, migrations check, the whole test suite
 test: install

@@ -140,6 +140,7 @@ class HouseholdSpec:
     is_taxable: bool | None
     qf_cents: int | None
     qf_parts: Decimal
+    qf_lines: list[str]
     referent: str  # organisation slug (the commune's CCAS)
     relay: str | None  # a relay structure that also follows the household
     consent_scopes: list[str]
@@ -519,6 +520,7 @@ class Generator:
             is_taxable=(income / 100 / float(tax_parts) > 17500) if known_tax else None,
             qf_cents=qf.qf_cents,
             qf_parts=qf.parts,
+            qf_lines=qf.lines,
             referent=ccas,
             relay=relay,
             consent_scopes=sorted(scopes),
