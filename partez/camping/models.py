@@ -13,6 +13,8 @@ Participants are the households of validated projects of format « séjour commu
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -169,7 +171,7 @@ class PickupPoint(models.Model):
 
 
 class ParticipantQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> Self:
         return self.filter(cancelled_at__isnull=True)
 
 

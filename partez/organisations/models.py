@@ -1,4 +1,5 @@
 import hashlib
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -47,7 +48,7 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def active(self):
+    def active(self) -> Self:
         return self.filter(is_active=True, organisation__is_active=True)
 
 
