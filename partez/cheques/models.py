@@ -103,7 +103,7 @@ class Booklet(models.Model):
         return self.first_serial + self.count - 1
 
 
-class ChequeQuerySet(models.QuerySet):
+class ChequeQuerySet(models.QuerySet["Cheque"]):
     def held(self) -> Self:
         """Chèques still in the operation's hands (stock, allocated, prepared)."""
         return self.filter(status__in=STILL_HELD)

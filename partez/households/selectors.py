@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -147,7 +147,7 @@ def search(
     return qs
 
 
-def with_list_columns(qs: QuerySet[Household]) -> QuerySet[Household]:
+def with_list_columns(qs: QuerySet[Household]) -> QuerySet[Any]:  # households + annotated columns
     """Head's name and the member count, as subqueries (no N+1)."""
     head = Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
     size = (
@@ -168,7 +168,7 @@ def with_list_columns(qs: QuerySet[Household]) -> QuerySet[Household]:
     )
 
 
-def page_rows(qs: QuerySet[Household]) -> QuerySet[Household]:
+def page_rows(qs: QuerySet[Any]) -> QuerySet[Any]:
     """The list's rows: sorted on the indexed head name, members prefetched for the page only
     (so the query cost does not grow with the number of households)."""
     members = Prefetch(

@@ -47,7 +47,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> Self:
         return self.filter(is_active=True, organisation__is_active=True)
 
