@@ -85,8 +85,8 @@ def charts(b, previous=None) -> list[dict]:
 
 def bilan_map(b) -> str:
     """The territory's communes; those outside the edition (or the filter) are drawn grey."""
-    geometries: dict[str, dict[str, Any]] = cast(
-        dict[str, dict[str, Any]],
+    geometries: dict[str, dict[str, Any] | None] = cast(
+        dict[str, dict[str, Any] | None],
         cache.get_or_set("bilan:geometries", lambda: selectors.map_geometries(None), 3600),
     )
     shown = {c["insee"] for c in b.communes}
