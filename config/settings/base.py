@@ -126,10 +126,13 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day at most
 # the cookie end with the browser as well.
 SESSION_IDLE_TIMEOUT = int(env.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures, an account (whatever the
-# address) and an address (whatever the account) are refused for AXES_COOLOFF_TIME, or until
-# the coordination unlocks them (/organisation/securite/) or `manage.py axes_reset`.
+# Login throttling (django-axes, partez/accounts/throttling.py): after AXES_FAILURE_LIMIT
+# failures an account (whatever the address), after LOGIN_ADDRESS_FAILURE_LIMIT an address
+# (whatever the accounts: an office shares one) is refused for AXES_COOLOFF_TIME, or until the
+# coordination unlocks it (/organisation/securite/) or `manage.py axes_reset`.
+AXES_HANDLER = "partez.accounts.throttling.LoginThrottle"
 AXES_FAILURE_LIMIT = int(env.get("AXES_FAILURE_LIMIT", "10"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

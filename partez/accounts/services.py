@@ -89,17 +89,19 @@ def totp_now(device: TOTPDevice, offset_steps: int = 0) -> str:
 
 
 def locked_out() -> list[dict]:
-    """The lockouts in force: accounts (whatever the address) and addresses (whatever the
-    account) with AXES_FAILURE_LIMIT failures or more within the cool-off, newest first."""
+    """The lockouts in force: accounts (whatever the address) with AXES_FAILURE_LIMIT failures or
+    more within the cool-off, addresses (whatever the accounts) with LOGIN_ADDRESS_FAILURE_LIMIT,
+    newest first."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
+    limits = {"username": settings.AXES_FAILURE_LIMIT, "ip_address": settings.LOGIN_ADDRESS_FAILURE_LIMIT}
     rows = []
-    for kind in ("username", "ip_address"):
+    for kind, limit in limits.items():
         groups = (
             AccessAttempt.objects.filter(attempt_time__gte=since, **{f"{kind}__isnull": False})
             .exclude(**({"username": ""} if kind == "username" else {}))
             .values(kind)
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+            .filter(failures__gte=limit)
         )
         rows += [
             {

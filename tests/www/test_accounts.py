@@ -80,8 +80,27 @@ def test_an_account_is_locked_from_any_address(client, worker, settings):
     assert response.status_code == 429 and not _logged_in(client)
 
 
+def test_one_persons_typos_do_not_lock_the_office_out(client, worker, referent, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "travailleuse", "pas-le-bon")
+    assert _log_in(client, "travailleuse").status_code == 429
+    colleague = Client()  # same address (127.0.0.1)
+    assert (
+        colleague.post(reverse("login"), {"username": "referente", "password": PASSWORD}).status_code == 302
+    )
+
+
+def test_a_success_clears_only_its_own_account(client, worker, referent, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "travailleuse", "pas-le-bon")
+    _log_in(client, "referente", "pas-le-bon")
+    assert Client().post(reverse("login"), {"username": "referente", "password": PASSWORD}).status_code == 302
+    assert not AccessAttempt.objects.filter(username="referente").exists()
+    assert _log_in(client, "travailleuse").status_code == 429  # still locked
+
+
 def test_an_address_is_locked_whatever_the_account(client, worker, referent, settings):
-    for i in range(settings.AXES_FAILURE_LIMIT):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": f"inconnu{i}", "password": "x"}, REMOTE_ADDR="10.1.1.1")
     blocked = client.post(
         reverse("login"), {"username": "travailleuse", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
@@ -498,7 +517,7 @@ def test_the_security_page_lists_lockouts_in_a_fixed_number_of_queries(
             username=f"compte{i}",
             ip_address=f"10.3.0.{i}",
             user_agent="test",
-            failures_since_start=20,
+            failures_since_start=50,
             attempt_time=now,
             get_data="",
             post_data="",

@@ -120,7 +120,8 @@ def second_factor_verify(request):
                     "Pensez à en générer de nouveaux dans « Mon compte ».",
                 )
             return redirect(_next_url(request))
-    return render(request, "www/account/verify.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "next": _next_url(request), "hide_nav": True}  # nothing else opens yet
+    return render(request, "www/account/verify.html", context)
 
 
 ENROL_DEVICE = "partez_enrol_device"
@@ -156,6 +157,7 @@ def second_factor_enrol(request):
         "qr_svg": _qr_svg(device.config_url),
         "secret": services.totp_secret(device),
         "required": state == services.ENROL,
+        "hide_nav": state == services.ENROL,  # nothing else opens before enrolment
         "next": _next_url(request),
     }
     return render(request, "www/account/enrol.html", context)
@@ -270,6 +272,7 @@ def organisation_security(request, m):
         "locked": services.locked_out(),
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_failure_limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT,
     }
     return render(request, "www/organisation/security.html", context)
 
