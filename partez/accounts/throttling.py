@@ -12,8 +12,8 @@ on other accounts from the same address.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
-from django.conf import settings
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.db.models import Sum
 
 

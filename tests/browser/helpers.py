@@ -49,11 +49,10 @@ def second_factor(page, username: str) -> None:
         page.get_by_role("button", name="Activer").click()
         page.get_by_role("button", name="J'ai noté mes codes, continuer").click()
     elif "/connexion/code/" in page.url:
+        from django_otp.oath import TOTP
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from partez.accounts.services import totp_secret
-
-        from django_otp.oath import TOTP
 
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         ahead = 1 if device.last_t >= TOTP(device.bin_key).t() else 0  # a code is accepted once
