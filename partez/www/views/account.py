@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import time
 
-from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -24,8 +22,9 @@ from partez.core.errors import DomainError
 from partez.organisations import perms
 from partez.organisations.models import Role
 
-from .. import forms
 from ..access import membership_required
+from ..forms import account as forms
+from ..forms.errors import apply_domain_error
 from ..security import LAST_SEEN
 
 LOCKED_MESSAGE = (
@@ -35,17 +34,9 @@ LOCKED_MESSAGE = (
 )
 
 
-class LoginForm(auth_forms.AuthenticationForm):
-    shared_computer = django_forms.BooleanField(
-        label="Ordinateur partagé (la session se ferme avec le navigateur)",
-        required=False,
-        help_text="Cochez si d'autres personnes utilisent cet ordinateur.",
-    )
-
-
 class LoginView(auth_views.LoginView):
     template_name = "www/login.html"
-    form_class = LoginForm
+    form_class = forms.LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
@@ -58,7 +49,7 @@ class LoginView(auth_views.LoginView):
 
 def lockout(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: the login page with a French message (429)."""
-    form = LoginForm(request, data=request.POST or None)
+    form = forms.LoginForm(request, data=request.POST or None)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,
@@ -87,14 +78,6 @@ def _next_url(request, default: str = "dashboard") -> str:
     return reverse(default)
 
 
-class TokenForm(django_forms.Form):
-    token = django_forms.CharField(
-        label="Code",
-        max_length=32,
-        widget=django_forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
-    )
-
-
 @login_required
 def second_factor_verify(request):
     """The second step of a login: a code from the authenticator app, or a recovery code."""
@@ -103,12 +86,12 @@ def second_factor_verify(request):
         return redirect(_next_url(request))
     if state == services.ENROL:
         return redirect("second_factor_enrol")
-    form = TokenForm(request.POST or None)
+    form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             kind = services.second_factor_verify(user=request.user, token=form.cleaned_data["token"])
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             request.session.cycle_key()
             request.session[services.SESSION_STATE] = services.OK
@@ -138,14 +121,14 @@ def second_factor_enrol(request):
     if device is None:
         device = services.totp_start(user=request.user)
         request.session[ENROL_DEVICE] = device.pk
-    form = TokenForm(request.POST or None)
+    form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.totp_confirm(
                 user=request.user, device_id=device.pk, token=form.cleaned_data["token"]
             )
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             request.session.pop(ENROL_DEVICE, None)
             request.session[services.SESSION_STATE] = services.OK
@@ -209,24 +192,10 @@ def second_factor_remove(request):
 # --- passwords: Django's views, the house's templates, writes through the service --------------
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def save(self, commit=True):
-        return services.password_set(
-            user=self.user, password=self.cleaned_data["new_password1"], reason="change"
-        )
-
-
-class SetPasswordForm(auth_forms.SetPasswordForm):
-    def save(self, commit=True):
-        return services.password_set(
-            user=self.user, password=self.cleaned_data["new_password1"], reason="reset"
-        )
-
-
 password_change = login_required(
     auth_views.PasswordChangeView.as_view(
         template_name="www/account/password_change.html",
-        form_class=PasswordChangeForm,
+        form_class=forms.PasswordChangeForm,
         success_url=reverse_lazy("password_change_done"),
     )
 )
@@ -244,7 +213,7 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="www/account/password_reset_confirm.html",
-    form_class=SetPasswordForm,
+    form_class=forms.SetPasswordForm,
     success_url=reverse_lazy("password_reset_complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
