@@ -10,7 +10,8 @@ shape, naming the limit.
 The client address is ``REMOTE_ADDR``, unless ``TRUSTED_PROXY_COUNT`` says how many reverse
 proxies of ours stand in front (each appends the address it saw to ``X-Forwarded-For``): the
 client is then the entry that many places from the right — anything further left was written by
-the client and is never trusted. IPv6 addresses count per /64 (one host's usual allocation).
+the client and is never trusted (:func:`partez.www.security.client_ip`, which the login
+throttling reads too). IPv6 addresses count per /64 (one host's usual allocation).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from partez.core.ratelimit import Rate, hit
+
+from .security import client_ip
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,9 @@ class Limit:
 
 
 def client_address(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    if proxies > 0:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            address = forwarded[-min(proxies, len(forwarded))]
+    """The address a limit counts: :func:`partez.www.security.client_ip` (the one reading of
+    the client's address, ``TRUSTED_PROXY_COUNT``), an IPv6 one as its /64."""
+    address = client_ip(request)
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
