@@ -74,15 +74,20 @@ def simulate(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition]
 class _Errors(dict):
     """Field path → French message, the first for each field, :data:`MAX_ERRORS` at most."""
 
-    truncated = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = 0  # every error found, reported or not (a row is valid when it adds none)
+
+    @property
+    def truncated(self) -> bool:
+        return self.found > len(self)
 
     def add(self, field: str, message: str) -> None:
         if field in self:
             return
-        if len(self) >= MAX_ERRORS:
-            self.truncated = True
-            return
-        self[field] = message
+        self.found += 1
+        if len(self) < MAX_ERRORS:
+            self[field] = message
 
     def refusal(self) -> DomainError:
         errors = dict(self)
@@ -344,7 +349,7 @@ def _members(errors: _Errors, value: Any, date: dt.date | None) -> tuple[list[en
         if not isinstance(row, Mapping):
             errors.add(prefix, "Objet JSON attendu.")
             continue
-        errors_before = len(errors)
+        errors_before = errors.found
         member_id = _id(row.get("id"))
         if member_id is None:
             errors.add(
@@ -381,7 +386,7 @@ def _members(errors: _Errors, value: Any, date: dt.date | None) -> tuple[list[en
         if not isinstance(label, str) or len(label) > 80:
             errors.add(f"{prefix}.label", "Texte de 80 caractères au plus attendu.")
             label = ""
-        if len(errors) == errors_before:
+        if errors.found == errors_before:
             assert member_id is not None and birth is not None and isinstance(relation, str)  # else an error
             members.append(
                 engine.MemberIn(

@@ -71,10 +71,16 @@ def too_large(request: HttpRequest, limit: Limit) -> HttpResponse:
     return _refusal(request, 413, "Requête trop volumineuse", message)
 
 
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    return f"{-(-seconds // 60)} minutes"
+
+
 def too_many(request: HttpRequest, limit: Limit, wait: int) -> HttpResponse:
     message = (
         f"Trop de requêtes depuis votre adresse : {limit.rate} au plus sur cette page. "
-        f"Réessayez dans {wait} seconde{'s' if wait > 1 else ''}."
+        f"Réessayez dans {_duration(wait)}."
     )
     response = _refusal(request, 429, "Trop de requêtes", message)
     response["Retry-After"] = str(wait)
