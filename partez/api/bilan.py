@@ -18,6 +18,7 @@ from partez.reports.stats import SUPPRESSED
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition
 
+from .auth import membership_of
 from .errors import ObjectNotFound
 from .schemas import READ_ERRORS
 
@@ -101,7 +102,7 @@ def bilan(request: HttpRequest, params: Query[BilanQuery]):
     cases masquées, quels que soient les filtres envoyés** (la différence entre deux vues
     filtrées pourrait révéler une case masquée) ; les autres rôles : 403. Édition, commune,
     dispositif ou financeur inconnus : 404 nommant le paramètre."""
-    m = request.auth
+    m = membership_of(request)
     if not perms.can_view_bilan(m):  # before any lookup: a role without the bilan learns nothing
         raise NotAllowed(selectors.NO_BILAN)
     edition = _lookup(Edition.objects.all(), "year", params.edition, "edition", "Édition")

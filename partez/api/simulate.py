@@ -294,7 +294,8 @@ def as_json(s: engine.Situation, evaluation: engine.Evaluation) -> dict:
 @router.post(
     "",
     auth=None,
-    response={200: SimulationOut, 422: ErrorOut},
+    # 413 and 429 come from partez.www.limits (PUBLIC_LIMITS["api-v1:simulate"]), before this view
+    response={200: SimulationOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     operation_id="simulate",
     summary="Simuler les aides aux vacances d'un foyer",
 )
@@ -306,7 +307,9 @@ def simulate(request: HttpRequest, payload: SimulationIn):
     Les règles appliquées sont celles **en vigueur à la date du départ** ; la participation de la
     commune est lue dans l'édition de l'année du départ (sans elle, les dispositifs locaux ne sont
     pas accessibles, avec la raison). Sans authentification ; **rien n'est enregistré**.
-    Erreurs : 422 avec le champ en cause (`household.members[0].birth_date`, `commune`, `travellers`…)."""
+    Erreurs : 422 avec le champ en cause (`household.members[0].birth_date`, `commune`, `travellers`…) ;
+    413 au-delà de 64 Kio ; 429 au-delà de 30 requêtes par minute depuis une même adresse (en-tête
+    `Retry-After`) — valeurs par défaut du réglage `PUBLIC_LIMITS`."""
     try:
         sim, evaluation = simulation.simulate(payload.model_dump())
     except DomainError as exc:

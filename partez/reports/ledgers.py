@@ -73,10 +73,12 @@ def _by_commune(envelope: Envelope, ledger, total: dict) -> Table:
         measures.update(quota_cents="Quota", available_cents="Disponible")
         guarded["available_cents"] = "households"
         for commune_id, (_code, _name, values) in rows.items():
-            q = quotas.get(commune_id)
-            values["quota_cents"] = None if q is None else q.amount_cents
+            quota = quotas.get(commune_id)
+            values["quota_cents"] = None if quota is None else quota.amount_cents
             values["available_cents"] = (
-                None if q is None else q.amount_cents - values["committed_cents"] - values["consumed_cents"]
+                None
+                if quota is None
+                else quota.amount_cents - values["committed_cents"] - values["consumed_cents"]
             )
         quota_total = sum(q.amount_cents for q in quotas.values())
         total = {**total, "quota_cents": quota_total, "available_cents": None}

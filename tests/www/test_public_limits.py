@@ -235,3 +235,8 @@ def test_the_real_simulator_limit_lets_a_family_try_and_stops_a_script(client):
     """The shipped setting: 30 a minute on the simulator page."""
     statuses = [client.get("/simulateur/").status_code for _ in range(31)]
     assert statuses[:30] == [200] * 30 and statuses[30] == 429
+
+
+def test_the_simulate_operation_documents_413_and_429(client):
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/simulate"]["post"]
+    assert {"200", "413", "422", "429"} <= set(operation["responses"])
