@@ -139,3 +139,21 @@ def test_withdrawing_another_scope_keeps_the_file_open(ccas, commune, referent):
     services.consent_revoke(actor=referent, consent=h.consents.get(scopes=[ConsentScope.CONTACT]))
     project.refresh_from_db()
     assert project.status == "draft" and selectors.file_is_open(h)
+
+
+def test_the_bilan_export_names_only_the_files_the_reader_sees(world, commune):
+    """The export lists people by name: a commune gets the residents' lines of the files it sees."""
+    from partez.reports import exports
+    from partez.reports.selectors import Filters
+
+    m, h = world
+    for household in h.values():
+        project = household.projects.get()
+        project.travellers.set(household.persons.all())
+    edition = h["ccas"].projects.get().edition
+    filters = Filters(edition, commune=commune)
+    first_names = {row[exports.HEADERS.index("Prénom")] for row in exports.rows(filters, m["referent"])}
+    # not the relay's unshared file; the closed one stays with the CCAS that holds its follow-up
+    assert first_names == {"ccas", "relay_shared", "closed"}
+    assert exports.count(filters, m["referent"]) == 3
+    assert exports.count(filters) == 4  # without a reader (the bilan's own figures): every resident
