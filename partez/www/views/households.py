@@ -9,12 +9,13 @@ from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households import selectors, services
 from partez.households.models import Consent, FollowUp, PastDeparture, Person
+from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.projects.models import Project
 from partez.territory.selectors import current_edition
 
-from ..access import get_household, households_for, membership_required
+from ..access import get_household, membership_required
 from ..forms import households as forms
 from ..forms.errors import apply_domain_error, errors_text
 from ..forms.fields import euros_to_cents
