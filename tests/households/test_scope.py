@@ -157,3 +157,14 @@ def test_the_bilan_export_names_only_the_files_the_reader_sees(world, commune):
     assert first_names == {"ccas", "relay_shared", "closed"}
     assert exports.count(filters, m["referent"]) == 3
     assert exports.count(filters) == 4  # without a reader (the bilan's own figures): every resident
+
+
+def test_a_closed_file_reads_as_closed_with_no_edit_action(client, world):
+    m, h = world
+    client.force_login(m["referent"].user)
+    page = client.get(reverse("household_detail", args=[h["closed"].pk])).content.decode()
+    assert "Dossier clos" in page
+    assert reverse("household_edit", args=[h["closed"].pk]) not in page
+    assert reverse("project_create", args=[h["closed"].pk]) not in page
+    page = client.get(reverse("household_detail", args=[h["ccas"].pk])).content.decode()
+    assert "Dossier clos" not in page and reverse("household_edit", args=[h["ccas"].pk]) in page
