@@ -201,7 +201,7 @@ def plan_input(edition: Edition, *, replan: bool = False) -> tuple[planner.PlanI
     households_in = {h.id: h for h in households}
     for reference, placement in sorted(index.placements.items()):
         a = index.assignment(placement)
-        fits = not planner._assignment_problem(a, households_in[reference], campsites_in, plan_in.bus)
+        fits = not planner.assignment_problem(a, households_in[reference], campsites_in, plan_in.bus)
         if placement.locked and fits:
             locked.append(a)
         elif replan:

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.money import euros
 from partez.households.models import Household
-from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation, OrganisationKind
 from partez.organisations.selectors import commune_scope

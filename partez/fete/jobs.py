@@ -162,7 +162,7 @@ def send_invitations(job: Job, progress: Progress) -> None:
             if messages:
                 try:
                     connection.send_messages(messages)
-                except Exception:  # noqa: BLE001 - the batch's e-mails are recorded as failed
+                except Exception:  # any failure: the batch's e-mails are recorded as failed
                     for inv in updates:
                         if inv.email_status == Delivery.SENT:
                             inv.email_status = Delivery.FAILED

@@ -27,8 +27,8 @@ from django.db.models import F, Sum
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.money import euros
 from partez.households.models import Household
-from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.projects.models import Project

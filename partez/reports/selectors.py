@@ -287,7 +287,7 @@ def fete_attendance(edition: Edition) -> int | None:
     installed (the dashboard then says « non disponible »)."""
     if not apps.is_installed("partez.fete"):
         return None
-    from partez.fete import selectors as fete_selectors  # noqa: PLC0415  (optional app)
+    from partez.fete import selectors as fete_selectors  # imported here: an optional app
 
     return fete_selectors.edition_attendance(edition)
 
