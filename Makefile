@@ -28,16 +28,18 @@ demo: install
 	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/gunicorn -c config/gunicorn_demo.py --bind 127.0.0.1:$(PORT)
 
-## make test — lint, format check, migrations check, the whole test suite
+## make test — lint, format check, import contracts, types, migrations check, the whole test suite
 test: install
 	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --ds=config.settings.test -n 2 -q
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

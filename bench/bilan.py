@@ -168,7 +168,7 @@ def main() -> int:
 
     # the demo's current edition (its year is the year of the day it was loaded)
     edition = Edition.objects.filter(name__startswith=EDITION_NAME).latest("year")
-    EDITION_YEAR = edition.year  # noqa: N806
+    EDITION_YEAR = edition.year
     client = Client()
     client.force_login(User.objects.get(username="coordination"))
     # cold: every request computes every figure (?frais=1 skips the dashboard's one-minute cache)
