@@ -91,7 +91,7 @@ def load(edition, calendar: DemoCalendar) -> dict[str, int]:
     )
     units, weeks = [], []
     for campsite in campsites:
-        number = defaultdict(int)
+        number: defaultdict[str, int] = defaultdict(int)
         for prefix, kind, beds, accessible, count in UNITS:
             for _ in range(count):
                 number[prefix] += 1

@@ -63,6 +63,7 @@ MENU: tuple[Group, ...] = (
         (
             Entry("Éditions", "edition_list", perms.can_manage_editions),
             Entry("Journal d'audit", "audit_log", perms.can_view_audit),
+            Entry("Sécurité", "organisation_security", perms.can_manage_account_security),
         ),
     ),
 )
