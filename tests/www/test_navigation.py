@@ -27,7 +27,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
         ("Fête", ["Fête des vacances", "Pointage"]),
         ("Réseau", ["Équipe"]),
         ("Bilan", ["Bilan de l'édition"]),
-        ("Administration", ["Éditions", "Journal d'audit"]),
+        ("Administration", ["Éditions", "Journal d'audit", "Sécurité"]),
     ]
 
 
