@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partez.organisations.context_processors.current_organisation",
+                "partez.www.navigation.navigation",
             ],
         },
     },
