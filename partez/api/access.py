@@ -12,6 +12,7 @@ from partez.core.errors import NotAllowed
 from partez.organisations import perms
 from partez.organisations.models import Membership
 
+from .auth import membership_of
 from .errors import ObjectNotFound
 
 NO_CASEWORK = "Votre rôle ne donne pas accès aux dossiers des foyers."
@@ -19,7 +20,7 @@ NO_CASEWORK = "Votre rôle ne donne pas accès aux dossiers des foyers."
 
 def casework_membership(request: HttpRequest) -> Membership:
     """The authenticated membership, if its role may see case files (else 403)."""
-    membership: Membership = request.auth  # set by BearerToken
+    membership = membership_of(request)
     if not perms.can_view_households(membership):
         raise NotAllowed(NO_CASEWORK)
     return membership
