@@ -123,9 +123,15 @@ def test_csv_export_is_streamed_one_line_per_person_and_project(client, data, me
 
 
 def test_csv_export_is_refused_to_funders_and_scoped_for_communes(client, data, members):
+    from partez.households.models import Consent
+
     assert get(client, members["caf"], "bilan_export_csv").status_code == 403
+    # The export names people: a commune gets its residents' files that it opened or that the
+    # household agreed to share. Commune B's residents were opened by another CCAS, not shared.
+    assert read_csv(get(client, members["referent_b"], "bilan_export_csv")) == []
+    Consent.objects.filter(household__commune=data.communes["B"]).update(scopes=["casework", "sharing"])
     lines = read_csv(get(client, members["referent_b"], "bilan_export_csv"))
-    assert {r["Commune"] for r in lines} == {"Commune B"}
+    assert lines and {r["Commune"] for r in lines} == {"Commune B"}
 
 
 def test_export_reads_in_chunks(data, monkeypatch, django_assert_max_num_queries):

@@ -173,12 +173,8 @@ def cheque_allocate(request, m):
 
 
 def _preparation_commune(request, m, edition) -> Commune | None:
-    """The commune asked for, within those ``m`` may prepare; a commune's members get theirs."""
-    communes = selectors.preparation_communes(m, edition)
-    if perms.sees_whole_territory(m):
-        wanted = request.GET.get("commune") or request.POST.get("commune")
-        return communes.filter(insee_code=wanted).first() if wanted else None
-    return communes.first()
+    wanted = request.GET.get("commune") or request.POST.get("commune") or ""
+    return selectors.preparation_commune(m, edition, wanted)
 
 
 @membership_required(perms.can_prepare_cheques)
