@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 
 from partez.core.text import normalise
 
-from .models import Person, Relation
+from .models import Consent, Household, Person, Relation
 
 DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
@@ -94,4 +94,22 @@ def page_rows(qs):
         .only("pk", "reference", "qf_cents", "sort_name", "commune__name")
         .prefetch_related(members)
         .order_by("sort_name", "pk")
+    )
+
+
+def consented(scope: str, household: str = "pk"):
+    """A condition: the household (``household``, the path to it from the rows filtered) has an
+    active (not withdrawn) consent covering ``scope``. The scopes are a JSON list, matched on its
+    text (``"contact"`` with its quotes, so one scope never matches another) because SQLite has no
+    JSON containment lookup."""
+    active = Consent.objects.filter(household=OuterRef(household), revoked_at__isnull=True).annotate(
+        scopes_text=Cast("scopes", TextField())
+    )
+    return Exists(active.filter(scopes_text__contains=f'"{scope}"'))
+
+
+def with_consent(household_ids, scope: str) -> set[int]:
+    """The households among ``household_ids`` whose active consent covers ``scope`` (one query)."""
+    return set(
+        Household.objects.filter(consented(scope), pk__in=list(household_ids)).values_list("pk", flat=True)
     )

@@ -43,7 +43,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
-from partez.households.models import EmploymentSituation, PastDeparture, Person, Relation
+from partez.households.models import ConsentScope, EmploymentSituation, PastDeparture, Person, Relation
+from partez.households.selectors import consented
 from partez.organisations.models import Organisation
 from partez.projects.models import Project, ProjectFormat
 from partez.projects.workflow import Status
@@ -460,7 +461,11 @@ def _budget(filters: Filters) -> Table:
 
 
 def _satisfaction(filters: Filters) -> tuple[Table, dict]:
-    responses = SurveyResponse.objects.filter(scope(filters, "project__"))
+    # The survey's answers are the one figure that rests on consent: counted only while the
+    # household's « statistics » consent is active (see surveys.py).
+    responses = SurveyResponse.objects.filter(
+        scope(filters, "project__"), consented(ConsentScope.STATISTICS, "project__household")
+    )
     counts = dict(responses.values_list("satisfaction").annotate(n=Count("id")).order_by())
     again = dict(responses.values_list("again").annotate(n=Count("id")).order_by())
     sent = SurveyInvitation.objects.filter(scope(filters, "project__"), sent_at__isnull=False).aggregate(

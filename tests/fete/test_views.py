@@ -11,6 +11,7 @@ from django.urls import reverse
 from partez.cheques.models import Cheque
 from partez.fete.models import Checkin, Handover, Invitation
 from partez.fete.sms import LocmemBackend
+from partez.households.models import Consent
 from partez.jobs.models import Job
 from partez.organisations.models import Role
 from tests import factories
@@ -149,6 +150,8 @@ def test_the_invitations_job_prints_letters_and_sends_emails_and_sms(people, fet
     first = fete_setup.invitation.household
     first.email, first.phone = "famille@example.org", "06 12 34 56 78"
     first.save(update_fields=["email", "phone"])
+    # every household agreed to be contacted (without it, no message: test_consent.py)
+    Consent.objects.update(scopes=["casework", "contact"])
     c = client_for(people["coordination"])
     response = c.post(reverse("fete_send"), {"channels": ["letter", "email", "sms"]})
     job = Job.objects.get(kind="fete_invitations")
