@@ -4,8 +4,8 @@ import tempfile
 
 from django.core.files import File
 from django.utils import timezone
-from openpyxl import Workbook
 
+from partez.core.spreadsheet import Workbook
 from partez.households.models import Household, Person
 from partez.organisations.models import Membership
 from partez.organisations.perms import can_export_households, sees_whole_territory
@@ -31,7 +31,7 @@ def export_households(job: Job, progress: Progress) -> None:
         job.organisation, whole_territory=sees_whole_territory(membership)
     ).order_by("pk")
     total = households.count()
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     ws = wb.create_sheet("Personnes")
     ws.append(
         [

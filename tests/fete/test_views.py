@@ -1,20 +1,23 @@
 """The web pages of the ledger and the Fête: who may open what (404 outside, 403 for the role),
 the scan page's JSON doors answering like the API, and the public RSVP link."""
 
+import io
 import json
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from partez.cheques.models import Cheque
 from partez.fete.models import Checkin, Handover, Invitation
 from partez.fete.sms import LocmemBackend
 from partez.households.models import Consent
 from partez.jobs.models import Job
-from partez.organisations.models import Role
+from partez.organisations.models import Organisation, Role
 from tests import factories
+from tests.core.test_spreadsheet import EVIL, assert_neutralised
 
 from .conftest import png_bytes
 
@@ -191,3 +194,10 @@ def test_counter_counts(people, fete_setup):
     assert page.context["figures"]["present"] == 1 and Checkin.objects.count() == 1
     assert not Handover.objects.exists()
     assert png_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_cheques_reconciliation_neutralises_formulas(people, fete_setup):
+    Organisation.objects.filter(pk=fete_setup.funder.pk).update(name=EVIL)
+    response = client_for(people["coordination"]).get(reverse("cheque_export"))
+    wb = load_workbook(io.BytesIO(response.content))
+    assert_neutralised([v for ws in wb for row in ws.iter_rows(values_only=True) for v in row], EVIL)

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from partez.cheques import selectors, services
 from partez.cheques.composition import DENOMINATIONS_CENTS
 from partez.cheques.models import Booklet, Cheque, ChequeFormat, ChequeOrder, ChequeStatus
 from partez.core.errors import DomainError
+from partez.core.spreadsheet import Workbook
 from partez.households.models import Household
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
@@ -74,7 +74,7 @@ def cheque_export(request, m):
     edition = _edition_or_404()
     qs = selectors.cheques_for(m).filter(edition=edition)
     today = timezone.localdate()
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     for title, by, label in (("Par financeur", "funder", "Financeur"), ("Par commune", "commune", "Commune")):
         ws = wb.create_sheet(title)
         ws.append([label] + [f"{h} (nombre)" for h in XLSX_HEADERS] + [f"{h} (€)" for h in XLSX_HEADERS])
