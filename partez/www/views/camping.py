@@ -28,9 +28,9 @@ from partez.camping.models import (
 from partez.core.errors import DomainError
 from partez.territory.selectors import current_edition
 
-from .. import forms
 from ..access import membership_required
-from ..forms_camping import BoardFilterForm, CancelForm, ParticipantForm, PlanForm, SettingsForm
+from ..forms.camping import BoardFilterForm, CancelForm, ParticipantForm, PlanForm, SettingsForm
+from ..forms.errors import apply_domain_error, errors_text
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -115,7 +115,7 @@ def plan_start(request, m):
     form = PlanForm(request.POST)
     replan = request.POST.get("mode") == "replan"
     if not form.is_valid():
-        messages.error(request, forms.errors_text(form))
+        messages.error(request, errors_text(form))
         return redirect("camping_board")
     try:
         job = services.plan_start(
@@ -146,7 +146,7 @@ def settings(request, m):
                 quotas={c.pk: cd[f"quota_{c.pk}"] for c in communes},
             )
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, "Réglages du séjour commun enregistrés.")
             return redirect("camping_board")
@@ -270,7 +270,7 @@ def participant_detail(request, m, pk):
                     companion_references=cd["companions"].split(","),
                 )
             except DomainError as exc:
-                forms.apply_domain_error(request_form, exc)
+                apply_domain_error(request_form, exc)
             else:
                 messages.success(request, "Besoins et souhaits enregistrés.")
                 return redirect("camping_participant", pk=participant.pk)

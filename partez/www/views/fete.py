@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -31,6 +30,7 @@ from partez.organisations import perms
 from partez.territory.selectors import current_edition
 
 from ..access import membership_required
+from ..forms.fete import FeteForm
 
 PAGE_SIZE = 50
 
@@ -40,19 +40,6 @@ def _fete_or_404():
     if fete is None:
         raise Http404("Aucune Fête des vacances pour l'édition en cours.")
     return fete
-
-
-class FeteForm(forms.Form):
-    name = forms.CharField(label="Nom", max_length=160, initial="Fête des vacances")
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    place = forms.CharField(label="Lieu", max_length=200)
-    address = forms.CharField(label="Adresse", max_length=250, required=False)
-    opens_at = forms.TimeField(label="Ouverture", widget=forms.TimeInput(attrs={"type": "time"}))
-    closes_at = forms.TimeField(label="Fermeture", widget=forms.TimeInput(attrs={"type": "time"}))
-    contact = forms.CharField(label="Contact (téléphone ou e-mail)", max_length=120, required=False)
-    slot_minutes = forms.IntegerField(
-        label="Durée des créneaux d'arrivée (minutes)", initial=60, min_value=15, max_value=240
-    )
 
 
 @membership_required(perms.can_manage_fete)

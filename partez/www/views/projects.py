@@ -9,9 +9,10 @@ from partez.projects.models import ChecklistItem
 from partez.schemes import situations
 from partez.territory.selectors import current_edition
 
-from .. import forms
 from ..access import get_household, get_project, membership_required
-from .funding import financing_context
+from ..forms import projects as forms
+from ..forms.errors import errors_text
+from ..presenters.financing import financing_context
 
 
 def _project_input(form) -> services.ProjectInput:
@@ -163,7 +164,7 @@ def journal_add(request, m, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Entrée non enregistrée : " + forms.errors_text(form))
+        messages.error(request, "Entrée non enregistrée : " + errors_text(form))
     return redirect("project_detail", pk=project.pk)
 
 

@@ -19,7 +19,7 @@ from partez.core.errors import DomainError
 from partez.schemes.definition import STATUSES
 from partez.schemes.months import MONTHS
 
-from .forms import DateInput, EurosField, euros_to_cents
+from .fields import DateInput, EurosField, euros_to_cents
 
 COMMENT_HELP = "Obligatoire : il reste dans l'historique des versions (par exemple « barème 2027 publié »)."
 UNSUPPORTED_UNITS = {"table"}  # a scale (rows of bounds and amounts) is edited in the YAML editor
