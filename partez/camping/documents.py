@@ -460,7 +460,7 @@ def documents_start(*, actor: Membership, edition: Edition, kind: str) -> Job:
     )
 
 
-@handler("camping_documents")
+@handler("camping_documents", may_download=perms.can_view_camping)
 def run_documents(job: Job, progress: Progress) -> None:
     actor = (
         Membership.objects.active()

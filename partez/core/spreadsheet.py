@@ -54,12 +54,21 @@ class Workbook:
         self._workbook.save(target)
 
 
+def text(value) -> str:
+    """A CSV cell's text (French Excel): dates as dd/mm/yyyy, None as empty."""
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
 class _Writer:
     def __init__(self, out, **options):
         self._writer = csv.writer(out, **options)
 
     def writerow(self, values: Iterable):
-        return self._writer.writerow(safe_row(values))
+        return self._writer.writerow([neutralise(text(v)) for v in values])
 
     def writerows(self, rows: Iterable[Iterable]) -> None:
         for values in rows:
@@ -67,6 +76,6 @@ class _Writer:
 
 
 def csv_writer(out, **options) -> _Writer:
-    """``csv.writer(out, **options)`` with safe cells (``writerow`` returns what ``out.write``
+    """``csv.writer(out, **options)`` with safe cells, each written as :func:`text` (``writerow`` returns what ``out.write``
     returned, so a streaming "echo" buffer still works)."""
     return _Writer(out, **options)

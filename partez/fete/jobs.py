@@ -110,7 +110,7 @@ def _message(fete: Fete, inv: Invitation, url: str, stand: str) -> tuple[str, st
     return subject, body, text
 
 
-@handler("fete_invitations")
+@handler("fete_invitations", may_download=can_manage_fete)
 def send_invitations(job: Job, progress: Progress) -> None:
     membership = (
         Membership.objects.active()

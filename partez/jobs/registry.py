@@ -8,15 +8,23 @@ from dataclasses import dataclass
 from .models import Job
 
 HANDLERS: dict[str, Callable] = {}
+# kind → the role rule a member must still pass to download the job's file (a kind without one
+# never offers its file: fail closed).
+DOWNLOAD_RULES: dict[str, Callable] = {}
 
 
 class Cancelled(Exception):
     pass
 
 
-def handler(kind: str):
+def handler(kind: str, *, may_download: Callable | None = None):
+    """Register ``fn`` as the handler of ``kind``; ``may_download(membership)``: who may fetch the
+    file it produces (checked again at each download)."""
+
     def register(fn):
         HANDLERS[kind] = fn
+        if may_download is not None:
+            DOWNLOAD_RULES[kind] = may_download
         return fn
 
     return register

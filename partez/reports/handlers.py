@@ -32,7 +32,7 @@ def filters_from_params(params: dict) -> Filters:
     )
 
 
-@handler("bilan_export")
+@handler("bilan_export", may_download=perms.can_export_bilan)
 def export_bilan(job: Job, progress: Progress) -> None:
     membership = (
         Membership.objects.active()

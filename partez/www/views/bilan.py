@@ -151,14 +151,6 @@ def _export_filters(request, m) -> Filters:
     return filters
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 @membership_required(perms.can_export_bilan)
 def bilan_export_csv(request, m):
     """One line per person × project, streamed (French Excel: semicolons, BOM)."""
@@ -168,7 +160,7 @@ def bilan_export_csv(request, m):
     def lines():
         yield "\ufeff" + writer.writerow(exports.HEADERS)
         for row in exports.rows(filters):
-            yield writer.writerow([_csv_value(v) for v in row])
+            yield writer.writerow(row)
 
     audit.record(
         actor=m.user,
