@@ -117,6 +117,7 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "partez <ne-pas-repondre@part
 # through EMAIL_BACKEND (django-anymail's backends in production, e.g. anymail.backends.brevo.EmailBackend).
 SMS_BACKEND = env.get("SMS_BACKEND", "partez.fete.sms.ConsoleBackend")
 SMS_SENDER = env.get("SMS_SENDER", "PARTEZ")
+SMS_BREVO_API_KEY = env.get("SMS_BREVO_API_KEY", "")
 # The public address printed on invitations (RSVP link); the request's host when empty.
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "")
 
