@@ -194,6 +194,7 @@ class Server:
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            "--config=python:config.gunicorn",
             f"--bind={HOST}:{self.port}",
             "--worker-class=gthread",
             f"--workers={self.workers}",

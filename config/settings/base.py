@@ -124,9 +124,28 @@ PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "")
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALIDITY_DAYS = 14
 
+# Every handler scrubs what it writes: no search term, survey token or RSVP code in the logs
+# (partez/core/logscrub.py; gunicorn's access log: config/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub": {"()": "partez.core.logscrub.ScrubFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"]},
+        # runserver's request lines (Django's own handler, with the filter)
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub"],
+        },
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

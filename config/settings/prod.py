@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config import env
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, DATABASES, DEFAULT_FROM_EMAIL
+from .base import BASE_DIR, DATABASES, DEFAULT_FROM_EMAIL, LOGGING
 
 DEBUG = False
 SECRET_KEY = env.require("SECRET_KEY")
@@ -66,10 +66,8 @@ if SMS_BACKEND == "partez.fete.sms.BrevoBackend":
     SMS_BREVO_API_KEY = env.require("SMS_BREVO_API_KEY")
 
 LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    **LOGGING,  # the scrubbing filter on every handler (base.py)
     "root": {"handlers": ["console"], "level": "INFO"},
     # SQL statements (with their parameters: names, messages) are never logged in production.
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {**LOGGING["loggers"], "django.db.backends": {"level": "WARNING"}},
 }
