@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, DEFAULT_FROM_EMAIL, LOGGING
 
 DEBUG = False

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from partez.core import spreadsheet
-from partez.organisations.models import Organisation, OrganisationKind
+from partez.organisations import perms
+from partez.organisations.models import Membership, Organisation
 
-from .models import Household, Person
+from .models import Person
+from .selectors import households_for
 
 CHUNK = 500
 HEADERS = [
@@ -27,8 +29,9 @@ HEADERS = [
 ]
 
 
-def households_of(organisation: Organisation, *, whole_territory: bool):
-    return Household.objects.for_organisation(organisation, whole_territory=whole_territory).order_by("pk")
+def households_of(m: Membership):
+    """The households ``m`` sees (the scope of ``selectors.households_for``), in export order."""
+    return households_for(m).order_by("pk")
 
 
 def rows(households, on_chunk: Callable[[int], None] | None = None) -> Iterator[list]:
@@ -82,7 +85,12 @@ def write_csv(lines, output) -> None:
         writer.writerow(line)
 
 
-def whole_territory_of(organisation: Organisation) -> bool:
-    """Run without a member (the command): the coordination's export covers the territory, as
-    its coordinators' does."""
-    return organisation.kind == OrganisationKind.COORDINATOR
+def organisation_view(organisation: Organisation) -> Membership | None:
+    """Run without a member (the command): the widest view a member of ``organisation`` allowed
+    to export has (its first such role: coordinator, commune referent, social worker), as an
+    unsaved membership; None when no role of that kind of organisation may export."""
+    for role in perms.ROLES_BY_KIND.get(organisation.kind, []):
+        view = Membership(organisation=organisation, role=role)
+        if perms.can_export_households(view):
+            return view
+    return None

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from partez.households import exports
 from partez.organisations.models import Membership
-from partez.organisations.perms import can_export_households, sees_whole_territory
+from partez.organisations.perms import can_export_households
 
 from .models import Job
 from .registry import Progress, handler
@@ -25,7 +25,7 @@ def export_households(job: Job, progress: Progress) -> None:
     if membership is None or not can_export_households(membership):
         # deactivated (or role changed) between the click and the run: export nothing
         raise PermissionError("L'auteur·rice de l'export n'a plus accès aux foyers de cette organisation.")
-    households = exports.households_of(job.organisation, whole_territory=sees_whole_territory(membership))
+    households = exports.households_of(membership)
     total = households.count()
 
     def on_chunk(done: int) -> None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households.models import ConsentScope
-from partez.households.selectors import consented
+from partez.households.selectors import consent_given
 from partez.projects.models import Project
 from partez.territory.models import Edition
 
@@ -34,8 +34,8 @@ from .selectors import RETURNED
 def candidates(edition: Edition) -> list[Project]:
     return list(
         Project.objects.filter(
-            consented(ConsentScope.CONTACT, "household"),
-            consented(ConsentScope.STATISTICS, "household"),
+            consent_given(ConsentScope.CONTACT, ref="household"),
+            consent_given(ConsentScope.STATISTICS, ref="household"),
             edition=edition,
             status__in=RETURNED,
             survey_invitation__isnull=True,

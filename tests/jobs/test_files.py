@@ -133,7 +133,7 @@ def test_export_households_command_writes_the_same_export_as_the_job(worker, job
     out = tmp_path / "foyers.csv"
     call_command("export_households", "--organisation", ccas.slug, "--format", "csv", "--output", str(out))
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
-    lines = exports.rows(exports.households_of(ccas, whole_territory=False))
+    lines = exports.rows(exports.households_of(exports.organisation_view(ccas)))
     assert rows == [exports.HEADERS, *[[spreadsheet.text(v) for v in line] for line in lines]]
     assert len(rows) == 3 and "01/06/2015" in {r[6] for r in rows}
     assert AuditLog.objects.filter(action="households.export_command").count() == 2

@@ -326,7 +326,7 @@ class DefinitionYamlForm(_VersionedForm):
     def clean_text(self) -> dict:
         text = self.cleaned_data["text"]
         try:
-            data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+            data = yaml.load(text, Loader=_NoAliasLoader)  # safe: a SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else "texte"

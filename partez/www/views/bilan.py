@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from partez.core import audit, spreadsheet
 from partez.jobs import services as job_services
 from partez.organisations import perms
-from partez.organisations.models import Organisation, OrganisationKind, Role
+from partez.organisations.models import Organisation, OrganisationKind
 from partez.reports import exports, funder_report, selectors, timeline
 from partez.reports.selectors import Filters
 from partez.reports.stats import text as cell  # one formatting for the page, the charts and the PDF
@@ -51,16 +51,11 @@ def resolve_filters(request, m) -> tuple[Filters, Edition | None, bool]:
     commune = _by(Commune.objects.defer("geometry"), "insee_code", request.GET.get("commune"))
     scheme = _by(Scheme.objects.all(), "slug", request.GET.get("scheme"))
     funder = _by(Organisation.objects.filter(kind=OrganisationKind.FUNDER), "slug", request.GET.get("funder"))
-    suppressed = False
-    if perms.sees_whole_territory(m):
-        pass
-    elif m.role == Role.FUNDER:
-        funder, suppressed = m.organisation, True
-    elif m.organisation.kind == OrganisationKind.COMMUNE and m.organisation.commune_id:
-        commune = m.organisation.commune
-    else:
+    scope = selectors.bilan_scope(m)
+    if scope is None:
         raise PermissionDenied("Votre rôle ne donne pas accès au bilan.")
-    return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, suppressed
+    commune, funder = scope.commune or commune, scope.funder or funder
+    return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, scope.suppressed
 
 
 CACHE_SECONDS = 60
@@ -190,16 +185,6 @@ def bilan_export_xlsx(request, m):
 # --- funder reports ---------------------------------------------------------------------------
 
 
-def _report_funders(m, edition):
-    if perms.sees_whole_territory(m):
-        return (
-            Organisation.objects.filter(kind=OrganisationKind.FUNDER, envelopes__edition=edition)
-            .distinct()
-            .order_by("name")
-        )
-    return Organisation.objects.filter(pk=m.organisation_id)
-
-
 def _report_edition(request) -> tuple[Edition, object]:
     editions = Edition.objects.order_by("-year")
     year = request.GET.get("edition")
@@ -212,13 +197,13 @@ def _report_edition(request) -> tuple[Edition, object]:
 def _report_target(request, m, slug):
     """The funder (the coordination: any funder of the edition; a funder: itself, else 404)."""
     edition, _editions = _report_edition(request)
-    return get_object_or_404(_report_funders(m, edition), slug=slug), edition
+    return get_object_or_404(selectors.report_funders_for(m, edition), slug=slug), edition
 
 
 @membership_required(perms.can_view_funder_reports)
 def funder_reports(request, m):
     edition, editions = _report_edition(request)
-    funders = list(_report_funders(m, edition))
+    funders = list(selectors.report_funders_for(m, edition))
     deadlines = {
         ms.funder_id: ms
         for ms in edition.milestones.filter(kind=MilestoneKind.REPORTS_DUE).order_by("-planned_on")

@@ -46,8 +46,9 @@ def _edition():
 
 
 def _participant(m, edition, pk) -> Participant:
+    """A participant whose page ``m`` may open (hosts: none), else a 404."""
     return get_object_or_404(
-        selectors.participants_for(m, edition).select_related(
+        selectors.participant_files_for(m, edition).select_related(
             "household__commune", "project__organisation", "edition"
         ),
         pk=pk,
@@ -69,10 +70,7 @@ def board(request, m):
     weeks = sorted(
         set(CampingWeek.objects.filter(campsite__in=campsites).values_list("starts_on", flat=True))
     )
-    if perms.is_commune_referent(m):
-        communes = [m.organisation.commune]
-    else:
-        communes = list(edition.communes.defer("geometry").order_by("name"))
+    communes = list(selectors.communes_for(m, edition).order_by("name"))
     query = request.GET.copy()
     if "semaine" not in query and weeks:  # one week at a time by default: a lighter page on a phone
         query["semaine"] = weeks[0].isoformat()
@@ -83,8 +81,7 @@ def board(request, m):
         week = dt.date.fromisoformat(cd["semaine"]) if cd.get("semaine") else None
         campsite_id = int(cd["camping"]) if cd.get("camping") else None
         commune_id = int(cd["commune"]) if cd.get("commune") else None
-    if perms.is_commune_referent(m):
-        commune_id = m.organisation.commune_id
+    commune_id = selectors.board_commune_id(m, commune_id)
     data = selectors.board(m, edition, commune_id=commune_id, week=week, campsite_id=campsite_id)
     context = {
         "edition": edition,
@@ -102,7 +99,7 @@ def board(request, m):
         "document_kinds": [
             (key, label, ext)
             for key, (label, _slug, ext) in documents.KINDS.items()
-            if not (key == "letters_pdf" and perms.is_campsite_host(m))
+            if key != "letters_pdf" or perms.can_get_letters(m)
         ],
     }
     return render(request, "www/camping/board.html", context)
@@ -219,8 +216,6 @@ def _target(edition, value: str):
 def participant_detail(request, m, pk):
     edition = _edition()
     participant = _participant(m, edition, pk)
-    if perms.is_campsite_host(m):
-        raise Http404("Foyer introuvable.")  # hosts see rosters, not the household pages
     placement = (
         Placement.objects.filter(participant=participant)
         .select_related("unit", "week__campsite", "trip", "placed_by")
@@ -395,8 +390,6 @@ def trip_download(request, m, pk, ext):
 @membership_required(perms.can_view_camping)
 def letter_download(request, m, pk):
     edition = _edition()
-    if perms.is_campsite_host(m):
-        raise Http404("Foyer introuvable.")
     participant = _participant(m, edition, pk)
     if not Placement.objects.filter(participant=participant).exists():
         raise Http404("Ce foyer n'a pas encore de place.")

@@ -172,11 +172,12 @@ def cheque_allocate(request, m):
 
 
 def _preparation_commune(request, m, edition) -> Commune | None:
+    """The commune asked for, within those ``m`` may prepare; a commune's members get theirs."""
+    communes = selectors.preparation_communes(m, edition)
     if perms.sees_whole_territory(m):
-        communes = edition.communes.defer("geometry")
         wanted = request.GET.get("commune") or request.POST.get("commune")
         return communes.filter(insee_code=wanted).first() if wanted else None
-    return Commune.objects.filter(pk=m.organisation.commune_id).defer("geometry").first()
+    return communes.first()
 
 
 @membership_required(perms.can_prepare_cheques)
@@ -212,7 +213,9 @@ def cheque_preparation(request, m):
             )
         stock = selectors.stock_by_denomination(commune.pk, edition, on=timezone.localdate())
     communes = (
-        list(edition.communes.defer("geometry").order_by("name")) if perms.sees_whole_territory(m) else []
+        list(selectors.preparation_communes(m, edition).order_by("name"))
+        if perms.sees_whole_territory(m)
+        else []
     )
     return render(
         request,

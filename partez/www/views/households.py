@@ -127,7 +127,6 @@ def household_detail(request, m, pk):
             Prefetch("past_departures", queryset=PastDeparture.objects.order_by("-year"))
         )
     )
-    explanation = services.recompute_quotient(household, persons)
     followups = FollowUp.objects.filter(household=household, ended_on__isnull=True).select_related(
         "organisation"
     )
@@ -140,7 +139,6 @@ def household_detail(request, m, pk):
     context = {
         "household": household,
         "persons": persons,
-        "qf": explanation,
         "followups": followups,
         "projects": projects,
         "consents": consents,

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from partez.core.errors import DomainError
 from partez.organisations import perms
+from partez.projects import perms as project_perms
 from partez.projects import services, workflow
 from partez.projects.models import ChecklistItem
 from partez.schemes import situations
@@ -92,7 +93,7 @@ def project_detail(request, m, pk):
     project = get_project(m, pk)
     budget = list(project.budget_lines.all())
     possible = workflow.available(project.status)
-    transitions = [t for t in possible if getattr(perms, t.permission)(m)]
+    transitions = project_perms.allowed_transitions(m, project.status)
     forward = [t for t in possible if t.action not in ("withdraw", "reopen")]
     waiting_for = ""
     if forward and not any(t in transitions for t in forward):

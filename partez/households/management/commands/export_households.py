@@ -1,7 +1,7 @@
 """``manage.py export_households --organisation SLUG --format csv|xlsx --output FILE``
 
 Writes the same export as the « Exporter les foyers » job of the web app (one line per person of
-the households the organisation sees; the coordination's covers the territory), audited."""
+the households the organisation's members see, with the widest role allowed to export), audited."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -23,7 +23,10 @@ class Command(BaseCommand):
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"Organisation inconnue : « {organisation} ».")
-        households = exports.households_of(org, whole_territory=exports.whole_territory_of(org))
+        view = exports.organisation_view(org)
+        if view is None:
+            raise CommandError(f"Les membres de « {org.name} » n'ont pas accès aux dossiers des foyers.")
+        households = exports.households_of(view)
         if format == "xlsx":
             with open(output, "wb") as f:
                 exports.write_xlsx(exports.rows(households), f)
