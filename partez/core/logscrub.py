@@ -66,6 +66,10 @@ class ScrubFilter(logging.Filter):
     """A log handler's filter: the record's message, formatted, then scrubbed."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = scrub_text(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record: logging reports it, unscrubbed text never
+            message = "(message illisible)"
+        record.msg = scrub_text(message)
         record.args = ()
         return True
