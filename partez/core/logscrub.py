@@ -68,7 +68,7 @@ class ScrubFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a malformed record: logging reports it, unscrubbed text never
+        except Exception:  # a malformed record: never its unscrubbed text
             message = "(message illisible)"
         record.msg = scrub_text(message)
         record.args = ()
