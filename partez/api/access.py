@@ -14,6 +14,7 @@ from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.projects.selectors import projects_for
 
+from .auth import membership_of
 from .errors import ObjectNotFound
 
 __all__ = ["casework_membership", "get_or_404", "households_for", "projects_for"]
@@ -23,7 +24,7 @@ NO_CASEWORK = "Votre rôle ne donne pas accès aux dossiers des foyers."
 
 def casework_membership(request: HttpRequest) -> Membership:
     """The authenticated membership, if its role may see case files (else 403)."""
-    membership: Membership = request.auth  # set by BearerToken
+    membership = membership_of(request)
     if not perms.can_view_households(membership):
         raise NotAllowed(NO_CASEWORK)
     return membership

@@ -104,7 +104,7 @@ def project_detail(m: Membership, pk: int) -> ProjectDetail:
                 kind_label=j.get_kind_display(),
                 text=j.text,
                 happens_at=j.happens_at,
-                author=_name(j.author),
+                author=_name(j.author) or "",
                 organisation=j.organisation.name,
                 created_at=j.created_at,
             )

@@ -19,8 +19,9 @@ same transaction, so the counters always equal the ledger's sums.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -67,7 +68,7 @@ def _require_manager(actor: Membership) -> None:
         raise NotAllowed("Seule la coordination gère les enveloppes des financeurs.")
 
 
-def _check_amount(amount_cents, field: str = "amount") -> None:
+def _check_amount(amount_cents: object, field: str = "amount") -> None:
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool) or amount_cents < 0:
         raise DomainError("Le montant ne peut pas être négatif.", field=field)
     if amount_cents > MAX_AMOUNT_CENTS:
@@ -93,35 +94,36 @@ def envelope_save(*, actor: Membership, data: EnvelopeInput, envelope: Envelope 
         raise DomainError("Le libellé ne peut pas dépasser 120 caractères.", field="label")
     with transaction.atomic():
         if envelope is None:
+            scheme, edition = data.scheme, data.edition
             errors = {}
-            if data.scheme is None:
+            if scheme is None:
                 errors["scheme"] = "Choisissez le dispositif financé."
-            if data.edition is None:
+            if edition is None:
                 errors["edition"] = "Choisissez l'édition."
-            if errors:
+            if errors or scheme is None or edition is None:
                 raise DomainError(errors)
-            funder = scheme_funder(data.scheme)
+            funder = scheme_funder(scheme)
             if funder is None:
-                slug = (data.scheme.definition.get("funder") or {}).get("slug", "")
+                slug = (scheme.definition.get("funder") or {}).get("slug", "")
                 raise DomainError(
                     f"Le financeur de ce dispositif (« {slug} ») n'a pas d'organisation dans partez : "
                     "créez-la d'abord.",
                     field="scheme",
                 )
-            if Envelope.objects.filter(funder=funder, scheme=data.scheme, edition=data.edition).exists():
+            if Envelope.objects.filter(funder=funder, scheme=scheme, edition=edition).exists():
                 raise DomainError(
-                    f"{funder.name} a déjà une enveloppe pour « {data.scheme.name} » en {data.edition.year} : "
+                    f"{funder.name} a déjà une enveloppe pour « {scheme.name} » en {edition.year} : "
                     "modifiez-la plutôt.",
                     field="scheme",
                 )
             envelope = Envelope.objects.create(
                 funder=funder,
-                scheme=data.scheme,
-                edition=data.edition,
-                label=label or f"{data.scheme.name} — {data.edition.year}",
+                scheme=scheme,
+                edition=edition,
+                label=label or f"{scheme.name} — {edition.year}",
                 amount_cents=data.amount_cents,
             )
-            changes = {"funder": funder.pk, "scheme": data.scheme.slug, "edition": data.edition.year}
+            changes: dict[str, Any] = {"funder": funder.pk, "scheme": scheme.slug, "edition": edition.year}
             changes |= {"label": envelope.label, "amount_cents": envelope.amount_cents}
             action = "envelope.create"
         else:
@@ -302,7 +304,7 @@ def _lines(plan: FinancingPlan) -> list[PlanLine]:
     )
 
 
-def _lock_envelopes(ids) -> dict[int, Envelope]:
+def _lock_envelopes(ids: Iterable[int | None]) -> dict[int, Envelope]:
     return {
         e.pk: e
         for e in Envelope.objects.select_for_update(of=("self",))
@@ -312,7 +314,7 @@ def _lock_envelopes(ids) -> dict[int, Envelope]:
     }
 
 
-def _lock_quotas(ids) -> dict[int, EnvelopeQuota]:
+def _lock_quotas(ids: Iterable[int]) -> dict[int, EnvelopeQuota]:
     return {
         q.pk: q
         for q in EnvelopeQuota.objects.select_for_update(of=("self",))
@@ -322,12 +324,14 @@ def _lock_quotas(ids) -> dict[int, EnvelopeQuota]:
     }
 
 
-def _lock(envelope_ids, quota_ids) -> tuple[dict[int, Envelope], dict[int, EnvelopeQuota]]:
+def _lock(
+    envelope_ids: Iterable[int | None], quota_ids: Iterable[int]
+) -> tuple[dict[int, Envelope], dict[int, EnvelopeQuota]]:
     """Lock the rows in the one global order (envelopes by id, then quotas by id)."""
     return _lock_envelopes(envelope_ids), _lock_quotas(quota_ids)
 
 
-def _move(model, pk: int, *, reserved: int = 0, consumed: int = 0) -> None:
+def _move(model: type[Envelope | EnvelopeQuota], pk: int, *, reserved: int = 0, consumed: int = 0) -> None:
     """Apply a counter change; when it adds to the committed total, only if it still fits."""
     qs = model.objects.filter(pk=pk)
     if reserved + consumed > 0:
@@ -409,17 +413,19 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
         problems = []
         commune_name = Commune.objects.filter(pk=household.commune_id).values_list("name", flat=True).first()
         for line in lines:
-            need_env[line.envelope_id] += line.aid_cents
-            if line.envelope_id in with_quotas:
-                quota_id = quota_of.get(line.envelope_id)
-                if quota_id is None:
-                    envelope = envelopes[line.envelope_id]
+            line_envelope = line.envelope_id
+            assert line_envelope is not None  # _lines() keeps the lines drawn on an envelope
+            need_env[line_envelope] += line.aid_cents
+            if line_envelope in with_quotas:
+                line_quota = quota_of.get(line_envelope)
+                if line_quota is None:
+                    envelope = envelopes[line_envelope]
                     problems.append(
                         f"Enveloppe « {envelope.label} » ({envelope.funder.name}) : aucun quota pour "
                         f"{commune_name}, il en faut {euros(line.aid_cents)}."
                     )
                 else:
-                    need_quota[quota_id] += line.aid_cents
+                    need_quota[line_quota] += line.aid_cents
         for pk, needed in sorted(need_env.items()):
             e = envelopes[pk]
             if e.available_cents < needed:
@@ -445,14 +451,16 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
             _move(EnvelopeQuota, pk, reserved=amount)
         ledger = []
         for line in lines:
-            quota_id = quota_of.get(line.envelope_id) if line.envelope_id in with_quotas else None
-            if line.quota_id != quota_id:
-                line.quota_id = quota_id
+            line_envelope = line.envelope_id
+            assert line_envelope is not None
+            line_quota = quota_of.get(line_envelope) if line_envelope in with_quotas else None
+            if line.quota_id != line_quota:
+                line.quota_id = line_quota
                 line.save(update_fields=["quota"])
             ledger.append(
                 Commitment(
-                    envelope_id=line.envelope_id,
-                    quota_id=quota_id,
+                    envelope_id=line_envelope,
+                    quota_id=line_quota,
                     commune_id=household.commune_id,
                     project=project,
                     plan_line=line,
@@ -473,6 +481,7 @@ def _unreserve(actor: Membership, project: Project, plan: FinancingPlan, kind: s
     ledger = []
     for line in lines:
         amount = line.aid_cents
+        assert line.envelope_id is not None  # _lines() keeps the lines drawn on an envelope
         _move(Envelope, line.envelope_id, reserved=-amount, consumed=amount if consumed else 0)
         if line.quota_id:
             _move(EnvelopeQuota, line.quota_id, reserved=-amount, consumed=amount if consumed else 0)
@@ -480,7 +489,9 @@ def _unreserve(actor: Membership, project: Project, plan: FinancingPlan, kind: s
             Commitment(
                 envelope_id=line.envelope_id,
                 quota_id=line.quota_id,
-                commune_id=(line.quota.commune_id if line.quota_id else project.household.commune_id),
+                commune_id=(
+                    line.quota.commune_id if line.quota is not None else project.household.commune_id
+                ),
                 project=project,
                 plan_line=line,
                 kind=kind,
@@ -512,11 +523,19 @@ def plan_consume(*, actor: Membership, project: Project) -> FinancingPlan | None
             return plan
         if plan.status != PlanStatus.RESERVED:
             plan = plan_reserve(actor=actor, project=project)
+            assert plan is not None  # the plan locked above, now reserved
         ledger = _unreserve(actor, project, plan, CommitmentKind.CONSUME)
         return _set_status(actor, project, plan, PlanStatus.CONSUMED, "financing_plan.consume", ledger)
 
 
-def _set_status(actor, project, plan: FinancingPlan, status: str, action: str, ledger) -> FinancingPlan:
+def _set_status(
+    actor: Membership,
+    project: Project,
+    plan: FinancingPlan,
+    status: str,
+    action: str,
+    ledger: Sequence[Commitment],
+) -> FinancingPlan:
     previous = plan.status
     plan.status = status
     plan.save(update_fields=["status"])
