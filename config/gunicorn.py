@@ -2,7 +2,7 @@
 the access log without personal data or secrets — query values and the tokens of the links
 (survey, RSVP, invitations) are scrubbed (``partez/core/logscrub.py``), and so is the Referer."""
 
-from gunicorn.glogging import Logger
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
 logger_class = "config.gunicorn.ScrubbingLogger"
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment."""
 
 import datetime as dt
+from typing import Any
 
 from config import env
 
@@ -193,7 +194,7 @@ INVITATION_VALIDITY_DAYS = 14
 
 # Every handler scrubs what it writes: no search term, survey token or RSVP code in the logs
 # (partez/core/logscrub.py; gunicorn's access log: config/gunicorn.py).
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"scrub": {"()": "partez.core.logscrub.ScrubFilter"}},

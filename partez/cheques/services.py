@@ -162,7 +162,14 @@ def _taken(reference: str, booklets: Sequence[BookletSpec]) -> dict[str, str]:
     return errors
 
 
-def _order_write(actor, edition, funder, reference, ordered_on, booklets) -> ChequeOrder:
+def _order_write(
+    actor: Membership,
+    edition: Edition,
+    funder: Organisation,
+    reference: str,
+    ordered_on: dt.date,
+    booklets: Sequence[BookletSpec],
+) -> ChequeOrder:
     """The order's rows in one transaction; the unique serials and reference are the last line of
     defence against a concurrent order (IntegrityError, turned into a refusal by the caller)."""
     with transaction.atomic():
