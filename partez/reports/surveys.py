@@ -23,7 +23,7 @@ from django.utils import timezone
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households.models import ConsentScope
-from partez.households.selectors import consent_given
+from partez.households.selectors import active_consent_scopes, consent_given
 from partez.projects.models import Project
 from partez.territory.models import Edition
 
@@ -53,7 +53,10 @@ class Invited:
 
 
 def survey_invite(*, project: Project, base_url: str) -> Invited | None:
-    """Create the project's invitation and send the link (None when it already had one)."""
+    """Create the project's invitation and send the link (None when it already had one, or when
+    the household's consent does not cover the survey: checked here too, where the mail leaves)."""
+    if not {ConsentScope.CONTACT, ConsentScope.STATISTICS} <= active_consent_scopes(project.household):
+        return None
     token = secrets.token_urlsafe(24)
     try:
         with transaction.atomic():

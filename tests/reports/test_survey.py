@@ -84,6 +84,8 @@ def test_contact_without_statistics_consent_is_not_surveyed(data):
 def test_a_withdrawn_contact_consent_stops_the_survey(data):
     data.households["h1"].consents.update(revoked_at=timezone.now())
     assert surveys.surveys_send(edition=data.edition, base_url=BASE) == [] and not mail.outbox
+    # the service that sends checks it too, whoever calls it
+    assert surveys.survey_invite(project=data.projects["p1"], base_url=BASE) is None and not mail.outbox
 
 
 def test_an_answer_stops_counting_when_the_statistics_consent_is_withdrawn(client, data):
