@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from partez.cheques import selectors, services
 from partez.cheques.models import Booklet, Cheque, ChequeOrder, ChequeStatus
 from partez.core.errors import DomainError
+from partez.core.spreadsheet import Workbook
 from partez.households.models import Household
 from partez.households.selectors import households_for
 from partez.organisations import perms
@@ -70,7 +70,7 @@ def cheque_export(request, m):
     edition = _edition_or_404()
     qs = selectors.cheques_for(m).filter(edition=edition)
     today = timezone.localdate()
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     for title, by, label in (("Par financeur", "funder", "Financeur"), ("Par commune", "commune", "Commune")):
         ws = wb.create_sheet(title)
         ws.append([label] + [f"{h} (nombre)" for h in XLSX_HEADERS] + [f"{h} (€)" for h in XLSX_HEADERS])
