@@ -71,6 +71,7 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     expect(page.locator("#id_persons-TOTAL_FORMS")).to_have_value("2")
 
     page.get_by_label("Partage avec les autres structures qui suivent le foyer").check()
+    page.get_by_label("Répondre à l'enquête de satisfaction, comptée sans nom dans le bilan").check()
     page.get_by_label(
         "J'ai informé le foyer de l'usage de ses données et recueilli son consentement."
     ).check()

@@ -14,6 +14,7 @@ from partez.funding.models import Envelope, EnvelopeQuota, FinancingPlan
 from partez.projects.services import ProjectInput, project_create, project_transition
 from partez.schemes.models import Scheme
 from tests import factories
+from tests.core.test_spreadsheet import EVIL, assert_neutralised
 
 pytestmark = pytest.mark.django_db
 
@@ -429,3 +430,12 @@ def test_a_funders_envelope_page_query_count_does_not_grow_with_the_ledger(
     _ledger_rows(caf_envelope, 30)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_envelope_exports_neutralise_formulas(client, members, caf_envelope):
+    Envelope.objects.filter(pk=caf_envelope.pk).update(label=EVIL)
+    client.force_login(members["coordinator"].user)
+    text = client.get(reverse("envelope_export") + "?format=csv").content.decode("utf-8-sig")
+    assert_neutralised([v for row in csv.reader(io.StringIO(text), delimiter=";") for v in row], EVIL)
+    wb = load_workbook(io.BytesIO(client.get(reverse("envelope_export") + "?format=xlsx").content))
+    assert_neutralised([v for ws in wb for row in ws.iter_rows(values_only=True) for v in row], EVIL)
