@@ -70,6 +70,20 @@ bench-allocation: install
 bench-camping: install
 	$(BIN)/python bench/camping.py $(BENCH_ARGS)
 
+## make audit-deps — known vulnerabilities in requirements.lock (pip-audit in its own venv); fails on
+## one, and on a run that could not read the vulnerability data unless AUDIT_UNREACHABLE=warn
+AUDIT_VENV := .venv-audit
+AUDIT_UNREACHABLE ?= fail
+.PHONY: audit-deps
+
+$(AUDIT_VENV)/.installed: .ci/audit-requirements.txt
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet --no-deps -r .ci/audit-requirements.txt
+	touch $@
+
+audit-deps: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/python .ci/audit_deps.py requirements.lock --unreachable=$(AUDIT_UNREACHABLE)
+
 ## make openfisca — openfisca-france in its own venv (bench only: its pins clash with requirements.lock)
 OPENFISCA_VENV := .venv-openfisca
 .PHONY: openfisca bench-openfisca

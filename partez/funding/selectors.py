@@ -11,14 +11,31 @@ from django.db.models import Prefetch, QuerySet, Sum
 
 from partez.core.money import euros
 from partez.organisations import perms
-from partez.organisations.models import Membership
+from partez.organisations.models import Membership, Organisation, OrganisationKind
 from partez.schemes import engine
+from partez.schemes.models import Scheme
 from partez.schemes.selectors import history_codes
 
 from .models import Commitment, CommitmentKind, Envelope, EnvelopeQuota, FinancingPlan, PlanLine
 
 if TYPE_CHECKING:
     from partez.projects.models import Project
+
+FUNDER_KINDS = (OrganisationKind.FUNDER, OrganisationKind.HOST)
+
+
+def scheme_funder(scheme: Scheme) -> Organisation | None:
+    """The organisation that funds a scheme: the one whose identifier is the definition's funder
+    (a funder, or a host such as the foundation that gives holiday weeks)."""
+    slug = (scheme.definition.get("funder") or {}).get("slug", "")
+    funder = Organisation.objects.filter(slug=slug, kind__in=FUNDER_KINDS).first() if slug else None
+    return funder or scheme.funder
+
+
+def envelope_for(funder_slug: str, scheme_id: int, edition_id: int) -> Envelope | None:
+    return Envelope.objects.filter(
+        funder__slug=funder_slug, scheme_id=scheme_id, edition_id=edition_id
+    ).first()
 
 
 def envelopes_for(m: Membership) -> QuerySet[Envelope]:

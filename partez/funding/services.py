@@ -31,12 +31,13 @@ from partez.core.errors import DomainError, NotAllowed
 from partez.core.money import euros
 from partez.households.models import Household
 from partez.organisations import perms
-from partez.organisations.models import Membership, Organisation, OrganisationKind
+from partez.organisations.models import Membership
 from partez.projects.models import Project
 from partez.schemes import situations
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition
 
+from . import selectors
 from .models import (
     Commitment,
     CommitmentKind,
@@ -48,7 +49,6 @@ from .models import (
 )
 
 MAX_AMOUNT_CENTS = 100_000_000_000  # one billion euros: far above any envelope, fits the column
-FUNDER_KINDS = (OrganisationKind.FUNDER, OrganisationKind.HOST)
 CHOOSABLE = ("draft", "submitted")  # a plan is chosen before the commission decides
 
 
@@ -75,14 +75,6 @@ def _check_amount(amount_cents: object, field: str = "amount") -> None:
         raise DomainError("Montant trop élevé (un milliard d'euros au plus).", field=field)
 
 
-def scheme_funder(scheme: Scheme) -> Organisation | None:
-    """The organisation that funds a scheme: the one whose identifier is the definition's funder
-    (a funder, or a host such as the foundation that gives holiday weeks)."""
-    slug = (scheme.definition.get("funder") or {}).get("slug", "")
-    funder = Organisation.objects.filter(slug=slug, kind__in=FUNDER_KINDS).first() if slug else None
-    return funder or scheme.funder
-
-
 def envelope_save(*, actor: Membership, data: EnvelopeInput, envelope: Envelope | None = None) -> Envelope:
     """Create an envelope (``envelope=None``: scheme and edition required; the funder is the
     scheme's) or change its amount and label. An amount never goes below what is already
@@ -102,7 +94,7 @@ def envelope_save(*, actor: Membership, data: EnvelopeInput, envelope: Envelope 
                 errors["edition"] = "Choisissez l'édition."
             if errors or scheme is None or edition is None:
                 raise DomainError(errors)
-            funder = scheme_funder(scheme)
+            funder = selectors.scheme_funder(scheme)
             if funder is None:
                 slug = (scheme.definition.get("funder") or {}).get("slug", "")
                 raise DomainError(
@@ -196,12 +188,6 @@ def quota_save(
 
 
 # --- choosing a plan --------------------------------------------------------------------------
-
-
-def envelope_for(funder_slug: str, scheme_id: int, edition_id: int) -> Envelope | None:
-    return Envelope.objects.filter(
-        funder__slug=funder_slug, scheme_id=scheme_id, edition_id=edition_id
-    ).first()
 
 
 def plan_choose(
@@ -346,7 +332,7 @@ def _move(model: type[Envelope | EnvelopeQuota], pk: int, *, reserved: int = 0, 
 def _resolve(plan: FinancingPlan, project: Project) -> None:
     """Lines without an envelope get the one created since the plan was chosen, if any."""
     for line in plan.lines.filter(envelope__isnull=True).select_related("scheme"):
-        envelope = envelope_for(line.funder_slug, line.scheme_id, project.edition_id)
+        envelope = selectors.envelope_for(line.funder_slug, line.scheme_id, project.edition_id)
         if envelope is not None:
             line.envelope = envelope
             line.save(update_fields=["envelope"])

@@ -153,3 +153,9 @@ def can_check_in(m: Membership | None) -> bool:
 def can_view_fete_counter(m: Membership | None) -> bool:
     """The live counter of the Fête: the coordination and commune referents."""
     return m is not None and m.role in DECISION_ROLES
+
+
+def can_manage_account_security(m: Membership | None) -> bool:
+    """The second-factor policy, unlocking throttled logins, resetting a lost second factor:
+    the coordinating association."""
+    return sees_whole_territory(m)
