@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils import timezone
 
-from .models import AuditLog
+from .models import AuditChainHead, AuditLog
+
+GENESIS = "0" * 64
+# A read of a case file is recorded once per user, file and kind of read in this window: a
+# social worker reloads a file many times while working on it (and htmx reloads parts of it);
+# one entry per ten minutes still answers « who saw this file, and when » to the quarter hour.
+READ_DEDUP_SECONDS = 600
+# Actions that record a read (a page, an API GET) or a download, not a change.
+READ_PREFIXES = ("read.", "download.")
 
 
 def _jsonable(value: Any) -> Any:
@@ -30,15 +45,187 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def record(*, actor, organisation, action: str, obj: models.Model, changes: dict | None = None) -> AuditLog:
+def canonical(value: Any) -> str:
+    """The one serialisation hashed by the chain: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def details_digest(salt: str, changes: Any) -> str:
+    return hashlib.sha256((salt + canonical(changes)).encode()).hexdigest()
+
+
+def entry_hash(entry: AuditLog, prev_hash: str) -> str:
+    """sha256 over the entry's immutable core and its details' digest, chained to the previous
+    entry's hash (the details themselves can be redacted without breaking the chain)."""
+    core = {
+        "seq": entry.seq,
+        "prev": prev_hash,
+        "at": entry.at.astimezone(dt.UTC).isoformat(),
+        "actor": entry.actor_id,
+        "organisation": entry.organisation_id,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "details": entry.details_digest,
+    }
+    return hashlib.sha256(canonical(core).encode()).hexdigest()
+
+
+def _create(*, actor, organisation, action: str, object_type: str, object_id: str, changes: dict) -> AuditLog:
+    changes = json.loads(canonical({k: _jsonable(v) for k, v in changes.items()}))
+    salt = secrets.token_hex(16)
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         organisation=organisation,
         action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes,
+        details_salt=salt,
+        details_digest=details_digest(salt, changes),
+    )
+
+
+def record(*, actor, organisation, action: str, obj: models.Model, changes: dict | None = None) -> AuditLog:
+    entry = _create(
+        actor=actor,
+        organisation=organisation,
+        action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
+        changes=changes or {},
     )
+    # Sealed once the service's transaction commits (a short transaction of its own, so no
+    # service ever waits on the chain's lock while it holds rows of its own).
+    transaction.on_commit(seal)
+    return entry
+
+
+def record_read(*, actor, organisation, action: str, obj: models.Model, changes: dict | None = None) -> None:
+    """A read of a case file (``read.*``) or a download (``download.*``): one INSERT, sealed with
+    the next write. Reads are deduplicated per user, object and action (READ_DEDUP_SECONDS);
+    downloads are all recorded."""
+    if not getattr(actor, "pk", None):
+        return
+    label = obj._meta.label_lower
+    if action.startswith("read."):
+        key = f"audit-read:{actor.pk}:{organisation.pk if organisation else ''}:{action}:{label}:{obj.pk}"
+        if not cache.add(key, 1, timeout=READ_DEDUP_SECONDS):
+            return
+    _create(
+        actor=actor,
+        organisation=organisation,
+        action=action,
+        object_type=label,
+        object_id=str(obj.pk),
+        changes=changes or {},
+    )
+
+
+def _head() -> AuditChainHead:
+    head, _ = AuditChainHead.objects.get_or_create(pk=1)
+    return head
+
+
+def seal(batch: int = 500) -> int:
+    """Give every unsealed entry its place in the chain, in id order; returns how many.
+
+    Each batch is one transaction that first UPDATEs the chain head row: that takes its lock
+    (a row lock on PostgreSQL, the database write lock on SQLite) before the head is read, so
+    two sealers run one after the other and the chain never forks."""
+    _head()
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            AuditChainHead.objects.filter(pk=1).update(sealed_at=timezone.now())
+            head = AuditChainHead.objects.get(pk=1)
+            entries = list(AuditLog.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            if not entries:
+                return sealed
+            for entry in entries:
+                entry.seq = head.seq + 1
+                entry.prev_hash = head.entry_hash
+                entry.entry_hash = entry_hash(entry, head.entry_hash)
+                head.seq, head.entry_hash = entry.seq, entry.entry_hash
+            AuditLog.objects.bulk_update(entries, ["seq", "prev_hash", "entry_hash"])
+            head.save(update_fields=["seq", "entry_hash"])
+            sealed += len(entries)
+
+
+@dataclass(frozen=True)
+class Break:
+    seq: int | None
+    entry_id: int | None
+    message: str
+
+
+def verify() -> tuple[int, list[Break]]:
+    """Walk the chain in seq order: every entry's hash recomputed, chained to the one before,
+    no seq missing, the head matching the last entry, unredacted details matching their digest,
+    every redacted entry named by an « audit.redact » entry. Returns (entries checked, breaks)."""
+    breaks: list[Break] = []
+    redacted_ok: set[int] = set()
+    for changes in AuditLog.objects.filter(action="audit.redact", seq__isnull=False).values_list(
+        "changes", flat=True
+    ):
+        redacted_ok.update(int(i) for i in (changes or {}).get("entries", []))
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    for entry in AuditLog.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
+        checked += 1
+        if entry.seq != expected_seq:
+            breaks.append(
+                Break(entry.seq, entry.pk, f"entrée(s) {expected_seq} à {entry.seq - 1} manquante(s)")
+            )
+        if entry.prev_hash != prev_hash:
+            breaks.append(Break(entry.seq, entry.pk, "le lien vers l'entrée précédente ne correspond pas"))
+        if entry_hash(entry, entry.prev_hash) != entry.entry_hash:
+            breaks.append(Break(entry.seq, entry.pk, "l'entrée a été modifiée (empreinte différente)"))
+        if entry.redacted_at is None:
+            if details_digest(entry.details_salt, entry.changes) != entry.details_digest:
+                breaks.append(Break(entry.seq, entry.pk, "le détail a été modifié (empreinte différente)"))
+        elif entry.pk not in redacted_ok:
+            breaks.append(Break(entry.seq, entry.pk, "détail anonymisé sans entrée « audit.redact »"))
+        prev_hash, expected_seq = entry.entry_hash, entry.seq + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.entry_hash) != (expected_seq - 1, prev_hash):
+        breaks.append(Break(head.seq, None, "la tête de chaîne ne correspond pas à la dernière entrée"))
+    return checked, breaks
+
+
+REDACTED = "[anonymisé]"
+
+
+def redact(
+    entries: Iterable[AuditLog],
+    scrub: Callable[[Any], Any],
+    *,
+    actor,
+    organisation,
+    reason: str,
+    obj: models.Model,
+) -> int:
+    """Rewrite the details of ``entries`` with ``scrub(changes)`` (called inside the caller's
+    transaction), clear their salt so the old details can never be confirmed from the digest,
+    and record one « audit.redact » entry naming them: the chain stays verifiable."""
+    now, ids = timezone.now(), []
+    changed = []
+    for entry in entries:
+        entry.changes = json.loads(canonical(scrub(entry.changes)))
+        entry.details_salt = ""
+        entry.redacted_at = now
+        changed.append(entry)
+        ids.append(entry.pk)
+    if not changed:
+        return 0
+    AuditLog.objects.bulk_update(changed, ["changes", "details_salt", "redacted_at"], batch_size=500)
+    record(
+        actor=actor,
+        organisation=organisation,
+        action="audit.redact",
+        obj=obj,
+        changes={"entries": ids, "reason": reason},
+    )
+    return len(ids)
 
 
 ACTION_LABELS = {
@@ -81,6 +268,15 @@ ACTION_LABELS = {
     "fete.save": "Fête des vacances enregistrée",
     "fete.invitations": "Invitations à la Fête générées",
     "fete.handover": "Chèques remis au foyer (signature)",
+    "audit.redact": "Détails du journal anonymisés",
+    "household.anonymise": "Foyer anonymisé",
+    "household.export": "Dossier complet exporté (droit d'accès)",
+    "retention.notify": "Échéance de conservation notifiée",
+    "read.household": "Consultation du foyer",
+    "read.project": "Consultation du projet",
+    "read.household_api": "Consultation du foyer (API)",
+    "read.project_api": "Consultation du projet (API)",
+    "download.access_export": "Téléchargement du dossier complet",
 }
 
 
@@ -92,6 +288,8 @@ def history_for(objects: dict[str, list], limit: int = 30):
             condition |= models.Q(object_type=label, object_id__in=[str(pk) for pk in pks])
     return (
         AuditLog.objects.filter(condition)
+        .exclude(action__startswith="read.")
+        .exclude(action__startswith="download.")
         .select_related("actor", "organisation")
         .order_by("-at", "-id")[:limit]
     )

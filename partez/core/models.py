@@ -16,12 +16,26 @@ class AuditLog(models.Model):
     object_type = models.CharField("type d'objet", max_length=64)
     object_id = models.CharField("identifiant", max_length=64)
     changes = models.JSONField("modifications", default=dict, blank=True)
+    # The tamper-evident chain (see audit.py): ``details_digest`` = sha256(salt + canonical
+    # changes), written with the row; ``seq``, ``prev_hash`` and ``entry_hash`` are set by
+    # ``audit.seal()`` under the chain head's lock, in seq order. A redaction (anonymisation,
+    # retention) rewrites ``changes``, clears the salt and sets ``redacted_at``; the digest stays,
+    # so the chain still verifies, and an « audit.redact » entry of the chain names the rows.
+    details_digest = models.CharField(max_length=64, blank=True, editable=False)
+    details_salt = models.CharField(max_length=32, blank=True, editable=False)
+    redacted_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "entrée du journal d'audit"
         verbose_name_plural = "journal d'audit"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["seq"], name="audit_unsealed_idx", condition=models.Q(seq__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
@@ -31,3 +45,18 @@ class AuditLog(models.Model):
         from .audit import ACTION_LABELS
 
         return ACTION_LABELS.get(self.action, self.action)
+
+
+class AuditChainHead(models.Model):
+    """The one row that holds the chain's last sealed entry: sealing starts with an UPDATE of it,
+    which locks it (PostgreSQL row lock, SQLite's write lock), so two sealers never fork the chain."""
+
+    seq = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tête de la chaîne d'audit"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.entry_hash[:12]}"
