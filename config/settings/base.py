@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "partez.jobs",
     "partez.demo",
     "partez.reports",
+    "partez.privacy",
     # web apps
     "partez.www",
 ]

@@ -157,6 +157,11 @@ def _require_casework(actor: Membership) -> None:
         raise NotAllowed("Votre rôle ne permet pas de modifier des foyers.")
 
 
+def _require_not_anonymised(household: Household) -> None:
+    if household.anonymised_at is not None:
+        raise DomainError("Ce foyer a été anonymisé : son dossier ne peut plus être modifié.")
+
+
 def _sort_name(persons) -> str:
     head = next((p for p in persons if p.relation == Relation.HEAD), None)
     return Person.search_key(head.first_name, head.last_name) if head else ""
@@ -249,6 +254,7 @@ def household_update(*, actor: Membership, household: Household, data: Household
     commune = _validate_household(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
+        _require_not_anonymised(household)
         before = audit.snapshot(household, HOUSEHOLD_FIELDS)
         for k, v in asdict(data).items():
             if k != "commune_insee":
@@ -273,6 +279,7 @@ def person_add(*, actor: Membership, household: Household, data: PersonInput) ->
     validate_person(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
+        _require_not_anonymised(household)
         person = Person(
             household=household,
             search_name=Person.search_key(data.first_name, data.last_name),
@@ -299,6 +306,7 @@ def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Pe
     validate_person(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=person.household_id)
+        _require_not_anonymised(household)
         person = Person.objects.get(pk=person.pk)
         before = audit.snapshot(person, PERSON_FIELDS)
         for k, v in asdict(data).items():
