@@ -11,6 +11,7 @@ from partez.households import selectors, services
 from partez.households.models import Consent, FollowUp, PastDeparture, Person
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
+from partez.privacy import perms as privacy_perms
 from partez.projects.models import Project
 from partez.territory.selectors import current_edition
 
@@ -135,6 +136,10 @@ def household_detail(request, m, pk):
         .order_by("-created_at")
     )
     consents = list(household.consents.select_related("collected_by", "organisation"))
+    if request.method == "GET":  # a refused form shown again is not a new opening
+        audit.record_read(
+            actor=request.user, organisation=m.organisation, action="read.household", obj=household
+        )
     context = {
         "household": household,
         "persons": persons,
@@ -142,7 +147,10 @@ def household_detail(request, m, pk):
         "followups": followups,
         "projects": projects,
         "consents": consents,
-        "can_edit": perms.can_edit_household(m),
+        "can_edit": perms.can_edit_household(m) and household.anonymised_at is None,
+        "can_export_file": privacy_perms.can_export_household_file(m),
+        "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
+        "can_view_readers": privacy_perms.can_view_file_readers(m),
         "history": audit.history_for(
             {
                 "households.household": [household.pk],
