@@ -15,15 +15,13 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditLog
+from .models import AccessLog, AuditChainHead, AuditLog
 
 GENESIS = "0" * 64
 # A read of a case file is recorded once per user, file and kind of read in this window: a
 # social worker reloads a file many times while working on it (and htmx reloads parts of it);
 # one entry per ten minutes still answers « who saw this file, and when » to the quarter hour.
 READ_DEDUP_SECONDS = 600
-# Actions that record a read (a page, an API GET) or a download, not a change.
-READ_PREFIXES = ("read.", "download.")
 
 
 def _jsonable(value: Any) -> Any:
@@ -71,10 +69,12 @@ def entry_hash(entry: AuditLog, prev_hash: str) -> str:
     return hashlib.sha256(canonical(core).encode()).hexdigest()
 
 
-def _create(*, actor, organisation, action: str, object_type: str, object_id: str, changes: dict) -> AuditLog:
+def _create(
+    *, actor, organisation, action: str, object_type: str, object_id: str, changes: dict, model=AuditLog
+) -> AuditLog:
     changes = json.loads(canonical({k: _jsonable(v) for k, v in changes.items()}))
     salt = secrets.token_hex(16)
-    return AuditLog.objects.create(
+    return model.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         organisation=organisation,
         action=action,
@@ -102,9 +102,10 @@ def record(*, actor, organisation, action: str, obj: models.Model, changes: dict
 
 
 def record_read(*, actor, organisation, action: str, obj: models.Model, changes: dict | None = None) -> None:
-    """A read of a case file (``read.*``) or a download (``download.*``): one INSERT, sealed with
-    the next write. Reads are deduplicated per user, object and action (READ_DEDUP_SECONDS);
-    downloads are all recorded."""
+    """A read of a case file (``read.*``) or a download (``download.*``) in the access log: one
+    INSERT, sealed by the next seal of that chain (``seal(AccessLog)``: the daily retention run,
+    ``verify_audit``, or a download). Reads are deduplicated per user, object and action
+    (READ_DEDUP_SECONDS); downloads are all recorded and sealed once committed."""
     if not getattr(actor, "pk", None):
         return
     label = obj._meta.label_lower
@@ -119,27 +120,26 @@ def record_read(*, actor, organisation, action: str, obj: models.Model, changes:
         object_type=label,
         object_id=str(obj.pk),
         changes=changes or {},
+        model=AccessLog,
     )
+    if action.startswith("download."):
+        transaction.on_commit(lambda: seal(AccessLog))
 
 
-def _head() -> AuditChainHead:
-    head, _ = AuditChainHead.objects.get_or_create(pk=1)
-    return head
-
-
-def seal(batch: int = 500) -> int:
+def seal(model=AuditLog, batch: int = 500) -> int:
     """Give every unsealed entry its place in the chain, in id order; returns how many.
 
     Each batch is one transaction that first UPDATEs the chain head row: that takes its lock
     (a row lock on PostgreSQL, the database write lock on SQLite) before the head is read, so
     two sealers run one after the other and the chain never forks."""
-    _head()
+    chain = model._meta.model_name
+    AuditChainHead.objects.get_or_create(chain=chain)
     sealed = 0
     while True:
         with transaction.atomic():
-            AuditChainHead.objects.filter(pk=1).update(sealed_at=timezone.now())
-            head = AuditChainHead.objects.get(pk=1)
-            entries = list(AuditLog.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            AuditChainHead.objects.filter(chain=chain).update(sealed_at=timezone.now())
+            head = AuditChainHead.objects.get(chain=chain)
+            entries = list(model.objects.filter(seq__isnull=True).order_by("id")[:batch])
             if not entries:
                 return sealed
             for entry in entries:
@@ -147,7 +147,7 @@ def seal(batch: int = 500) -> int:
                 entry.prev_hash = head.entry_hash
                 entry.entry_hash = entry_hash(entry, head.entry_hash)
                 head.seq, head.entry_hash = entry.seq, entry.entry_hash
-            AuditLog.objects.bulk_update(entries, ["seq", "prev_hash", "entry_hash"])
+            model.objects.bulk_update(entries, ["seq", "prev_hash", "entry_hash"])
             head.save(update_fields=["seq", "entry_hash"])
             sealed += len(entries)
 
@@ -159,18 +159,18 @@ class Break:
     message: str
 
 
-def verify() -> tuple[int, list[Break]]:
+def verify(model=AuditLog) -> tuple[int, list[Break]]:
     """Walk the chain in seq order: every entry's hash recomputed, chained to the one before,
     no seq missing, the head matching the last entry, unredacted details matching their digest,
     every redacted entry named by an « audit.redact » entry. Returns (entries checked, breaks)."""
     breaks: list[Break] = []
     redacted_ok: set[int] = set()
-    for changes in AuditLog.objects.filter(action="audit.redact", seq__isnull=False).values_list(
+    for changes in model.objects.filter(action="audit.redact", seq__isnull=False).values_list(
         "changes", flat=True
     ):
         redacted_ok.update(int(i) for i in (changes or {}).get("entries", []))
     prev_hash, expected_seq, checked = GENESIS, 1, 0
-    for entry in AuditLog.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
+    for entry in model.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
         checked += 1
         if entry.seq != expected_seq:
             breaks.append(
@@ -180,13 +180,13 @@ def verify() -> tuple[int, list[Break]]:
             breaks.append(Break(entry.seq, entry.pk, "le lien vers l'entrée précédente ne correspond pas"))
         if entry_hash(entry, entry.prev_hash) != entry.entry_hash:
             breaks.append(Break(entry.seq, entry.pk, "l'entrée a été modifiée (empreinte différente)"))
-        if entry.redacted_at is None:
+        if getattr(entry, "redacted_at", None) is None:
             if details_digest(entry.details_salt, entry.changes) != entry.details_digest:
                 breaks.append(Break(entry.seq, entry.pk, "le détail a été modifié (empreinte différente)"))
         elif entry.pk not in redacted_ok:
             breaks.append(Break(entry.seq, entry.pk, "détail anonymisé sans entrée « audit.redact »"))
         prev_hash, expected_seq = entry.entry_hash, entry.seq + 1
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = AuditChainHead.objects.filter(chain=model._meta.model_name).first()
     if head is not None and (head.seq, head.entry_hash) != (expected_seq - 1, prev_hash):
         breaks.append(Break(head.seq, None, "la tête de chaîne ne correspond pas à la dernière entrée"))
     return checked, breaks
@@ -288,8 +288,6 @@ def history_for(objects: dict[str, list], limit: int = 30):
             condition |= models.Q(object_type=label, object_id__in=[str(pk) for pk in pks])
     return (
         AuditLog.objects.filter(condition)
-        .exclude(action__startswith="read.")
-        .exclude(action__startswith="download.")
         .select_related("actor", "organisation")
         .order_by("-at", "-id")[:limit]
     )

@@ -156,7 +156,7 @@ def redact_audit(
     """Rewrite the audit log's copies of the household's personal data (see core.audit.redact)."""
     terms = sensitive_terms(household, persons)
     pattern = _matcher(terms)
-    kept = Q(action="audit.redact") | Q(action__startswith="read.") | Q(action__startswith="download.")
+    kept = Q(action="audit.redact")
     own = list(AuditLog.objects.filter(own_objects(household, persons, project_ids)).exclude(kept))
     own_ids = {e.pk for e in own}
     count = audit.redact(

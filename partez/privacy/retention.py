@@ -27,12 +27,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 
 from partez.core import audit, parameters
-from partez.core.models import AuditLog
+from partez.core.models import AccessLog, AuditLog
 from partez.fete.models import Handover
 from partez.households.models import FollowUp, Household
 from partez.organisations.models import Membership, OrganisationKind, Role
@@ -221,7 +221,7 @@ def apply(*, today: dt.date, base_url: str = "") -> Report:
     report.journal_entries = _journal_notes(today)
     report.signatures = _signatures(today)
     report.audit_entries = _audit_details(today)
-    report.sealed = audit.seal()
+    report.sealed = audit.seal() + audit.seal(AccessLog)
     return report
 
 
@@ -252,7 +252,7 @@ def _audit_details(today: dt.date) -> int:
     old = (
         AuditLog.objects.filter(at__lt=cutoff, redacted_at__isnull=True)
         .exclude(changes={})
-        .exclude(Q(action="audit.redact") | Q(action__startswith="read.") | Q(action__startswith="download."))
+        .exclude(action="audit.redact")
         .order_by("id")
     )
     total = 0

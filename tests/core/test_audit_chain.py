@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from partez.core import audit
-from partez.core.models import AuditChainHead, AuditLog
+from partez.core.models import AccessLog, AuditChainHead, AuditLog
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_sealed_entries_form_one_chain_that_verifies(entries):
     assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0].prev_hash == audit.GENESIS
     assert all(b.prev_hash == a.entry_hash for a, b in zip(rows, rows[1:], strict=False))
-    head = AuditChainHead.objects.get()
+    head = AuditChainHead.objects.get(chain="auditlog")
     assert (head.seq, head.entry_hash) == (5, rows[-1].entry_hash)
     assert audit.verify() == (5, [])
     assert audit.seal() == 0  # nothing left to seal
@@ -89,20 +89,24 @@ def test_redaction_keeps_the_chain_verifiable_and_the_old_details_unconfirmable(
 
 def test_verify_audit_command(entries, capsys):
     call_command("verify_audit")
-    assert "Chaîne d'audit intacte : 5 entrées vérifiées" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Chaîne d'audit intacte : 5 entrées vérifiées" in out
+    assert "Chaîne des consultations intacte : 0 entrées vérifiées" in out
     AuditLog.objects.filter(pk=entries[0].pk).update(object_id="999")
     with pytest.raises(CommandError, match="1 problème"):
         call_command("verify_audit")
-    assert f"RUPTURE entrée n° 1 (id {entries[0].pk})" in capsys.readouterr().out
+    assert f"RUPTURE chaîne d'audit, entrée n° 1 (id {entries[0].pk})" in capsys.readouterr().out
 
 
-def test_reads_are_recorded_once_per_window_and_left_out_of_the_history(ccas, household):
+def test_reads_are_recorded_once_per_window_in_their_own_chain(ccas, household):
     user = factories.UserFactory()
     for _ in range(3):
         audit.record_read(actor=user, organisation=ccas, action="read.household", obj=household)
     audit.record_read(actor=user, organisation=ccas, action="download.access_export", obj=household)
     audit.record_read(actor=user, organisation=ccas, action="download.access_export", obj=household)
-    assert AuditLog.objects.filter(action="read.household").count() == 1
-    assert AuditLog.objects.filter(action="download.access_export").count() == 2
-    assert list(audit.history_for({"households.household": [household.pk]})) == []
-    assert audit.seal() == 3 and audit.verify() == (3, [])
+    assert AccessLog.objects.filter(action="read.household").count() == 1
+    assert AccessLog.objects.filter(action="download.access_export").count() == 2
+    assert not AuditLog.objects.exists()  # the change log stays a change log
+    assert audit.seal(AccessLog) == 3 and audit.verify(AccessLog) == (3, [])
+    AccessLog.objects.filter(action="read.household").update(actor=None)
+    assert audit.verify(AccessLog)[1][0].message == "l'entrée a été modifiée (empreinte différente)"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partez.core.errors import DomainError
-from partez.core.models import AuditLog
+from partez.core.models import AccessLog
 from partez.privacy import perms as privacy_perms
 from partez.privacy import retention
 from partez.privacy.anonymise import household_anonymise
@@ -79,10 +79,9 @@ def household_readers(request, m, pk):
     household = get_household(m, pk)
     project_ids = [str(pk) for pk in Project.objects.filter(household=household).values_list("pk", flat=True)]
     entries = (
-        AuditLog.objects.filter(
+        AccessLog.objects.filter(
             Q(object_type="households.household", object_id=str(household.pk))
-            | Q(object_type="projects.project", object_id__in=project_ids),
-            Q(action__startswith="read.") | Q(action__startswith="download."),
+            | Q(object_type="projects.project", object_id__in=project_ids)
         )
         .select_related("actor", "organisation")
         .order_by("-at", "-id")[:300]

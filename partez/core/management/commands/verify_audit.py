@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from partez.core import audit
-from partez.core.models import AuditLog
+from partez.core.models import AccessLog, AuditLog
 
 
 class Command(BaseCommand):
@@ -15,14 +15,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_seal=False, **options):
-        sealed = 0 if no_seal else audit.seal()
-        checked, breaks = audit.verify()
-        pending = AuditLog.objects.filter(seq__isnull=True).count()
-        for b in breaks:
-            where = f"entrée n° {b.seq}" if b.seq is not None else "tête de chaîne"
-            ident = f" (id {b.entry_id})" if b.entry_id is not None else ""
-            self.stdout.write(f"RUPTURE {where}{ident} : {b.message}")
-        summary = f"{checked} entrées vérifiées, {sealed} scellées maintenant, {pending} en attente"
-        if breaks:
-            raise CommandError(f"Chaîne d'audit rompue : {len(breaks)} problème(s). {summary}.")
-        self.stdout.write(f"Chaîne d'audit intacte : {summary}.")
+        failures = []
+        for model, name in ((AuditLog, "Chaîne d'audit"), (AccessLog, "Chaîne des consultations")):
+            sealed = 0 if no_seal else audit.seal(model)
+            checked, breaks = audit.verify(model)
+            pending = model.objects.filter(seq__isnull=True).count()
+            for b in breaks:
+                where = f"entrée n° {b.seq}" if b.seq is not None else "tête de chaîne"
+                ident = f" (id {b.entry_id})" if b.entry_id is not None else ""
+                self.stdout.write(f"RUPTURE {name.lower()}, {where}{ident} : {b.message}")
+            summary = f"{checked} entrées vérifiées, {sealed} scellées maintenant, {pending} en attente"
+            if breaks:
+                failures.append(f"{name} rompue : {len(breaks)} problème(s). {summary}.")
+            else:
+                self.stdout.write(f"{name} intacte : {summary}.")
+        if failures:
+            raise CommandError(" ".join(failures))
