@@ -276,7 +276,16 @@ ACTION_LABELS = {
     "read.project": "Consultation du projet",
     "read.household_api": "Consultation du foyer (API)",
     "read.project_api": "Consultation du projet (API)",
+    "read.household_admin": "Consultation du foyer (administration)",
+    "read.project_admin": "Consultation du projet (administration)",
     "download.access_export": "Téléchargement du dossier complet",
+    "download.camping_letter": "Convocation au séjour commun téléchargée",
+    "download.camping_roster": "Liste d'accueil du séjour commun téléchargée",
+    "download.camping_bus_list": "Liste du car téléchargée",
+    "download.fete_letter": "Lettre d'invitation à la Fête ouverte",
+    "download.signature": "Reçu de remise avec signature ouvert",
+    "bilan.export_csv": "Export des personnes du bilan (CSV)",
+    "bilan.funder_report": "Rapport à un financeur téléchargé",
 }
 
 
