@@ -26,18 +26,20 @@ demo: install
 	@echo "Application : http://127.0.0.1:$(PORT)/  (Ctrl-C pour arrêter)"
 	@$(BIN)/python manage.py db_worker --interval 1 & WORKER=$$!; \
 	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+	  $(BIN)/gunicorn -c config/gunicorn_demo.py --bind 127.0.0.1:$(PORT)
 
-## make test — lint, format check, migrations check, the whole test suite
+## make test — lint, format check, import contracts, types, migrations check, the whole test suite
 test: install
 	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --ds=config.settings.test -n 2 -q
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

@@ -34,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import BENCH_DIR, HOST, ROOT, Server, bench_env, busy_share, free_port, manage  # noqa: E402
+from web import BENCH_DIR, HOST, ROOT, Server, bench_env, busy_share, free_port, manage
 
 AIM_RPS = 200.0
 AIM_P95_MS = 50.0

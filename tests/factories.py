@@ -76,6 +76,12 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     annual_taxable_income_cents = 1_800_000
     monthly_family_benefits_cents = 20_000
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        household = super()._create(model_class, *args, **kwargs)
+        household.qf_given = "qf_cents" in kwargs  # a QF given by hand: PersonFactory leaves it
+        return household
+
     @factory.post_generation
     def followed_by(self, create, extracted, **kwargs):
         if create:
@@ -96,6 +102,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     household = factory.SubFactory(HouseholdFactory)
     first_name = factory.Faker("first_name", locale="fr_FR")
@@ -103,6 +110,17 @@ class PersonFactory(factory.django.DjangoModelFactory):
     birth_date = dt.date(1985, 4, 12)
     relation = Relation.HEAD
     search_name = factory.LazyAttribute(lambda o: Person.search_key(o.first_name, o.last_name))
+
+    @factory.post_generation
+    def stored_quotient(self, create, extracted, **kwargs):
+        """Keep the household's stored QF as the services do (a QF given by hand is left alone:
+        some tests need a given QF band, or none)."""
+        household = self.household
+        if create and not getattr(household, "qf_given", False):
+            from partez.households.services import recompute_quotient
+
+            recompute_quotient(household)
+            household.save(update_fields=["qf_cents", "qf_parts", "qf_lines"])
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

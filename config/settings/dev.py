@@ -1,6 +1,6 @@
 """Local development and `make demo`: embedded SQLite, console e-mail."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 
 DEBUG = True
 

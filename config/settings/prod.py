@@ -2,7 +2,7 @@
 
 from config import env
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, DEFAULT_FROM_EMAIL
 
 DEBUG = False

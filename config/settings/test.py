@@ -1,6 +1,6 @@
 """Test settings: fast hashing, tasks run immediately unless a test asks for the database backend."""
 
-from .base import *  # noqa: F401,F403
+from .base import *  # noqa: F403
 from .base import BASE_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,6 +1,7 @@
-"""Tenancy for the API, the same rules as the web app: a role check first (403 for roles that
-never see case files, whatever the object), then every object fetched *through* the
-membership's organisation, so anything outside it is a 404."""
+"""The API side of the scope layer: only the HTTP translation, the same rules as the web app. The
+domain's selectors (``households_for``, ``projects_for``…) decide which objects a membership sees
+and ``perms`` what its role may do; here a role that may not gets a 403 error body and an object
+outside the scope a 404 one (never a 403 that would reveal it exists)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from partez.core.errors import NotAllowed
-from partez.households.models import Household
+from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.organisations.models import Membership
-from partez.projects.models import Project
+from partez.projects.selectors import projects_for
 
 from .errors import ObjectNotFound
+
+__all__ = ["casework_membership", "get_or_404", "households_for", "projects_for"]
 
 NO_CASEWORK = "Votre rôle ne donne pas accès aux dossiers des foyers."
 
@@ -24,14 +27,6 @@ def casework_membership(request: HttpRequest) -> Membership:
     if not perms.can_view_households(membership):
         raise NotAllowed(NO_CASEWORK)
     return membership
-
-
-def households_for(m: Membership) -> QuerySet[Household]:
-    return Household.objects.for_organisation(m.organisation, whole_territory=perms.sees_whole_territory(m))
-
-
-def projects_for(m: Membership) -> QuerySet[Project]:
-    return Project.objects.for_organisation(m.organisation, whole_territory=perms.sees_whole_territory(m))
 
 
 def get_or_404(qs: QuerySet, pk: int, message: str, field: str | None = None):

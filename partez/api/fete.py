@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from partez.core.errors import NotAllowed
-from partez.fete import protocol, selectors, services
+from partez.fete import protocol, selectors
 from partez.fete.models import Invitation
 from partez.organisations import perms
 
@@ -86,7 +86,7 @@ def checkin_lists(request: HttpRequest):
         CheckinListOut(
             id=cl.pk, name=cl.name, kind=cl.kind, commune=cl.stand.commune.insee_code if cl.stand_id else None
         )
-        for cl in services.lists_for(m, fete).order_by("kind", "name")
+        for cl in selectors.lists_for(m, fete).order_by("kind", "name")
     ]
 
 

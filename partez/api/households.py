@@ -10,7 +10,7 @@ from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households import selectors
 from partez.households.models import FollowUp, Household, Person
-from partez.households.services import HouseholdInput, PersonInput, household_create, recompute_quotient
+from partez.households.services import HouseholdInput, PersonInput, household_create
 from partez.organisations.models import Membership
 from partez.territory.models import Commune
 
@@ -117,7 +117,6 @@ def household_detail(m: Membership, pk: int) -> HouseholdDetail:
     )
     h = get_or_404(qs, pk, NOT_FOUND)
     persons = list(h.persons.all())
-    qf = recompute_quotient(h, persons)  # computed for today's parameters; not saved on a read
     return HouseholdDetail(
         id=h.pk,
         reference=h.reference,
@@ -150,10 +149,10 @@ def household_detail(m: Membership, pk: int) -> HouseholdDetail:
         ),
         tax=TaxOut(rfr_cents=h.rfr_cents, parts=_float(h.tax_parts), is_taxable=h.is_taxable),
         quotient=QuotientOut(
-            qf_cents=qf.qf_cents,
-            qf_euros=None if qf.qf_cents is None else round(qf.qf_cents / 100),
-            parts=float(qf.parts),
-            explanation=qf.lines,
+            qf_cents=h.qf_cents,  # stored when its inputs change: the list and the detail agree
+            qf_euros=h.qf_euros,
+            parts=float(h.qf_parts or 0),
+            explanation=h.qf_lines,
         ),
         followups=[
             FollowUpOut(

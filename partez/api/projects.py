@@ -9,9 +9,8 @@ from ninja import Router, Status
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households.models import Person
-from partez.organisations import perms
 from partez.organisations.models import Membership
-from partez.projects import workflow
+from partez.projects import perms as project_perms
 from partez.projects.models import JournalEntry, Project, StatusChange
 from partez.projects.services import ProjectInput, project_create, project_transition
 from partez.schemes import engine, selectors, situations
@@ -44,11 +43,6 @@ NOT_FOUND = "Projet introuvable."
 
 def _name(user) -> str | None:
     return None if user is None else (user.get_full_name() or user.username)
-
-
-def available_transitions(m: Membership, status: str) -> list[workflow.Transition]:
-    """The workflow's transitions from ``status`` that this membership's role may perform."""
-    return [t for t in workflow.available(status) if getattr(perms, t.permission)(m)]
 
 
 def project_detail(m: Membership, pk: int) -> ProjectDetail:
@@ -99,7 +93,7 @@ def project_detail(m: Membership, pk: int) -> ProjectDetail:
         budget_total_cents=sum(b.amount_cents for b in budget),
         transitions=[
             TransitionOut(action=t.action, label=t.label, target_status=t.target, needs_reason=t.needs_reason)
-            for t in available_transitions(m, p.status)
+            for t in project_perms.allowed_transitions(m, p.status)
         ],
         checklist=[
             ChecklistItemOut(id=c.pk, label=c.label, received_at=c.received_at) for c in p.checklist.all()

@@ -449,7 +449,7 @@ def documents_start(*, actor: Membership, edition: Edition, kind: str) -> Job:
         raise NotAllowed("Votre rôle ne donne pas accès aux documents du séjour commun.")
     if kind not in KINDS:
         raise DomainError("Document inconnu.", field="kind")
-    if kind == "letters_pdf" and perms.is_campsite_host(actor):
+    if kind == "letters_pdf" and not perms.can_get_letters(actor):
         raise NotAllowed("Les convocations sont envoyées par la coordination et les communes.")
     label, _slug, ext = KINDS[kind]
     return job_start(

@@ -29,3 +29,9 @@ def can_view_camping(m: Membership | None) -> bool:
     """The board: the coordination (all), a commune referent (its commune's households, read
     only), a host (its campsites' rosters)."""
     return can_plan_camping(m) or is_commune_referent(m) or is_campsite_host(m)
+
+
+def can_get_letters(m: Membership | None) -> bool:
+    """The households' convocation letters (their page too): whoever sees the board, but a host
+    (a campsite gets its rosters, not the households' letters)."""
+    return can_view_camping(m) and not is_campsite_host(m)

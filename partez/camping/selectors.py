@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 
 from partez.households.models import Person, Relation
 from partez.organisations.models import Membership
-from partez.territory.models import Edition
+from partez.territory.models import Commune, Edition
 
 from . import perms, planner
 from .models import (
@@ -34,8 +34,10 @@ from .models import (
 
 
 def camping_plan(edition: Edition) -> CampingPlan:
-    plan, _ = CampingPlan.objects.get_or_create(edition=edition)
-    return plan
+    """The edition's séjour commun settings and plan figures, read only: the row is created by the
+    first service that writes to it (``services._locked_plan``); until then, the defaults (an
+    unsaved row), so a page is never a write."""
+    return CampingPlan.objects.filter(edition=edition).first() or CampingPlan(edition=edition)
 
 
 # --- scopes ------------------------------------------------------------------------------------
@@ -49,6 +51,27 @@ def campsites_for(m: Membership, edition: Edition):
     if perms.is_campsite_host(m):
         return campsites.filter(host=m.organisation)
     return campsites.none()
+
+
+def participant_files_for(m: Membership, edition: Edition):
+    """The participants whose page and convocation letter ``m`` may open: those it sees, but
+    never for a host (a campsite gets its rosters, not the households' pages)."""
+    if not perms.can_get_letters(m):
+        return Participant.objects.none()
+    return participants_for(m, edition)
+
+
+def communes_for(m: Membership, edition: Edition):
+    """The communes whose households ``m`` sees on the board: a commune referent's own, else the
+    edition's communes."""
+    if perms.is_commune_referent(m):
+        return Commune.objects.defer("geometry").filter(pk=m.organisation.commune_id)
+    return edition.communes.defer("geometry")
+
+
+def board_commune_id(m: Membership, requested: int | None) -> int | None:
+    """The board's commune filter: a commune referent's own commune, whatever she asks for."""
+    return m.organisation.commune_id if perms.is_commune_referent(m) else requested
 
 
 def participants_for(m: Membership, edition: Edition):
@@ -178,7 +201,7 @@ def plan_input(edition: Edition, *, replan: bool = False) -> tuple[planner.PlanI
     households_in = {h.id: h for h in households}
     for reference, placement in sorted(index.placements.items()):
         a = index.assignment(placement)
-        fits = not planner._assignment_problem(a, households_in[reference], campsites_in, plan_in.bus)
+        fits = not planner.assignment_problem(a, households_in[reference], campsites_in, plan_in.bus)
         if placement.locked and fits:
             locked.append(a)
         elif replan:

@@ -56,8 +56,9 @@ def _require_planner(actor: Membership) -> None:
 
 
 def _locked_plan(edition: Edition) -> CampingPlan:
-    """The edition's plan row, locked until the end of the transaction (every placement write)."""
-    selectors.camping_plan(edition)
+    """The edition's plan row (created on the first write), locked until the end of the
+    transaction (every placement write)."""
+    CampingPlan.objects.get_or_create(edition=edition)
     return CampingPlan.objects.select_for_update().get(edition=edition)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from math import gcd
 
-from partez.households.quotient import euros
+from partez.core.money import euros
 
 DENOMINATIONS_CENTS = (5000, 2500, 2000, 1000)  # ANCV paper chèques: 50, 25, 20 and 10 €
 MAX_CENTS = 10_000_00  # one household's aid never reaches 10,000 €: beyond it the input is wrong
@@ -63,7 +63,7 @@ def _best(amount_cents: int, available: Mapping[int, int]) -> dict[int, dict[int
     target = amount_cents // unit
     # best[v] = (number of chèques, tie-break key, counts) for the value v × unit
     order = sorted(denominations, reverse=True)
-    best: dict[int, tuple[int, tuple, dict[int, int]]] = {0: (0, (), {})}
+    best: dict[int, tuple[int, tuple[int, ...], dict[int, int]]] = {0: (0, (), {})}
     for denomination, take in _split({d: available[d] for d in denominations}):
         step = denomination * take // unit
         for value in sorted(best, reverse=True):  # descending: each item used at most once

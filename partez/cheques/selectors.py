@@ -10,9 +10,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from partez.funding.models import PlanLine, PlanStatus
+from partez.households.models import Household
 from partez.organisations import perms
-from partez.organisations.models import Membership, OrganisationKind, Role
+from partez.organisations.models import Membership
+from partez.organisations.selectors import commune_scope, own_commune_id
 from partez.schemes.models import Channel
+from partez.territory.models import Commune, Edition
 
 from .models import Cheque, ChequeStatus
 
@@ -48,16 +51,40 @@ def stock_by_denomination(commune_id: int, edition, *, on: dt.date) -> dict[int,
     return {r["denomination_cents"]: r["n"] for r in rows}
 
 
+def preparation_status(household: Household, edition: Edition) -> tuple[int, int]:
+    """(granted in chèques, already prepared or handed) for the household, in cents."""
+    granted = granted_cheques_cents(edition, [household.pk]).get(household.pk, 0)
+    done = (
+        Cheque.objects.filter(
+            household=household,
+            edition=edition,
+            status__in=[ChequeStatus.PREPARED, ChequeStatus.HANDED_OVER, ChequeStatus.USED],
+        ).aggregate(total=Sum("denomination_cents"))["total"]
+        or 0
+    )
+    return granted, done
+
+
 def cheques_for(m: Membership) -> QuerySet[Cheque]:
     """The chèques a membership may see: all for the coordination, a funder's own, a commune's own."""
     qs = Cheque.objects.all()
     if perms.sees_whole_territory(m):
         return qs
-    if m.role == Role.FUNDER:
+    if perms.is_funder(m):
         return qs.filter(funder=m.organisation)
-    if m.organisation.kind == OrganisationKind.COMMUNE and m.organisation.commune_id:
-        return qs.filter(commune_id=m.organisation.commune_id)
+    commune_id = own_commune_id(m)
+    if commune_id is not None:
+        return qs.filter(commune_id=commune_id)
     return qs.none()
+
+
+def preparation_communes(m: Membership, edition) -> QuerySet[Commune]:
+    """The communes whose households' chèques ``m`` may prepare: every commune of the edition
+    for the coordination, its own for a commune's members (``organisations.selectors.commune_scope``)."""
+    communes = commune_scope(m)
+    if perms.sees_whole_territory(m):
+        communes = communes.filter(pk__in=edition.communes.values("pk"))
+    return communes
 
 
 @dataclass

@@ -18,15 +18,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.money import euros
 from partez.households.models import Household
-from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation, OrganisationKind
+from partez.organisations.selectors import commune_scope
 from partez.territory.models import Commune, Edition
 
 from . import lifecycle, selectors
@@ -240,28 +241,8 @@ def booklets_allocate(*, actor: Membership, booklets: Sequence[Booklet], commune
 
 
 def _check_household_scope(actor: Membership, household: Household) -> None:
-    if perms.sees_whole_territory(actor):
-        return
-    if (
-        actor.organisation.kind == OrganisationKind.COMMUNE
-        and actor.organisation.commune_id == household.commune_id
-    ):
-        return
-    raise NotAllowed("Seuls la coordination et la commune du foyer préparent ses chèques.")
-
-
-def preparation_status(household: Household, edition: Edition) -> tuple[int, int]:
-    """(granted in chèques, already prepared or handed) for the household, in cents."""
-    granted = selectors.granted_cheques_cents(edition, [household.pk]).get(household.pk, 0)
-    done = (
-        Cheque.objects.filter(
-            household=household,
-            edition=edition,
-            status__in=[ChequeStatus.PREPARED, ChequeStatus.HANDED_OVER, ChequeStatus.USED],
-        ).aggregate(total=Sum("denomination_cents"))["total"]
-        or 0
-    )
-    return granted, done
+    if not commune_scope(actor).filter(pk=household.commune_id).exists():
+        raise NotAllowed("Seuls la coordination et la commune du foyer préparent ses chèques.")
 
 
 def household_prepare(
@@ -281,7 +262,7 @@ def household_prepare(
     with transaction.atomic():
         # one preparation at a time per household
         Household.objects.select_for_update().filter(pk=household.pk).first()
-        granted, done = preparation_status(household, edition)
+        granted, done = selectors.preparation_status(household, edition)
         if granted == 0:
             raise DomainError(
                 f"Ce foyer n'a pas d'aide attribuée en chèques-vacances pour l'édition {edition.year}."

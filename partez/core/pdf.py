@@ -25,7 +25,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from partez.schemes.months import MONTHS  # the one list of French month names (pure module)
+from .text import MONTHS
 
 __all__ = [
     "A4",

@@ -1,4 +1,22 @@
+"""French text shared by every app: search normalisation, month names."""
+
 import unicodedata
+
+# The one list of French month names (dates in letters, PDFs, the schemes' period phrases).
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def normalise(text: str) -> str:

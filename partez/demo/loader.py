@@ -250,6 +250,7 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
                 is_taxable=h.is_taxable,
                 qf_cents=h.qf_cents,
                 qf_parts=h.qf_parts,
+                qf_lines=h.qf_lines,
                 sort_name=next(
                     (Person.search_key(p.first_name, p.last_name) for p in h.persons if p.relation == "head"),
                     "",

@@ -18,7 +18,7 @@ from partez.jobs.registry import Progress, handler
 from partez.organisations.models import Membership
 from partez.organisations.perms import can_manage_fete
 
-from . import letters, services, sms
+from . import codes, letters, services, sms
 from .models import Delivery, Fete, Invitation, Stand
 
 BATCH = 500
@@ -44,7 +44,7 @@ def rsvp_url(base: str, code: str) -> str:
 def letter_for(inv: Invitation, stands: dict[int, str], base: str) -> letters.Letter:
     slot = inv.slot
     return letters.Letter(
-        code=services.display_code(inv.code),
+        code=codes.display_code(inv.code),
         qr_text=rsvp_url(base, inv.code),
         label=inv.label or f"Foyer {inv.household.reference}",
         address=inv.household.address,
@@ -93,12 +93,12 @@ def _message(fete: Fete, inv: Invitation, url: str, stand: str) -> tuple[str, st
         f"Bonjour,\n\nVotre foyer est invité à la {fete.name} le {when} – {letters.time_text(fete.closes_at)}, "
         f"{info.place}{', ' + info.address if info.address else ''}.\n\n"
         f"Vous y recevrez :\n{rights}\n\nRendez-vous au « {stand} ».\n"
-        f"Votre code d'invitation : {services.display_code(inv.code)} (à présenter à l'entrée et au stand).\n\n"
+        f"Votre code d'invitation : {codes.display_code(inv.code)} (à présenter à l'entrée et au stand).\n\n"
         f"Merci de nous dire si vous viendrez : {url}\n\n"
         + (f"Une question ? {fete.contact}\n" if fete.contact else "")
     )
     text = (
-        f"{fete.name} {when} {info.place}. Code {services.display_code(inv.code)} "
+        f"{fete.name} {when} {info.place}. Code {codes.display_code(inv.code)} "
         f"(entrée et « {stand} »). Réponse : {url}"
     )
     return subject, body, text
@@ -162,7 +162,7 @@ def send_invitations(job: Job, progress: Progress) -> None:
             if messages:
                 try:
                     connection.send_messages(messages)
-                except Exception:  # noqa: BLE001 - the batch's e-mails are recorded as failed
+                except Exception:  # any failure: the batch's e-mails are recorded as failed
                     for inv in updates:
                         if inv.email_status == Delivery.SENT:
                             inv.email_status = Delivery.FAILED

@@ -1,16 +1,72 @@
-"""Reads of the Fête: the current event, what a scan answers, a stand's roster (preloaded by the
-scan page so it keeps working offline) and the live counters."""
+"""Reads of the Fête: the scope (which stands and check-in lists a member may serve), the current
+event, who is entitled to what, what a scan answers, a stand's roster (preloaded by the scan page
+so it keeps working offline) and the live counters."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from partez.cheques.models import Cheque, ChequeStatus
+from partez.cheques.selectors import granted_cheques_cents
+from partez.households.quotient import euros
+from partez.organisations import perms
+from partez.organisations.models import Membership, OrganisationKind
+from partez.organisations.selectors import own_commune_id
+from partez.projects.models import Project, ProjectFormat, ProjectStatus
+from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
-from .models import Checkin, CheckinList, Fete, Handover, Invitation, ListKind, Rsvp
-from .services import display_code
+from .codes import display_code
+from .models import Checkin, CheckinList, Fete, Handover, Invitation, ListKind, Rsvp, Stand
+
+CAMPING_STATUSES = [ProjectStatus.VALIDATED, ProjectStatus.AID_GRANTED]
+
+# --- scope -----------------------------------------------------------------------------------
+#
+# A commune's stand is served by that commune's own members (its CCAS: referents, volunteers)
+# and by the coordination (its coordinators and volunteers, who may stand in anywhere). A relay
+# structure's volunteer may scan at the gate, never at a commune's stand: the stand hands over
+# the commune's chèques and shows its households' roster.
+
+
+def serves_every_stand(m: Membership | None) -> bool:
+    """The coordinating association's members (coordinators and volunteers) serve any stand."""
+    return perms.can_check_in(m) and m.organisation.kind == OrganisationKind.COORDINATOR
+
+
+def stands_for(m: Membership | None) -> QuerySet[Stand]:
+    """The stands ``m`` may serve (scan on, hand over at, read the receipts and the counter of)."""
+    stands = Stand.objects.all()
+    if serves_every_stand(m):
+        return stands
+    commune_id = own_commune_id(m)
+    if not perms.can_check_in(m) or commune_id is None:
+        return stands.none()
+    return stands.filter(commune_id=commune_id)
+
+
+def lists_for(m: Membership | None, fete: Fete | None = None) -> QuerySet[CheckinList]:
+    """The check-in lists ``m`` may scan on: the gate for whoever may check in, and the lists of
+    the stands it serves (``stands_for``); of one Fête when given."""
+    lists = CheckinList.objects.all()
+    if fete is not None:
+        lists = lists.filter(fete=fete)
+    if not perms.can_check_in(m):
+        return lists.none()
+    if serves_every_stand(m):
+        return lists
+    return lists.filter(Q(kind=ListKind.GATE) | Q(stand__in=stands_for(m)))
+
+
+def handovers_for(m: Membership | None) -> QuerySet[Handover]:
+    """The hand-overs (receipts) ``m`` may read: those of the stands it serves."""
+    if serves_every_stand(m):
+        return Handover.objects.all()
+    return Handover.objects.filter(stand__in=stands_for(m))
+
+
+# --- the event and the entitlements -----------------------------------------------------------
 
 
 def current_fete() -> Fete | None:
@@ -18,6 +74,29 @@ def current_fete() -> Fete | None:
     if edition is None:
         return None
     return Fete.objects.select_related("edition").filter(edition_id=edition.pk).first()
+
+
+def camping_households(edition: Edition) -> set[int]:
+    return set(
+        Project.objects.filter(
+            edition=edition, format=ProjectFormat.CAMPING, status__in=CAMPING_STATUSES
+        ).values_list("household_id", flat=True)
+    )
+
+
+def entitlements_by_household(edition: Edition) -> dict[int, list[dict]]:
+    """Household id → what it collects at the Fête: its chèques-vacances (the amount granted)
+    and/or its collective-stay papers. Two queries."""
+    out: dict[int, list[dict]] = {}
+    for household_id, cents in granted_cheques_cents(edition).items():
+        out.setdefault(household_id, []).append(
+            {"kind": "cheques", "label": f"Chèques-vacances : {euros(cents)}", "amount_cents": cents}
+        )
+    for household_id in camping_households(edition):
+        out.setdefault(household_id, []).append(
+            {"kind": "camping", "label": "Séjour commun : convocation et documents", "amount_cents": None}
+        )
+    return out
 
 
 def checkin_body(checkin: Checkin, checkin_list: CheckinList) -> dict:

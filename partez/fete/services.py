@@ -10,24 +10,22 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partez.cheques import services as cheque_services
-from partez.cheques.selectors import granted_cheques_cents
 from partez.core import audit
-from partez.core.codes import ALPHABET, new_reference
+from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
 from partez.households.models import Person, Relation
-from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership
-from partez.projects.models import Project, ProjectFormat, ProjectStatus
 from partez.territory.models import Edition
 
+from . import selectors
+from .codes import new_code, normalise_code
 from .models import (
     Checkin,
     CheckinList,
@@ -41,8 +39,6 @@ from .models import (
     TimeSlot,
 )
 
-CODE_LENGTH = 10  # 31^10 ≈ 8·10^14 codes: not guessable, short enough to type
-CAMPING_STATUSES = [ProjectStatus.VALIDATED, ProjectStatus.AID_GRANTED]
 MAX_SIGNATURE_BYTES = 300_000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -87,21 +83,6 @@ class NonceReused(DomainError):
 
     def __init__(self):
         super().__init__("Ce nonce désigne déjà une autre opération.", field="nonce")
-
-
-def normalise_code(raw: str) -> str:
-    """What a person types or a scanner sends → the stored code (upper case, no separators)."""
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
-
-
-def new_code(rng=None) -> str:
-    choice = rng.choice if rng is not None else secrets.choice
-    return "".join(choice(ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def display_code(code: str) -> str:
-    """« ABCDE-FGHJK »: read aloud and typed in two halves."""
-    return f"{code[:5]}-{code[5:]}" if len(code) == CODE_LENGTH else code
 
 
 # --- the event -------------------------------------------------------------------------------
@@ -189,29 +170,6 @@ def _sync_slots(fete: Fete, minutes: int) -> None:
 # --- invitations -----------------------------------------------------------------------------
 
 
-def camping_households(edition: Edition) -> set[int]:
-    return set(
-        Project.objects.filter(
-            edition=edition, format=ProjectFormat.CAMPING, status__in=CAMPING_STATUSES
-        ).values_list("household_id", flat=True)
-    )
-
-
-def entitlements_by_household(edition: Edition) -> dict[int, list[dict]]:
-    """Household id → what it collects at the Fête: its chèques-vacances (the amount granted)
-    and/or its collective-stay papers. Two queries."""
-    out: dict[int, list[dict]] = {}
-    for household_id, cents in granted_cheques_cents(edition).items():
-        out.setdefault(household_id, []).append(
-            {"kind": "cheques", "label": f"Chèques-vacances : {euros(cents)}", "amount_cents": cents}
-        )
-    for household_id in camping_households(edition):
-        out.setdefault(household_id, []).append(
-            {"kind": "camping", "label": "Séjour commun : convocation et documents", "amount_cents": None}
-        )
-    return out
-
-
 def _labels(household_ids) -> dict[int, tuple[str, int]]:
     """Household id → (« Claire M. », number of people)."""
     out: dict[int, list] = {}
@@ -256,7 +214,7 @@ def invitations_build(fete: Fete, *, rng=None, batch: int = 1000) -> GenerateRes
     """The writes of :func:`invitations_generate` (also used by the demo, which audits once)."""
     from partez.households.models import Household
 
-    entitlements = entitlements_by_household(fete.edition)
+    entitlements = selectors.entitlements_by_household(fete.edition)
     slots = list(TimeSlot.objects.filter(fete=fete))
     existing = {inv.household_id: inv for inv in Invitation.objects.filter(fete=fete)}
     communes = dict(Household.objects.filter(pk__in=list(entitlements)).values_list("pk", "commune_id"))
@@ -313,31 +271,15 @@ def invitation_rsvp(*, code: str, answer: str) -> Invitation:
 # --- check-in --------------------------------------------------------------------------------
 
 
-def lists_for(m: Membership, fete: Fete):
-    """The check-in lists a member may scan on: everything for the coordination and the
-    coordination's volunteers; for a commune's members, the gate and their commune's stand."""
-    qs = (
-        CheckinList.objects.filter(fete=fete)
-        .select_related("stand__commune")
-        .defer("stand__commune__geometry")
-    )
-    if m.organisation.kind == "coordinator":
-        return qs
-    return qs.filter(kind=ListKind.GATE) | qs.filter(stand__commune_id=m.organisation.commune_id)
-
-
 def _list_for(m: Membership, list_id) -> CheckinList:
     checkin_list = (
-        CheckinList.objects.select_related("stand__commune", "fete")
+        selectors.lists_for(m)
+        .select_related("stand__commune", "fete")
         .defer("stand__commune__geometry")
         .filter(pk=list_id)
         .first()
     )
-    if checkin_list is None or (
-        m.organisation.kind != "coordinator"
-        and checkin_list.kind == ListKind.STAND
-        and checkin_list.stand.commune_id != m.organisation.commune_id
-    ):
+    if checkin_list is None:
         raise UnknownCode("Liste de pointage inconnue.", field="list")
     return checkin_list
 
@@ -447,7 +389,7 @@ def handover_record(
         checkin_list = _list_for(actor, list_id)
         if checkin_list.kind != ListKind.STAND or checkin_list.stand.commune_id != inv.commune_id:
             raise WrongStand(_stand_of(inv.fete_id, inv.commune_id), inv.commune.name)
-    elif actor.organisation.kind != "coordinator" and actor.organisation.commune_id != inv.commune_id:
+    elif not selectors.stands_for(actor).filter(fete_id=inv.fete_id, commune_id=inv.commune_id).exists():
         raise WrongStand(_stand_of(inv.fete_id, inv.commune_id), inv.commune.name)
     stand = _stand_of(inv.fete_id, inv.commune_id)
     if stand is None:

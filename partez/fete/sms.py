@@ -69,5 +69,5 @@ def send_sms(to: str, text: str, backend: SmsBackend | None = None) -> SmsResult
         return SmsResult(ok=False, error="numéro de mobile invalide")
     try:
         return (backend or get_backend()).send(number, text[:MAX_LENGTH])
-    except Exception as exc:  # noqa: BLE001 - a provider failure is a delivery status, not a crash
+    except Exception as exc:  # a provider failure is a delivery status, not a crash
         return SmsResult(ok=False, error=f"{type(exc).__name__}: {exc}"[:200])

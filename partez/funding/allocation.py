@@ -41,20 +41,24 @@ Money is integer cents throughout; floats only rank candidates (LP values and pr
 from __future__ import annotations
 
 import math
-import queue
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from partez.core import solver_progress
+from partez.core.money import euros
+from partez.core.solver_progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from ortools.sat.python.cp_model import CpModel, CpSolver, CpSolverStatus, IntVar
 
 BASE_WEIGHT = 100  # one person = 100 so that percent bonuses stay integers
 NUM_WORKERS = 2  # the production machine has 2 cores
 SEED = 0
-
-ProgressCallback = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -461,7 +465,7 @@ def _lp_rounding(problem: _Problem, weights: Sequence[int]) -> dict[str, int]:
     values = [round(v.solution_value(), 6) for v in x]
     prices = [row.dual_value() for row in rows]
 
-    def key(k: int):
+    def key(k: int) -> tuple[float, float, str, int]:
         priced = sum(prices[limit] * cents for limit, cents in uses[k])
         spent = sum(cents for _, cents in uses[k]) or 1
         project, option = problem.choices[k]
@@ -612,7 +616,16 @@ def solve(
     return result
 
 
-def _earliest_among_optimal(model, x, problem, projects, weights, scale, funded, seconds):
+def _earliest_among_optimal(
+    model: CpModel,
+    x: Sequence[IntVar],
+    problem: _Problem,
+    projects: Sequence[ProjectIn],
+    weights: Sequence[int],
+    scale: int,
+    funded: dict[str, int],
+    seconds: float,
+) -> dict[str, int]:
     """Among the allocations of the proven optimal weight, the one that follows submission order
     best: at equal merit, earlier projects first (what people see as fair). A second, short
     search with the weight fixed at its optimum; the first answer is kept if it finds nothing."""
@@ -626,9 +639,9 @@ def _earliest_among_optimal(model, x, problem, projects, weights, scale, funded,
     order = sorted(projects, key=lambda p: (p.submitted_at, p.id))
     earliness = {p.id: len(order) - rank for rank, p in enumerate(order)}
     model.add(sum((w // scale) * x[k] for k, w in enumerate(weights)) >= best)
-    model.clear_objective()
+    model.clear_objective()  # type: ignore[no-untyped-call]  # unannotated in ortools
     model.maximize(sum(earliness[p.id] * x[k] for k, (p, _i) in enumerate(problem.choices)))
-    model.clear_hints()
+    model.clear_hints()  # type: ignore[no-untyped-call]  # unannotated in ortools
     for k, (p, i) in enumerate(problem.choices):
         model.add_hint(x[k], funded.get(p.id) == i)
     solver = cp_model.CpSolver()
@@ -644,8 +657,8 @@ def _earliest_among_optimal(model, x, problem, projects, weights, scale, funded,
 
 
 def _search(
-    solver,
-    model,
+    solver: CpSolver,
+    model: CpModel,
     *,
     scale: int,
     constant: int,
@@ -653,61 +666,33 @@ def _search(
     time_limit: float,
     elapsed: Callable[[], float],
     report: ProgressCallback,
-) -> int:
+) -> CpSolverStatus:
     """Run CP-SAT on a thread of its own and relay its progress on the caller's thread.
 
     The caller's thread may then talk to the database (job progress) and cancel the search by
     raising from ``report``.
     """
-    from ortools.sat.python import cp_model
+    best: float = start_objective
 
-    events: queue.Queue = queue.Queue()
+    def fraction() -> float:
+        return min(elapsed() / time_limit, 0.99)
 
-    class OnSolution(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            events.put(
-                (self.objective_value * scale + constant, self.best_objective_bound * scale + constant)
+    def on_solution(raw_objective: float, raw_bound: float) -> None:
+        nonlocal best
+        objective, bound = raw_objective * scale + constant, raw_bound * scale + constant
+        if objective > best:
+            best = objective
+            gap = (bound - best) / bound if bound > 0 else 0.0
+            report(
+                fraction(),
+                f"Meilleure solution : {_people(best)}, écart à la borne {gap:.2%}".replace(".", ","),
             )
 
-    outcome: dict = {}
+    def on_wait() -> None:
+        report(fraction(), f"Recherche en cours ({elapsed():.0f} s)")
 
-    def run() -> None:
-        try:
-            outcome["status"] = solver.solve(model, OnSolution())
-        except BaseException as error:  # re-raised on the caller's thread
-            outcome["error"] = error
-        finally:
-            events.put(None)  # wakes the caller at once
-
-    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
-    best = start_objective
-    thread.start()
-    try:
-        report(min(elapsed() / time_limit, 0.99), f"Recherche : solution de départ {_people(best)}")
-        while True:
-            try:
-                event = events.get(timeout=1.0)
-            except queue.Empty:
-                report(min(elapsed() / time_limit, 0.99), f"Recherche en cours ({elapsed():.0f} s)")
-                continue
-            if event is None:
-                break
-            objective, bound = event
-            if objective > best:
-                best = objective
-                gap = (bound - best) / bound if bound > 0 else 0.0
-                report(
-                    min(elapsed() / time_limit, 0.99),
-                    f"Meilleure solution : {_people(best)}, écart à la borne {gap:.2%}".replace(".", ","),
-                )
-    except BaseException:
-        solver.stop_search()
-        thread.join()
-        raise
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["status"]
+    report(fraction(), f"Recherche : solution de départ {_people(best)}")
+    return solver_progress.search(solver, model, on_solution=on_solution, on_wait=on_wait)
 
 
 def _people(weighted: float) -> str:
@@ -715,12 +700,6 @@ def _people(weighted: float) -> str:
 
 
 # --- the validator -------------------------------------------------------------------------------
-
-
-def _euros(cents: int) -> str:
-    euros, rest = divmod(abs(cents), 100)
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{euros:,}".replace(",", "\u202f") + f",{rest:02d} €"
 
 
 def check(
@@ -766,20 +745,20 @@ def check(
         available = by_envelope[envelope_id].available_cents
         if used > max(available, 0):
             errors.append(
-                f"Enveloppe {envelope_id} : {_euros(used)} engagés pour {_euros(available)} disponibles "
-                f"(dépassement de {_euros(used - max(available, 0))})."
+                f"Enveloppe {envelope_id} : {euros(used)} engagés pour {euros(available)} disponibles "
+                f"(dépassement de {euros(used - max(available, 0))})."
             )
     for (envelope_id, commune), used in sorted(quota_use.items()):
         quotas = by_envelope[envelope_id].quotas
         if commune not in quotas:
             errors.append(
-                f"Enveloppe {envelope_id} : {_euros(used)} engagés pour la commune {commune}, "
+                f"Enveloppe {envelope_id} : {euros(used)} engagés pour la commune {commune}, "
                 "qui n'a pas de quota sur cette enveloppe."
             )
         elif used > quotas[commune]:
             errors.append(
-                f"Enveloppe {envelope_id}, commune {commune} : {_euros(used)} engagés pour un quota de "
-                f"{_euros(quotas[commune])}."
+                f"Enveloppe {envelope_id}, commune {commune} : {euros(used)} engagés pour un quota de "
+                f"{euros(quotas[commune])}."
             )
     untouched = _Ledger(envelopes, priorities.respect_quotas)
     for project in sorted(projects, key=lambda p: p.id):
@@ -792,8 +771,8 @@ def check(
     for envelope_id in sorted(set(use) | set(allocation.envelope_use)):
         if allocation.envelope_use.get(envelope_id, 0) != use.get(envelope_id, 0):
             errors.append(
-                f"Enveloppe {envelope_id} : consommation annoncée {_euros(allocation.envelope_use.get(envelope_id, 0))}, "
-                f"calculée {_euros(use.get(envelope_id, 0))}."
+                f"Enveloppe {envelope_id} : consommation annoncée {euros(allocation.envelope_use.get(envelope_id, 0))}, "
+                f"calculée {euros(use.get(envelope_id, 0))}."
             )
     if allocation.bound < allocation.objective:
         errors.append(f"La borne ({allocation.bound}) est inférieure à l'objectif ({allocation.objective}).")

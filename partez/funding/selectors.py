@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from partez.households.quotient import euros
+from partez.core.money import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.schemes import engine

@@ -27,8 +27,8 @@ from django.db.models import F, Sum
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.money import euros
 from partez.households.models import Household
-from partez.households.quotient import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation, OrganisationKind
 from partez.projects.models import Project
@@ -288,11 +288,10 @@ def plan_choose(
 # --- moving money: reserve, release, consume ---------------------------------------------------
 
 
-def current_plan(project: Project, *, lock: bool = False) -> FinancingPlan | None:
-    qs = FinancingPlan.objects.filter(project=project, is_current=True)
-    if lock:
-        qs = qs.select_for_update()
-    return qs.first()
+def _locked_plan(project: Project) -> FinancingPlan | None:
+    """The project's plan in force, locked for the money move that follows (the page's read of
+    the plan with its lines is ``selectors.current_plan``)."""
+    return FinancingPlan.objects.select_for_update().filter(project=project, is_current=True).first()
 
 
 def _lines(plan: FinancingPlan) -> list[PlanLine]:
@@ -381,7 +380,7 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
     where the envelope has quotas): all lines or none. Called when the project is validated;
     a project without a plan is left alone (some projects need no money)."""
     with transaction.atomic():
-        plan = current_plan(project, lock=True)
+        plan = _locked_plan(project)
         if plan is None or plan.status == PlanStatus.RESERVED:
             return plan
         if plan.status == PlanStatus.CONSUMED:
@@ -497,7 +496,7 @@ def plan_release(*, actor: Membership, project: Project) -> FinancingPlan | None
     """Give a reserved plan's money back to its envelopes (project withdrawn or refused after
     its validation). Nothing happens when nothing was reserved."""
     with transaction.atomic():
-        plan = current_plan(project, lock=True)
+        plan = _locked_plan(project)
         if plan is None or plan.status != PlanStatus.RESERVED:
             return plan
         ledger = _unreserve(actor, project, plan, CommitmentKind.RELEASE)
@@ -508,7 +507,7 @@ def plan_consume(*, actor: Membership, project: Project) -> FinancingPlan | None
     """The household has left: the reserved amounts become consumed. A plan that was never
     reserved (chosen before this rule existed) is reserved first, with the same checks."""
     with transaction.atomic():
-        plan = current_plan(project, lock=True)
+        plan = _locked_plan(project)
         if plan is None or plan.status == PlanStatus.CONSUMED:
             return plan
         if plan.status != PlanStatus.RESERVED:

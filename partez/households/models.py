@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from partez.core.text import normalise
-from partez.organisations.models import Organisation, OrganisationKind
+from partez.organisations.models import Organisation
 
 
 class Relation(models.TextChoices):
@@ -39,23 +39,6 @@ class SchemeCode(models.TextChoices):
     OTHER = "other", "Autre départ"
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def for_organisation(self, organisation: Organisation, *, whole_territory: bool = False):
-        """Households an organisation may see: those it follows (an open follow-up); a commune's
-        organisation also sees its residents; the coordination sees the whole territory."""
-        if whole_territory and organisation.kind == OrganisationKind.COORDINATOR:
-            return self.all()
-        followed = FollowUp.objects.filter(
-            household=OuterRef("pk"), organisation=organisation, ended_on__isnull=True
-        )
-        condition = Q(Exists(followed))
-        if organisation.kind == OrganisationKind.COMMUNE and organisation.commune_id:
-            condition |= Q(commune_id=organisation.commune_id)
-        if organisation.kind in (OrganisationKind.FUNDER, OrganisationKind.HOST):
-            return self.none()
-        return self.filter(condition)
-
-
 class Household(models.Model):
     reference = models.CharField("référence", max_length=20, unique=True)
     commune = models.ForeignKey(
@@ -75,6 +58,9 @@ class Household(models.Model):
     # Computed by the service from the composition and resources (see quotient.py).
     qf_cents = models.IntegerField("quotient familial (centimes)", null=True, blank=True, db_index=True)
     qf_parts = models.DecimalField("parts CAF", max_digits=4, decimal_places=1, null=True, blank=True)
+    # The computation's explanation in French, stored with the figure so every page shows the
+    # QF computed when its inputs last changed (never recomputed on a read).
+    qf_lines = models.JSONField("calcul du quotient familial", default=list, blank=True, editable=False)
     # The head's « nom prénom », normalised: the list's sort key, kept by the services (an
     # indexed column, so a page of 25 does not sort every household on a subquery).
     sort_name = models.CharField(max_length=170, blank=True, editable=False)
@@ -86,8 +72,6 @@ class Household(models.Model):
     # Set by partez.privacy when the file is anonymised (retention or erasure): nothing personal
     # is left, only what the bilan counts; the services refuse to change it any more.
     anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
-
-    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = "foyer"

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from partez.core import parameters
+from partez.core.money import euros
 
 PARAMETERS_FILE = Path(__file__).with_name("parameters.yaml")
 ADULT_RELATIONS = {"head", "spouse"}
@@ -36,13 +37,9 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def euros(cents: int) -> str:
-    value = Decimal(cents) / 100
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
-
-
-def count_parts(members: list[Member], on: dt.date, *, single_parent_bonus: bool, child_max_age: int):
+def count_parts(
+    members: list[Member], on: dt.date, *, single_parent_bonus: bool, child_max_age: int
+) -> tuple[Decimal, list[str]]:
     lines: list[str] = []
     adults = [m for m in members if m.relation in ADULT_RELATIONS]
     children = [m for m in members if m.relation == "child" and age_on(m.birth_date, on) < child_max_age]

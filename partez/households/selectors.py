@@ -1,16 +1,94 @@
-"""Reads on households: search, filters and list annotations with a constant query count."""
+"""Reads on households: the scope (which files a membership sees), search, filters and list
+annotations with a constant query count."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from partez.core.text import normalise
+from partez.organisations import perms
+from partez.organisations.models import Membership, OrganisationKind
 
-from .models import Person, Relation
+from .models import Consent, ConsentScope, FollowUp, Household, Person, Relation
+
+# --- scope -----------------------------------------------------------------------------------
+#
+# Who sees a household's file (web, API, exports, counts, search: everything goes through here):
+#
+# - an organisation that follows it (an open follow-up);
+# - a commune's CCAS, for its residents, when the CCAS opened the file itself or when the household
+#   agreed to share it (an active « sharing » consent): a file opened by a relay structure stays
+#   with that structure unless the household said otherwise (issue 12, « consent where data is used »);
+# - the coordination, every file of the territory;
+# - funders and hosts, none.
+#
+# A *closed* file (the household withdrew its « case work » consent: no active consent covers it
+# any more) is seen only by the organisation that still follows it, read only, until the
+# retention rules remove it: the household asked for the work on its file to stop, so nobody
+# else may open it, but the structure that accompanied it keeps what it needs to answer for what
+# was done (the projects, the money engaged) — see ``households.services.consent_revoke``.
+
+
+def consent_given(scope: str, *, ref: str = "pk") -> Exists:
+    """An active (not withdrawn) consent of the household ``OuterRef(ref)`` that covers ``scope``.
+    ``scopes`` is a JSON list of identifiers: matched on the quoted identifier, which works on
+    SQLite and PostgreSQL alike (no identifier is a substring of another one between quotes)."""
+    return Exists(
+        Consent.objects.filter(
+            household=OuterRef(ref), revoked_at__isnull=True, scopes__icontains=f'"{scope}"'
+        )
+    )
+
+
+def household_scope(m: Membership | None, *, ref: str = "pk", prefix: str = "") -> Q:
+    """The files ``m`` sees, as a condition on a household (``ref="pk"``, no prefix) or on a row
+    that points to one (a project: ``ref="household_id", prefix="household__"``)."""
+    if m is None:
+        return Q(pk__in=[])
+    organisation = m.organisation
+    followed = Q(
+        Exists(
+            FollowUp.objects.filter(household=OuterRef(ref), organisation=organisation, ended_on__isnull=True)
+        )
+    )
+    open_file = Q(consent_given(ConsentScope.CASEWORK, ref=ref))
+    if perms.sees_whole_territory(m):
+        return followed | open_file
+    if organisation.kind in (OrganisationKind.FUNDER, OrganisationKind.HOST):
+        return Q(pk__in=[])
+    condition = followed
+    if organisation.kind == OrganisationKind.COMMUNE and organisation.commune_id:
+        opened_here = Q(**{f"{prefix}created_by_organisation": organisation})
+        shared = Q(consent_given(ConsentScope.SHARING, ref=ref))
+        condition |= (
+            Q(**{f"{prefix}commune_id": organisation.commune_id}) & open_file & (opened_here | shared)
+        )
+    return condition
+
+
+def households_for(m: Membership | None) -> QuerySet[Household]:
+    """The households whose file ``m`` may see (anything else is a 404)."""
+    return Household.objects.filter(household_scope(m))
+
+
+def file_is_open(household: Household) -> bool:
+    """Whether the household's case work may go on (an active « case work » consent)."""
+    return ConsentScope.CASEWORK in active_consent_scopes(household)
+
+
+def active_consent_scopes(household: Household) -> set[str]:
+    """The scopes of the household's consents that have not been withdrawn."""
+    scopes: set[str] = set()
+    for consent in household.consents.filter(revoked_at__isnull=True):
+        scopes.update(consent.scopes)
+    return scopes
+
+
+# --- search and list ----------------------------------------------------------------------------
 
 DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")

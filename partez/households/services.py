@@ -17,7 +17,7 @@ from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation
 from partez.territory.models import Commune
 
-from . import quotient
+from . import quotient, selectors
 from .models import (
     Consent,
     ConsentScope,
@@ -177,6 +177,7 @@ def recompute_quotient(household: Household, persons=None) -> quotient.QFResult:
     )
     household.qf_cents = result.qf_cents
     household.qf_parts = result.parts
+    household.qf_lines = result.lines
     return result
 
 
@@ -251,6 +252,7 @@ def household_create(
 
 def household_update(*, actor: Membership, household: Household, data: HouseholdInput) -> Household:
     _require_casework(actor)
+    require_open_file(household)
     commune = _validate_household(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
@@ -276,6 +278,7 @@ def household_update(*, actor: Membership, household: Household, data: Household
 
 def person_add(*, actor: Membership, household: Household, data: PersonInput) -> Person:
     _require_casework(actor)
+    require_open_file(household)
     validate_person(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
@@ -290,7 +293,7 @@ def person_add(*, actor: Membership, household: Household, data: PersonInput) ->
         person.save()
         recompute_quotient(household, members)
         household.sort_name = _sort_name(members)
-        household.save(update_fields=["qf_cents", "qf_parts", "sort_name", "updated_at"])
+        household.save(update_fields=["qf_cents", "qf_parts", "qf_lines", "sort_name", "updated_at"])
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -303,6 +306,7 @@ def person_add(*, actor: Membership, household: Household, data: PersonInput) ->
 
 def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Person:
     _require_casework(actor)
+    require_open_file(person.household)
     validate_person(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=person.household_id)
@@ -317,7 +321,7 @@ def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Pe
         person.save()
         recompute_quotient(household, [*others, person])
         household.sort_name = _sort_name([*others, person])
-        household.save(update_fields=["qf_cents", "qf_parts", "sort_name", "updated_at"])
+        household.save(update_fields=["qf_cents", "qf_parts", "qf_lines", "sort_name", "updated_at"])
         changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
         if changes:
             audit.record(
@@ -332,6 +336,7 @@ def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Pe
 
 def past_departure_add(*, actor: Membership, person: Person, year: int, scheme: str) -> PastDeparture:
     _require_casework(actor)
+    require_open_file(person.household)
     if scheme not in SchemeCode.values:
         raise DomainError("Dispositif inconnu.", field="scheme")
     if not isinstance(year, int) or year < 1950 or year > _today().year:
@@ -350,17 +355,19 @@ def past_departure_add(*, actor: Membership, person: Person, year: int, scheme: 
     return departure
 
 
-def active_consent_scopes(household: Household) -> set[str]:
-    """The scopes of the household's consents that have not been withdrawn."""
-    scopes: set[str] = set()
-    for consent in household.consents.filter(revoked_at__isnull=True):
-        scopes.update(consent.scopes)
-    return scopes
-
-
 def require_consent(household: Household, scope: str, message: str, field: str = "__all__") -> None:
-    if scope not in active_consent_scopes(household):
+    if scope not in selectors.active_consent_scopes(household):
         raise DomainError(message, field=field)
+
+
+CLOSED = (
+    "Le foyer a retiré son consentement au traitement de son dossier : le dossier est clos (lecture seule)."
+)
+
+
+def require_open_file(household: Household) -> None:
+    """Refuse any change to a closed file (the « case work » consent withdrawn)."""
+    require_consent(household, ConsentScope.CASEWORK, CLOSED)
 
 
 def _referent_organisation_id(household_id: int) -> int | None:
@@ -379,6 +386,7 @@ def followup_add(*, actor: Membership, household: Household, organisation: Organ
         raise DomainError(
             "Seules les communes, CCAS et structures relais peuvent suivre un foyer.", field="organisation"
         )
+    require_open_file(household)
     require_consent(
         household,
         ConsentScope.SHARING,
@@ -459,13 +467,45 @@ def referent_set(*, actor: Membership, followup: FollowUp) -> FollowUp:
     return followup
 
 
+CLOSING_REASON = "Retrait du consentement au traitement du dossier"
+
+
 def consent_revoke(*, actor: Membership, consent: Consent) -> Consent:
-    """Record that the household withdrew a consent (kept, dated, never deleted)."""
+    """Record that the household withdrew a consent (kept, dated, never deleted).
+
+    When no active consent covers « case work » any more, the file is **closed**, in the same
+    transaction: the household asked that the work on its file stop, so
+
+    - its projects that have not left yet are withdrawn through the project workflow (which
+      gives the envelopes' reservations back); departed ones stay, they are spent money;
+    - every follow-up but the referent's ends, so only the structure that accompanied the
+      household still sees the file (``selectors.household_scope``), read only
+      (``require_open_file``) until the retention rules remove it: it must be able to answer
+      for what was done (the projects, the aid engaged), but nobody else may open the file.
+    """
+    from partez.projects import services as project_services  # projects build on households
+    from partez.projects.workflow import OPEN
+
     _require_casework(actor)
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.revoked_at is not None:
             raise DomainError("Ce consentement a déjà été retiré.")
+        household = consent.household
+        others = set()
+        for other in household.consents.filter(revoked_at__isnull=True).exclude(pk=consent.pk):
+            others.update(other.scopes)
+        closing = ConsentScope.CASEWORK in consent.scopes and ConsentScope.CASEWORK not in others
+        ended: list[FollowUp] = []
+        if closing:
+            for project in household.projects.filter(status__in=OPEN).order_by("pk"):
+                project_services.project_transition(
+                    actor=actor, project=project, action="withdraw", reason=CLOSING_REASON
+                )
+            ended = list(household.followups.filter(ended_on__isnull=True, is_referent=False))
+            for followup in ended:
+                followup.ended_on, followup.end_reason = _today(), CLOSING_REASON
+                followup.save(update_fields=["ended_on", "end_reason"])
         consent.revoked_at = timezone.now()
         consent.save(update_fields=["revoked_at"])
         audit.record(
@@ -473,6 +513,14 @@ def consent_revoke(*, actor: Membership, consent: Consent) -> Consent:
             organisation=actor.organisation,
             action="consent.revoke",
             obj=consent,
-            changes={"household": consent.household_id, "scopes": consent.scopes},
+            changes={
+                "household": consent.household_id,
+                "scopes": consent.scopes,
+                **(
+                    {"file_closed": True, "followups_ended": [f.organisation_id for f in ended]}
+                    if closing
+                    else {}
+                ),
+            },
         )
     return consent

@@ -6,9 +6,10 @@ from django.core.files import File
 from django.utils import timezone
 from openpyxl import Workbook
 
-from partez.households.models import Household, Person
+from partez.households.models import Person
+from partez.households.selectors import households_for
 from partez.organisations.models import Membership
-from partez.organisations.perms import can_export_households, sees_whole_territory
+from partez.organisations.perms import can_export_households
 
 from .models import Job
 from .registry import Progress, handler
@@ -27,9 +28,7 @@ def export_households(job: Job, progress: Progress) -> None:
     if membership is None or not can_export_households(membership):
         # deactivated (or role changed) between the click and the run: export nothing
         raise PermissionError("L'auteur·rice de l'export n'a plus accès aux foyers de cette organisation.")
-    households = Household.objects.for_organisation(
-        job.organisation, whole_territory=sees_whole_territory(membership)
-    ).order_by("pk")
+    households = households_for(membership).order_by("pk")
     total = households.count()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Personnes")

@@ -95,6 +95,11 @@ def can_choose_plan(m: Membership | None) -> bool:
     return can_edit_project(m)
 
 
+def is_funder(m: Membership | None) -> bool:
+    """A funder's member: sees aggregates of what its own envelopes paid, never a name."""
+    return m is not None and m.role == Role.FUNDER
+
+
 def can_view_bilan(m: Membership | None) -> bool:
     """The bilan: the coordination (everything), a commune's referents and social workers (their
     commune's figures), funders (aggregates of what their envelopes paid, small cells hidden)."""

@@ -211,6 +211,7 @@ def household_anonymise(*, actor: Membership | None, household: Household, reaso
         household.annual_taxable_income_cents = household.monthly_family_benefits_cents = 0
         household.rfr_cents = household.tax_parts = household.is_taxable = None
         household.qf_cents = qf_band_floor(household.qf_cents)
+        household.qf_lines = []  # the computation names incomes and children's disability
         household.sort_name = ""
         household.anonymised_at = timezone.now()
         household.save()

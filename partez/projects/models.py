@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from partez.households.models import FollowUp, Household
-from partez.organisations.models import Organisation, OrganisationKind
+from partez.households.models import Household
+from partez.organisations.models import Organisation
 
 from .workflow import STATUS_LABELS, Status
 
@@ -27,28 +27,6 @@ class ProjectFormat(models.TextChoices):
     SENIORS = "seniors", "Seniors en Vacances"
     BSV = "bsv", "Bourse Solidarité Vacances"
     HOSTING = "hosting", "Offre d'hébergement (Je pars, tu pars, il part)"
-
-
-def project_scope(organisation: Organisation, *, whole_territory: bool = False, prefix: str = "") -> Q:
-    """The projects an organisation may see, as a condition usable from a related model
-    (``prefix="project__"``): its own, those of households it follows (a commune also sees its
-    residents'; the coordination sees all). Funders and hosts see none."""
-    if whole_territory and organisation.kind == OrganisationKind.COORDINATOR:
-        return Q()
-    if organisation.kind in (OrganisationKind.FUNDER, OrganisationKind.HOST):
-        return Q(pk__in=[])
-    followed = FollowUp.objects.filter(
-        household=OuterRef(f"{prefix}household_id"), organisation=organisation, ended_on__isnull=True
-    )
-    condition = Q(**{f"{prefix}organisation": organisation}) | Q(Exists(followed))
-    if organisation.kind == OrganisationKind.COMMUNE and organisation.commune_id:
-        condition |= Q(**{f"{prefix}household__commune_id": organisation.commune_id})
-    return condition
-
-
-class ProjectQuerySet(models.QuerySet):
-    def for_organisation(self, organisation: Organisation, *, whole_territory: bool = False):
-        return self.filter(project_scope(organisation, whole_territory=whole_territory))
 
 
 class Project(models.Model):
@@ -75,8 +53,6 @@ class Project(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
-
-    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = "projet de départ"

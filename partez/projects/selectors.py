@@ -1,11 +1,35 @@
-"""Reads on projects for dashboards."""
+"""Reads on projects: the scope (which projects a membership sees) and the dashboards' lists."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import JournalEntry, JournalKind, ProjectStatus
+from partez.households.models import ConsentScope
+from partez.households.selectors import consent_given, household_scope
+from partez.organisations.models import Membership, OrganisationKind
+
+from .models import JournalEntry, JournalKind, Project, ProjectStatus
+
+
+def project_scope(m: Membership | None, *, prefix: str = "") -> Q:
+    """The projects ``m`` sees, as a condition on a project (or, with ``prefix="project__"``, on a
+    row that points to one): those of the households whose file it sees
+    (:func:`partez.households.selectors.household_scope`), plus the projects its organisation
+    carries while the household's file is open. Funders and hosts see none."""
+    if m is None:
+        return Q(pk__in=[])
+    ref = f"{prefix}household_id"
+    seen = household_scope(m, ref=ref, prefix=f"{prefix}household__")
+    own = Q(**{f"{prefix}organisation": m.organisation}) & Q(consent_given(ConsentScope.CASEWORK, ref=ref))
+    if m.organisation.kind in (OrganisationKind.FUNDER, OrganisationKind.HOST):
+        return Q(pk__in=[])
+    return seen | own
+
+
+def projects_for(m: Membership | None) -> QuerySet[Project]:
+    """The projects ``m`` may see (anything else is a 404)."""
+    return Project.objects.filter(project_scope(m))
 
 
 def count_by_status(projects) -> list[tuple[str, str, int]]:

@@ -14,11 +14,12 @@ from partez.core.errors import DomainError, NotAllowed
 from partez.funding import selectors as funding_selectors
 from partez.funding import services as funding
 from partez.households.models import ConsentScope, Household, PastDeparture, Person, SchemeCode
-from partez.households.services import require_consent
+from partez.households.services import require_consent, require_open_file
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.models import Edition
 
+from . import perms as project_perms
 from . import workflow
 from .models import (
     DEFAULT_CHECKLIST,
@@ -48,8 +49,8 @@ class ProjectInput:
     budget: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, label, amount_cents)
 
 
-def _require(actor: Membership, permission: str, message: str) -> None:
-    if not getattr(perms, permission)(actor):
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
         raise NotAllowed(message)
 
 
@@ -87,7 +88,7 @@ def project_create(
     *, actor: Membership, household: Household, edition: Edition, data: ProjectInput
 ) -> Project:
     """Open a draft project for some members of a household, with the default checklist."""
-    _require(actor, "can_edit_project", "Votre rôle ne permet pas de créer des projets.")
+    _require(perms.can_edit_project(actor), "Votre rôle ne permet pas de créer des projets.")
     require_consent(
         household,
         ConsentScope.CASEWORK,
@@ -133,7 +134,7 @@ def project_create(
 
 
 def project_update(*, actor: Membership, project: Project, data: ProjectInput) -> Project:
-    _require(actor, "can_edit_project", "Votre rôle ne permet pas de modifier des projets.")
+    _require(perms.can_edit_project(actor), "Votre rôle ne permet pas de modifier des projets.")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.status not in EDITABLE:
@@ -186,7 +187,12 @@ def project_transition(*, actor: Membership, project: Project, action: str, reas
             transition = workflow.check(project.status, action)
         except ValueError as exc:
             raise DomainError(str(exc), field="status") from exc
-        _require(actor, transition.permission, "Votre rôle ne permet pas cette action sur le projet.")
+        _require(
+            project_perms.can_perform(actor, transition),
+            "Votre rôle ne permet pas cette action sur le projet.",
+        )
+        if action != "withdraw":  # a closed file's projects may only be withdrawn
+            require_open_file(project.household)
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
             raise DomainError("Indiquez un motif.", field="reason")
@@ -238,7 +244,8 @@ def _commit_funding(actor: Membership, project: Project, action: str) -> None:
 def journal_add(
     *, actor: Membership, project: Project, text: str, kind: str = JournalKind.NOTE, happens_at=None
 ) -> JournalEntry:
-    _require(actor, "can_edit_project", "Votre rôle ne permet pas d'écrire dans le journal.")
+    _require(perms.can_edit_project(actor), "Votre rôle ne permet pas d'écrire dans le journal.")
+    require_open_file(project.household)
     errors = {}
     if not (text or "").strip():
         errors["text"] = "Le contenu est obligatoire."
@@ -268,7 +275,7 @@ def journal_add(
 
 
 def checklist_toggle(*, actor: Membership, item: ChecklistItem, received: bool) -> ChecklistItem:
-    _require(actor, "can_edit_project", "Votre rôle ne permet pas de modifier le dossier.")
+    _require(perms.can_edit_project(actor), "Votre rôle ne permet pas de modifier le dossier.")
     with transaction.atomic():
         item = ChecklistItem.objects.select_for_update().select_related("project").get(pk=item.pk)
         if item.project.status not in EDITABLE:

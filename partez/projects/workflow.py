@@ -40,8 +40,7 @@ class Transition:
     label: str
     sources: frozenset[str]
     target: str
-    permission: str  # name of a perms function: can_edit_project / can_decide_project / can_grant_aid
-    needs_reason: bool = False
+    needs_reason: bool = False  # who may perform it: ``partez.projects.perms.TRANSITION_RULES``
 
 
 OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.VALIDATED, Status.AID_GRANTED})
@@ -49,39 +48,25 @@ OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.VALIDATED, Status.AID_G
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition(
-            "submit", "Déposer le dossier", frozenset({Status.DRAFT}), Status.SUBMITTED, "can_edit_project"
-        ),
-        Transition(
-            "validate", "Valider", frozenset({Status.SUBMITTED}), Status.VALIDATED, "can_decide_project"
-        ),
-        Transition(
-            "refuse", "Refuser", frozenset({Status.SUBMITTED}), Status.REFUSED, "can_decide_project", True
-        ),
-        Transition(
-            "reopen", "Remettre en brouillon", frozenset({Status.REFUSED}), Status.DRAFT, "can_edit_project"
-        ),
+        Transition("submit", "Déposer le dossier", frozenset({Status.DRAFT}), Status.SUBMITTED),
+        Transition("validate", "Valider", frozenset({Status.SUBMITTED}), Status.VALIDATED),
+        Transition("refuse", "Refuser", frozenset({Status.SUBMITTED}), Status.REFUSED, True),
+        Transition("reopen", "Remettre en brouillon", frozenset({Status.REFUSED}), Status.DRAFT),
         Transition(
             "grant_aid",
             "Attribuer l'aide",
             frozenset({Status.VALIDATED}),
             Status.AID_GRANTED,
-            "can_grant_aid",
         ),
-        Transition(
-            "depart", "Marquer parti", frozenset({Status.AID_GRANTED}), Status.DEPARTED, "can_edit_project"
-        ),
-        Transition(
-            "return", "Marquer rentré", frozenset({Status.DEPARTED}), Status.RETURNED, "can_edit_project"
-        ),
+        Transition("depart", "Marquer parti", frozenset({Status.AID_GRANTED}), Status.DEPARTED),
+        Transition("return", "Marquer rentré", frozenset({Status.DEPARTED}), Status.RETURNED),
         Transition(
             "evaluate",
             "Clore l'évaluation",
             frozenset({Status.RETURNED}),
             Status.EVALUATED,
-            "can_edit_project",
         ),
-        Transition("withdraw", "Abandonner", OPEN, Status.WITHDRAWN, "can_edit_project", True),
+        Transition("withdraw", "Abandonner", OPEN, Status.WITHDRAWN, True),
     ]
 }
 

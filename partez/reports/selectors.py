@@ -44,7 +44,9 @@ from django.db.models.functions import Coalesce
 
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
 from partez.households.models import EmploymentSituation, PastDeparture, Person, Relation
-from partez.organisations.models import Organisation
+from partez.organisations import perms
+from partez.organisations.models import Membership, Organisation, OrganisationKind
+from partez.organisations.selectors import own_commune_id
 from partez.projects.models import Project, ProjectFormat
 from partez.projects.workflow import Status
 from partez.schemes.models import Scheme
@@ -67,6 +69,42 @@ PEOPLE = {
     "first": "Premier départ",
 }
 Traveller = Project.travellers.through  # (project, person): one row per person × project
+
+
+@dataclass(frozen=True)
+class BilanScope:
+    """What a membership's bilan is bound to, whatever filters it asks for: a commune (a commune's
+    members see their commune only), a funder (a funder sees only what its envelopes paid) and
+    whether small cells are hidden (always for a funder)."""
+
+    commune: Commune | None = None
+    funder: Organisation | None = None
+    suppressed: bool = False
+
+
+def bilan_scope(m: Membership | None) -> BilanScope | None:
+    """The bounds of ``m``'s bilan; None when its role sees no bilan at all."""
+    if perms.sees_whole_territory(m):
+        return BilanScope()
+    if perms.is_funder(m):
+        return BilanScope(funder=m.organisation, suppressed=True)
+    if own_commune_id(m) is not None:
+        return BilanScope(commune=m.organisation.commune)
+    return None
+
+
+def report_funders_for(m: Membership | None, edition: Edition):
+    """The funders whose reports ``m`` may read: every funder of the edition for the
+    coordination, itself for a funder, none otherwise."""
+    if perms.sees_whole_territory(m):
+        return (
+            Organisation.objects.filter(kind=OrganisationKind.FUNDER, envelopes__edition=edition)
+            .distinct()
+            .order_by("name")
+        )
+    if perms.is_funder(m):
+        return Organisation.objects.filter(pk=m.organisation_id)
+    return Organisation.objects.none()
 
 
 @dataclass(frozen=True)
@@ -249,7 +287,7 @@ def fete_attendance(edition: Edition) -> int | None:
     installed (the dashboard then says « non disponible »)."""
     if not apps.is_installed("partez.fete"):
         return None
-    from partez.fete import selectors as fete_selectors  # noqa: PLC0415  (optional app)
+    from partez.fete import selectors as fete_selectors  # imported here: an optional app
 
     return fete_selectors.edition_attendance(edition)
 

@@ -14,12 +14,17 @@ accounts: the cells that are shown are exact.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
 
-from partez.households.quotient import euros
+from partez.core.money import euros
 
 THRESHOLD = 5
 SUPPRESSED = "< 5"
+# A cell of a table: a count, an amount in cents, a rate, SUPPRESSED, or None (no data).
+Figure = int | float | Decimal | str | None
 
 # --- bands -----------------------------------------------------------------------------------
 
@@ -140,10 +145,10 @@ class Table:
     guarded: dict[str, str] = field(default_factory=dict)
     suppressed: bool = False
 
-    def column(self, measure: str) -> list:
+    def column(self, measure: str) -> list[int | str | None]:
         return [r.values.get(measure) for r in self.rows]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "measures": self.measures,
@@ -153,15 +158,15 @@ class Table:
         }
 
 
-def is_small(value) -> bool:
+def is_small(value: object) -> bool:
     return isinstance(value, int) and value < THRESHOLD
 
 
-def _number(value) -> bool:
+def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _suppress_column(values: list[int | None]) -> list[bool]:
+def _suppress_column(values: Sequence[int | str | None]) -> list[bool]:
     """Which cells of one column to hide: the small ones, then the next smallest when only one
     is hidden (otherwise total − the others would give it back)."""
     hidden = [is_small(v) for v in values]
@@ -215,7 +220,7 @@ def rate_per_thousand(count: int, population: int) -> float | None:
     return round(count * 1000 / population, 1)
 
 
-def text(measure: str, value) -> str:
+def text(measure: str, value: Figure) -> str:
     """A figure as the dashboard, the SVG charts and the funder PDF print it: « < 5 » when
     suppressed, euros for ``*_cents``, one decimal with a comma, French digit grouping."""
     if value == SUPPRESSED:

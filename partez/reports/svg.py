@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
-from .stats import text
+from .stats import Figure, text
 
 INK = "#1d2b36"
 MUTED = "#5b6770"
@@ -29,7 +30,7 @@ def _uid(prefix: str) -> str:
     return f"{prefix}-{next(_ids)}"
 
 
-def _fmt(value) -> str:
+def _fmt(value: Figure) -> str:
     return text("", value)  # a count or a rate, never money, in the charts
 
 
@@ -46,10 +47,10 @@ def _open(width: int, height: int, title: str, desc: str, prefix: str) -> tuple[
 
 def bar_chart(
     title: str,
-    items: Sequence[tuple[str, object]],
+    items: Sequence[tuple[str, Figure]],
     *,
     desc: str = "",
-    previous: Sequence[object] | None = None,
+    previous: Sequence[Figure] | None = None,
     width: int = 560,
 ) -> str:
     """Horizontal bars (long French labels fit, and they read on a phone). ``previous``: the same
@@ -89,14 +90,14 @@ def bar_chart(
     return "".join(parts)
 
 
-def items_values(items) -> list:
+def items_values(items: Iterable[tuple[str, Figure]]) -> list[Figure]:
     return [v for _label, v in items]
 
 
 # --- the choropleth ---------------------------------------------------------------------------
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
+def _rings(geometry: dict[str, Any] | None) -> list[list[list[float]]]:
     if not geometry:
         return []
     if geometry.get("type") == "Polygon":
@@ -118,7 +119,7 @@ def breaks(values: Sequence[float], classes: int = len(CLASSES)) -> list[float]:
     return sorted(set(bounds))
 
 
-def colour(value, bounds: Sequence[float]) -> str:
+def colour(value: Figure, bounds: Sequence[float]) -> str:
     if not isinstance(value, int | float) or not bounds:
         return NO_DATA
     for i, upper in enumerate(bounds):
@@ -129,8 +130,8 @@ def colour(value, bounds: Sequence[float]) -> str:
 
 def choropleth(
     title: str,
-    communes: Sequence[dict],
-    geometries: dict[str, dict],
+    communes: Sequence[dict[str, Any]],
+    geometries: dict[str, dict[str, Any]],
     *,
     value_key: str = "rate",
     unit: str = "partis pour 1 000 habitants",
@@ -204,7 +205,13 @@ def choropleth(
 
 
 def timeline(
-    title: str, milestones: Sequence[dict], *, start: dt.date, end: dt.date, today: dt.date, width: int = 720
+    title: str,
+    milestones: Sequence[dict[str, Any]],
+    *,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    width: int = 720,
 ) -> str:
     """The edition's milestones on one axis: planned (hollow circle), actual (filled, joined to the
     planned date when it moved); today as a dashed line. ``milestones``: dicts with ``label``,

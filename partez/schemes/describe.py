@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from partez.core.money import euros
+
 from .definition import STATUSES, Criterion, SchemeDefinition
 from .engine import FORMAT_LABELS
-from .months import MONTHS, months_text  # noqa: F401
 from .months import join as _join
 from .months import period as _period
 
@@ -69,10 +70,7 @@ class _Missing(Exception):
 
 def money(cents: int) -> str:
     """12345 → « 123,45 € », 1728000 → « 17 280 € » (no ",00": rules read better without it)."""
-    cents = int(cents)
-    whole, rest = divmod(abs(cents), 100)
-    text = f"{whole:,}".replace(",", "\u202f") + (f",{rest:02d}" if rest else "")
-    return f"{'-' if cents < 0 else ''}{text} €"
+    return euros(cents, trim=True)
 
 
 def percent(rate: Any) -> str:

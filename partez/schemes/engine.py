@@ -20,10 +20,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
+from partez.core.money import euros
 from partez.households import quotient
 
 from .definition import CHANNELS, STATUSES, Criterion, SchemeDefinition
@@ -94,11 +96,11 @@ class Situation:
         return tuple(m for m in self.members if m.id in wanted)
 
 
-def _as_date(value) -> dt.date:
+def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def situation_from_dict(data: dict) -> Situation:
+def situation_from_dict(data: dict[str, Any]) -> Situation:
     """A Situation from plain data (the table-driven cases, the simulator once validated)."""
     members = tuple(
         MemberIn(
@@ -222,15 +224,7 @@ class MissingValue(Exception):
         self.first = first
 
 
-def euros(cents: int | Decimal) -> str:
-    """« 1 234,50 € » with integer arithmetic (called thousands of times per second)."""
-    cents = int(cents)
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}".replace(",", "\u202f") + f",{rest:02d} €"
-
-
-def _rate(value) -> Decimal:
+def _rate(value: object) -> Decimal:
     return Decimal(str(value))
 
 
@@ -252,11 +246,11 @@ class _Context:
         self.qf = qf_cents
         self.travellers = situation.traveller_members()
 
-    def value(self, name: str):
+    def value(self, name: str) -> Any:
         return value_on(self.d, name, self.s.date)
 
 
-def value_on(d: SchemeDefinition, name: str, on: dt.date):
+def value_on(d: SchemeDefinition, name: str, on: dt.date) -> Any:
     """The value of a definition's parameter in force on a date, or MissingValue saying why."""
     parameter = d.parameters[name]
     found = parameter.in_force(on)
@@ -272,11 +266,13 @@ def age_on(member: MemberIn, on: dt.date) -> int:
 
 # --- criteria ---------------------------------------------------------------------------------
 
+Evaluated = tuple[str, str, str, dict[str, bool] | bool]
+
 # Each evaluator returns (label, value, threshold, per_person) where per_person maps a traveller id
 # to pass/fail, or (label, value, threshold, passed) for a household-level criterion.
 
 
-def _age(ctx: _Context, c: Criterion):
+def _age(ctx: _Context, c: Criterion) -> Evaluated:
     lo = ctx.value(c.params["min"]) if "min" in c.params else None
     hi = ctx.value(c.params["max"]) if "max" in c.params else None
     lo_disabled = ctx.value(c.params["min_disabled"]) if "min_disabled" in c.params else None
@@ -298,7 +294,7 @@ def _age(ctx: _Context, c: Criterion):
     return "Âge le jour du départ", ", ".join(values), threshold, per
 
 
-def _status(ctx: _Context, c: Criterion):
+def _status(ctx: _Context, c: Criterion) -> Evaluated:
     allowed = ctx.value(c.params["allowed"])
     per = {m.id: m.status in allowed for m in ctx.travellers}
     values = ", ".join(f"{m.name} : {STATUSES.get(m.status, m.status)}" for m in ctx.travellers)
@@ -306,7 +302,7 @@ def _status(ctx: _Context, c: Criterion):
     return "Situation", values, threshold, per
 
 
-def _qf_max(ctx: _Context, c: Criterion):
+def _qf_max(ctx: _Context, c: Criterion) -> Evaluated:
     ceiling = ctx.value(c.params["value"])
     strict = c.options.get("strict", False)
     threshold = ("moins de " if strict else "au plus ") + euros(ceiling)
@@ -321,7 +317,7 @@ def rfr_ceiling_cents(base: int, per_half_part: int, tax_parts: Decimal) -> int:
     return base + _floor(max(Decimal(0), (tax_parts - 1) * 2) * per_half_part)
 
 
-def _rfr_ceiling(ctx: _Context, c: Criterion):
+def _rfr_ceiling(ctx: _Context, c: Criterion) -> Evaluated:
     base = ctx.value(c.params["base"])
     half = ctx.value(c.params["per_half_part"]) if "per_half_part" in c.params else 0
     parts = ctx.s.tax_parts if ctx.s.tax_parts is not None else Decimal(1)
@@ -337,12 +333,12 @@ def _rfr_ceiling(ctx: _Context, c: Criterion):
     return "Revenu fiscal de référence", euros(ctx.s.rfr_cents), threshold, ctx.s.rfr_cents <= ceiling
 
 
-def _not_taxable(ctx: _Context, c: Criterion):
+def _not_taxable(ctx: _Context, c: Criterion) -> Evaluated:
     value = {True: "imposable", False: "non imposable", None: "non renseigné"}[ctx.s.taxable]
     return "Imposition", value, "non imposable", ctx.s.taxable is False
 
 
-def _resident(ctx: _Context, c: Criterion):
+def _resident(ctx: _Context, c: Criterion) -> Evaluated:
     label = "Commune de résidence"
     value = ctx.s.commune_name or ctx.s.commune_insee or "non renseignée"
     edition = ctx.s.edition_label or "l'édition"
@@ -351,7 +347,7 @@ def _resident(ctx: _Context, c: Criterion):
     return label, value, f"commune participant à {edition}", bool(ctx.s.commune_participates)
 
 
-def _group_size(ctx: _Context, c: Criterion):
+def _group_size(ctx: _Context, c: Criterion) -> Evaluated:
     lo = ctx.value(c.params["min"]) if "min" in c.params else None
     hi = ctx.value(c.params["max"]) if "max" in c.params else None
     n = len(ctx.travellers)
@@ -360,7 +356,7 @@ def _group_size(ctx: _Context, c: Criterion):
     return "Personnes qui partent", f"{n}", threshold, passed
 
 
-def _nights(ctx: _Context, c: Criterion):
+def _nights(ctx: _Context, c: Criterion) -> Evaluated:
     lo = ctx.value(c.params["min"]) if "min" in c.params else None
     hi = ctx.value(c.params["max"]) if "max" in c.params else None
     n = ctx.s.nights
@@ -374,7 +370,7 @@ def _nights(ctx: _Context, c: Criterion):
     return "Durée du séjour", f"{n} nuit{'s' if n > 1 else ''}", threshold, passed
 
 
-def _months_criterion(ctx: _Context, c: Criterion):
+def _months_criterion(ctx: _Context, c: Criterion) -> Evaluated:
     allowed = set(ctx.value(c.params["allowed"]))
     last = ctx.s.date + dt.timedelta(days=max(ctx.s.nights - 1, 0))
     covered = set()
@@ -388,13 +384,13 @@ def _months_criterion(ctx: _Context, c: Criterion):
     return "Période du séjour", value, f"nuits {period_of(tuple(sorted(allowed)))}", covered <= allowed
 
 
-def _history(ctx: _Context, c: Criterion):
+def _history(ctx: _Context, c: Criterion) -> Evaluated:
     rule = c.options["rule"]
     per = c.options["per"]
     schemes = set(c.options["schemes"]) or {ctx.d.slug}
     year = ctx.s.date.year
 
-    def blocking(member_ids: set[str]):
+    def blocking(member_ids: set[str]) -> list[PastDepartureIn]:
         deps = [p for p in ctx.s.past_departures if p.person in member_ids]
         if rule == "first_departure":
             return deps
@@ -424,7 +420,7 @@ def _history(ctx: _Context, c: Criterion):
     return label + " (foyer)", value, threshold, not found
 
 
-def _format(ctx: _Context, c: Criterion):
+def _format(ctx: _Context, c: Criterion) -> Evaluated:
     allowed = c.options["allowed"]
     threshold = " ou ".join(FORMAT_LABELS[f] for f in allowed)
     if ctx.s.format is None:
@@ -437,7 +433,7 @@ def _format(ctx: _Context, c: Criterion):
     )
 
 
-EVALUATORS = {
+EVALUATORS: dict[str, Callable[[_Context, Criterion], Evaluated]] = {
     "age": _age,
     "status": _status,
     "qf_max": _qf_max,
@@ -452,7 +448,7 @@ EVALUATORS = {
 }
 
 
-def _relation(ctx: _Context, c: Criterion):
+def _relation(ctx: _Context, c: Criterion) -> Evaluated:
     allowed = c.options["allowed"]
     per = {m.id: m.relation in allowed for m in ctx.travellers}
     names = {"adult": "adulte", "child": "enfant"}
@@ -463,7 +459,7 @@ def _relation(ctx: _Context, c: Criterion):
 EVALUATORS["relation"] = _relation
 
 
-def _all_of(ctx: _Context, c: Criterion):
+def _all_of(ctx: _Context, c: Criterion) -> Evaluated:
     """Every sub-criterion met by the same person (or by the household, for household ones)."""
     results = [_evaluate_criterion(ctx, child) for child in c.children]
     threshold = "toutes les conditions pour une même personne : " + " ; ".join(
@@ -478,7 +474,7 @@ def _all_of(ctx: _Context, c: Criterion):
     return c.options["label"], "; ".join(r[1] for r in results), threshold, all(r[3] for r in results)
 
 
-def _evaluate_criterion(ctx: _Context, c: Criterion):
+def _evaluate_criterion(ctx: _Context, c: Criterion) -> Evaluated:
     """(label, value, threshold, passed-or-per-person)."""
     if c.type == "all_of":
         return _all_of(ctx, c)
@@ -497,7 +493,7 @@ def _evaluate_criterion(ctx: _Context, c: Criterion):
     return c.options["label"], values, threshold, any(r[3] for r in results)
 
 
-def _mark(outcome) -> str:
+def _mark(outcome: dict[str, bool] | bool) -> str:
     if isinstance(outcome, dict):
         return "✓" if any(outcome.values()) else "✗"
     return "✓" if outcome else "✗"
@@ -514,7 +510,7 @@ def compute_aid(
     f = ctx.d.formula
     lines: list[str] = []
 
-    def note(text) -> None:
+    def note(text: Callable[[], str]) -> None:
         if explain:
             lines.append(text())
 
@@ -561,7 +557,7 @@ def compute_aid(
         key = {"nights": ctx.s.nights, "qf": ctx.qf, "group_size": len(ctx.travellers)}[f.table_key]
         key_label = {"nights": "nuits", "qf": "QF", "group_size": "personnes"}[f.table_key]
         row = _table_row(rows, key)
-        if row is None:
+        if row is None or key is None:  # no row for an unknown key
             return 0, [*lines, f"Aucune tranche du barème ne correspond ({key_label} : {key})."]
         shown_key = euros(key) if f.table_key == "qf" and explain else str(key)
         if "amount" in row:
@@ -607,7 +603,7 @@ def compute_aid(
     return total, lines
 
 
-def _table_row(rows: list[dict], key: int | None) -> dict | None:
+def _table_row(rows: list[dict[str, Any]], key: int | None) -> dict[str, Any] | None:
     if key is None:
         return None
     if "upto" in rows[0]:
@@ -625,7 +621,8 @@ def _table_row(rows: list[dict], key: int | None) -> dict | None:
 def _formats(d: SchemeDefinition) -> tuple[str, ...]:
     for c in d.criteria:
         if c.type == "format":
-            return c.options["allowed"]
+            allowed: tuple[str, ...] = c.options["allowed"]
+            return allowed
     return ()
 
 
@@ -684,7 +681,8 @@ def evaluate_scheme(
         household_ok = False
     elif d.all_travellers is False and ctx.travellers and not beneficiaries:
         household_ok = False
-    aid, lines = 0, []
+    aid: int = 0
+    lines: list[str] = []
     if missing:
         criteria.append(
             CriterionResult(
@@ -708,7 +706,9 @@ def evaluate_scheme(
     return _Evaluated(result, ctx, beneficiaries if eligible else ())
 
 
-def _nobody_qualifies(d: SchemeDefinition, ctx: _Context, beneficiaries) -> CriterionResult:
+def _nobody_qualifies(
+    d: SchemeDefinition, ctx: _Context, beneficiaries: Sequence[MemberIn]
+) -> CriterionResult:
     if d.all_travellers:
         outside = [m.name for m in ctx.travellers if m not in beneficiaries]
         return CriterionResult(
@@ -725,7 +725,14 @@ def _nobody_qualifies(d: SchemeDefinition, ctx: _Context, beneficiaries) -> Crit
     )
 
 
-def _verdict(d: SchemeDefinition, eligible: bool, criteria, aid: int, lines, beneficiaries) -> SchemeResult:
+def _verdict(
+    d: SchemeDefinition,
+    eligible: bool,
+    criteria: Iterable[CriterionResult],
+    aid: int,
+    lines: Iterable[str],
+    beneficiaries: tuple[str, ...],
+) -> SchemeResult:
     return SchemeResult(
         slug=d.slug,
         name=d.name,
@@ -806,7 +813,7 @@ def _compatible(combo: Sequence[_Evaluated]) -> bool:
 
 def financing_plans(
     evaluated: Sequence[_Evaluated], s: Situation, *, alternatives: int = 3, explain: bool = True
-):
+) -> tuple[Plan, tuple[Plan, ...]]:
     """The best legal combination of the eligible aids, and up to ``alternatives`` others.
 
     Every compatible combination is tried (a household is eligible to a handful of schemes, so
@@ -816,7 +823,7 @@ def financing_plans(
     if s.format is not None:
         formats: list[str | None] = [s.format]
     else:
-        formats = sorted({f for e in eligible for f in e.result.formats}) or [None]
+        formats = [*sorted({f for e in eligible for f in e.result.formats})] or [None]
     found: dict[frozenset[str], tuple[int, tuple[_Evaluated, ...], str | None]] = {}
     for fmt in formats:
         pool = [e for e in eligible if not e.result.formats or fmt is None or fmt in e.result.formats]

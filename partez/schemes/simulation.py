@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from partez.core.errors import DomainError
-from partez.households.quotient import euros
+from partez.core.money import euros
 from partez.territory.selectors import commune_choices
 
 from . import catalogue, engine, selectors, situations

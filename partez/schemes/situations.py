@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from partez.households import quotient
 from partez.households.models import PastDeparture, Person, Relation
@@ -78,7 +79,7 @@ def from_projects(projects, *, on: dt.date | None = None) -> dict[int, engine.Si
     ).values_list("project_id", "person_id"):
         committed_travellers[project_id].append(person_id)
     for project_id, household_id, start, slug in committed:
-        year = (start or on or dt.date.today()).year
+        year = (start or on or timezone.localdate()).year
         for person_id in committed_travellers[project_id]:
             past[household_id].append(
                 (project_id, engine.PastDepartureIn(person=str(person_id), year=year, scheme=slug))
@@ -88,7 +89,7 @@ def from_projects(projects, *, on: dt.date | None = None) -> dict[int, engine.Si
             "edition_id", "commune_id"
         )
     )
-    today = on or dt.date.today()
+    today = on or timezone.localdate()
     situations = {}
     for project in projects:
         household = project.household

@@ -1,5 +1,7 @@
-"""Tenancy and access for the web layer: every view gets the current membership from here and
-fetches every object through its organisation (404 for anything outside it)."""
+"""The web side of the scope layer: only the HTTP translation. Who may see which object is decided
+by the domain's selectors (``households_for``, ``projects_for``…) and who may do what by
+``perms``; here an anonymous visitor is redirected to the log-in page, a role that may not gets a
+403 and an object outside the membership's scope a 404."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
 from partez.households.models import Household
-from partez.organisations import perms
+from partez.households.selectors import households_for
 from partez.organisations.models import Membership
 from partez.projects.models import Project
+from partez.projects.selectors import projects_for
+
+__all__ = ["get_household", "get_project", "households_for", "membership_required", "projects_for"]
 
 
 def membership_required(permission=None):
@@ -34,14 +39,6 @@ def membership_required(permission=None):
         return wrapper
 
     return decorator
-
-
-def households_for(m: Membership):
-    return Household.objects.for_organisation(m.organisation, whole_territory=perms.sees_whole_territory(m))
-
-
-def projects_for(m: Membership):
-    return Project.objects.for_organisation(m.organisation, whole_territory=perms.sees_whole_territory(m))
 
 
 def get_household(m: Membership, pk: int) -> Household:

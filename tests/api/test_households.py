@@ -196,8 +196,13 @@ def test_detail_content(worker_api, household, project, ccas, other_org, worker)
             "format_label": "Séjour individuel",
         }
     ]
+    stored = (household.qf_cents, household.updated_at)
     household.refresh_from_db()
-    assert household.qf_cents is None  # the detail computes the QF; it does not save it
+    # The detail shows the QF stored when its inputs changed (the list shows the same one), and a
+    # read never writes it.
+    assert (household.qf_cents, household.updated_at) == stored
+    assert body["quotient"]["qf_cents"] == household.qf_cents
+    assert body["quotient"]["explanation"] == household.qf_lines
 
 
 def test_detail_of_unknown_id_is_404_json(worker_api):

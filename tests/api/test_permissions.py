@@ -126,11 +126,14 @@ def test_the_403_for_roles_without_casework_does_not_depend_on_the_object(api_as
 
 
 def test_commune_referent_sees_residents_not_followed_by_her_ccas(api_as, commune, other_org):
-    """A CCAS sees its commune's residents even when another structure follows them."""
+    """A CCAS sees its commune's residents that another structure follows only when the
+    household agreed to share its file (« sharing » consent)."""
     from tests import factories
 
     resident = factories.HouseholdFactory(commune=commune, created_by_organisation=other_org)
     factories.PersonFactory(household=resident)
+    assert api_as("commune_referent").get(f"/households/{resident.pk}").status_code == 404
+    resident.consents.update(scopes=["casework", "sharing"])
     assert api_as("commune_referent").get(f"/households/{resident.pk}").status_code == 200
     assert api_as("coordinator").get(f"/households/{resident.pk}").status_code == 200
     assert api_as(OTHER_ORG).get(f"/households/{resident.pk}").status_code == 200

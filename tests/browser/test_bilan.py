@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from partez.organisations.models import OrganisationKind, Role
@@ -29,7 +30,9 @@ def data(db):
     more_households(e, 4)
     Milestone.objects.create(edition=e.edition, kind=MilestoneKind.FETE, planned_on=dt.date(2025, 6, 28))
     Milestone.objects.create(
-        edition=e.edition, kind=MilestoneKind.REPORTS_DUE, planned_on=dt.date.today() + dt.timedelta(days=10)
+        edition=e.edition,
+        kind=MilestoneKind.REPORTS_DUE,
+        planned_on=timezone.localdate() + dt.timedelta(days=10),
     )
     return e
 

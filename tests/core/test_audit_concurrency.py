@@ -41,7 +41,7 @@ def test_concurrent_services_and_sealers_make_one_unbroken_chain():
                         changes={"i": i},
                     )
                 audit.seal()  # and an extra sealer racing the on-commit ones
-        except Exception as exc:  # noqa: BLE001  (reported below)
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connection.close()

@@ -5,7 +5,7 @@ stand per participating commune and an invitation per entitled household."""
 from partez.cheques.models import Cheque, ChequeMovement, ChequeOrder
 from partez.cheques.selectors import granted_cheques_cents
 from partez.fete.models import Fete, Invitation
-from partez.fete.services import entitlements_by_household
+from partez.fete.selectors import entitlements_by_household
 from partez.territory.models import Edition
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from partez.core.models import AuditLog
 from partez.demo import generator
@@ -171,7 +172,7 @@ def test_projects_follow_the_workflow_and_the_calendar(demo):
 
 
 def test_upcoming_appointments_and_a_single_audit_entry(demo):
-    upcoming = JournalEntry.objects.filter(kind="appointment", happens_at__date__gt=dt.date.today())
+    upcoming = JournalEntry.objects.filter(kind="appointment", happens_at__date__gt=timezone.localdate())
     assert upcoming.exists()
     logs = AuditLog.objects.filter(action="demo.load")
     assert logs.count() == 1 == AuditLog.objects.count()

@@ -6,7 +6,7 @@ import pytest
 from partez.cheques.models import Cheque
 from partez.cheques.services import AlreadyHandedOver
 from partez.core.errors import NotAllowed
-from partez.fete import services
+from partez.fete import selectors, services
 from partez.fete.models import Checkin, Handover, HandoverLine, Invitation, ListKind, Stand
 from tests import factories
 
@@ -124,7 +124,7 @@ def test_commune_volunteers_see_the_gate_and_their_stand(fete_setup, ccas):
     from partez.organisations.models import Role
 
     m = factories.MembershipFactory(organisation=ccas, role=Role.VOLUNTEER)
-    assert {cl.name for cl in services.lists_for(m, fete_setup.fete)} == {"Entrée", "Stand de Lens"}
+    assert {cl.name for cl in selectors.lists_for(m, fete_setup.fete)} == {"Entrée", "Stand de Lens"}
     with pytest.raises(services.UnknownCode):
         services.checkin_record(
             actor=m, code=fete_setup.other_invitation.code, nonce="z" * 16, list_id=fete_setup.other_stand.pk

@@ -83,7 +83,7 @@ def _run_at_once(jobs) -> tuple[list, list]:
         except DomainError as exc:
             with lock:
                 errors.append(exc.message)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:  # reported by the assertion below
             with lock:
                 errors.append(f"UNEXPECTED {type(exc).__name__}: {exc}")
         finally:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partez.core.models import AuditLog
 from partez.households import services
@@ -64,7 +65,10 @@ def test_create_household_computes_qf_records_consent_and_audit(client, worker, 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"persons-1-birth_date": (dt.date.today() + dt.timedelta(days=3)).isoformat()}, "dans le futur"),
+        (
+            {"persons-1-birth_date": (timezone.localdate() + dt.timedelta(days=3)).isoformat()},
+            "dans le futur",
+        ),
         ({"annual_taxable_income": "-5"}, "ne peut pas être négatif"),
         ({"commune": "99999"}, "Commune inconnue"),
         ({"persons-1-relation": "head"}, "exactement un·e demandeur·se"),

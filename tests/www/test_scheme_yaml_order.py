@@ -4,7 +4,7 @@ its keys in (PostgreSQL's jsonb reorders them)."""
 import pytest
 
 from partez.schemes import catalogue
-from partez.www.forms_schemes import definition_to_yaml
+from partez.www.forms.schemes import definition_to_yaml
 
 
 def reversed_keys(node):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('households', '0006_household_anonymised_at'),
+        ('households', '0007_household_anonymised_at'),
     ]
 
     operations = [

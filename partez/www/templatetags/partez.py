@@ -1,6 +1,6 @@
 from django import template
 
-from partez.households.quotient import euros as format_euros
+from partez.core.money import euros as format_euros
 
 register = template.Library()
 

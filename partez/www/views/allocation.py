@@ -16,9 +16,9 @@ from partez.organisations import perms
 from partez.schemes.models import Scheme
 from partez.territory.selectors import current_edition
 
-from .. import forms
 from ..access import membership_required
-from ..forms_allocation import AllocationForm
+from ..forms.allocation import AllocationForm
+from ..forms.errors import apply_domain_error
 
 PAGE_SIZE = 100
 METHODS = [
@@ -46,7 +46,7 @@ def allocation_index(request, m):
                 time_limit=cd["time_limit"],
             )
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, "Calcul lancé : suivez son avancement ci-dessous.")
             return redirect("job_detail", pk=job.pk)

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from partez.core import audit
 from partez.jobs import services as job_services
 from partez.organisations import perms
-from partez.organisations.models import Organisation, OrganisationKind, Role
-from partez.reports import exports, funder_report, selectors, svg, timeline
+from partez.organisations.models import Organisation, OrganisationKind
+from partez.reports import exports, funder_report, selectors, timeline
 from partez.reports.selectors import Filters
 from partez.reports.stats import text as cell  # one formatting for the page, the charts and the PDF
 from partez.schemes.models import Scheme
@@ -27,110 +27,9 @@ from partez.territory.models import Commune, Edition, MilestoneKind
 from partez.territory.selectors import current_edition
 
 from ..access import membership_required
-
-# The measure each table's chart draws.
-CHARTED = {
-    "by_format": "left",
-    "by_scheme": "left",
-    "by_employment": "registered",
-    "by_age": "registered",
-    "by_household_type": "registered",
-    "by_qf": "registered",
-    "by_region": "stays",
-    "budget": "granted_cents",
-    "satisfaction": "responses",
-}
-SECTIONS = [  # (table, heading shown above it)
-    ("by_format", "Formats de séjour"),
-    ("by_scheme", "Dispositifs d'aide"),
-    ("by_age", "Âge"),
-    ("by_household_type", "Type de foyer"),
-    ("by_employment", "Situation des personnes"),
-    ("by_qf", "Quotient familial"),
-    ("by_region", "Destinations"),
-    ("by_department", "Destinations par département"),
-    ("budget", "Budget"),
-    ("satisfaction", "Satisfaction"),
-]
-
-
-def display(table, columns=None) -> dict:
-    """A table as the template shows it: headers, formatted rows and total (``columns``: the
-    measures to show, all by default)."""
-    measures = list(columns or table.measures)
-    return {
-        "key": table.key,
-        "title": table.title,
-        "headers": [table.measures[m] for m in measures],
-        "rows": [(r.label, [cell(m, r.values.get(m)) for m in measures]) for r in table.rows],
-        "total": [cell(m, table.total.get(m)) for m in measures],
-    }
-
-
-def _chart_value(measure, value):
-    if measure.endswith("_cents") and isinstance(value, int):
-        return round(value / 100)
-    return value
-
-
-def charts(b, previous=None) -> list[dict]:
-    """One section per table: its heading, the SVG chart (when it has a charted measure) and the
-    data table."""
-    sections = []
-    for key, heading in SECTIONS:
-        table = b.tables.get(key)
-        if table is None:
-            continue
-        measure = CHARTED.get(key)
-        chart = ""
-        if measure and table.rows:
-            unit = " (€)" if measure.endswith("_cents") else ""
-            items = [(r.label, _chart_value(measure, r.values.get(measure))) for r in table.rows]
-            prev = None
-            if previous is not None and key in previous.tables:
-                before = {r.key: r.values.get(measure) for r in previous.tables[key].rows}
-                prev = [_chart_value(measure, before.get(r.key)) for r in table.rows]
-            chart = svg.bar_chart(
-                f"{heading} — {table.measures[measure].lower()}{unit}",
-                items,
-                previous=prev,
-            )
-        sections.append({"id": key, "heading": heading, "svg": mark_safe(chart), "table": display(table)})
-    return sections
-
-
-def bilan_map(b) -> str:
-    """The territory's communes; those outside the edition (or the filter) are drawn grey."""
-    geometries = cache.get_or_set("bilan:geometries", lambda: selectors.map_geometries(None), 3600)
-    shown = {c["insee"] for c in b.communes}
-    others = [
-        {"insee": code, "name": f"{name} (hors édition)", "rate": None}
-        for code, name in Commune.objects.exclude(insee_code__in=shown).values_list("insee_code", "name")
-    ]
-    return mark_safe(
-        svg.choropleth("Départs pour 1 000 habitants, par commune", b.communes + others, geometries)
-    )
-
+from ..presenters.bilan import bilan_map, charts, display, key_cards
 
 COMMUNE_COLUMNS = ["registered", "left", "first", "households_left", "rate"]
-KEY_CARDS = [
-    "households_registered",
-    "persons_registered",
-    "persons_accepted",
-    "persons_left",
-    "persons_returned",
-    "first_departures",
-    "person_nights",
-    "granted_cents",
-    "consumed_cents",
-]
-
-
-def key_cards(b) -> list[tuple[str, str]]:
-    def whole(k, v):  # euros without cents on a card
-        return round(v / 100) * 100 if k.endswith("_cents") and isinstance(v, int) else v
-
-    return [(cell(k, whole(k, b.key.get(k))).replace(",00", ""), selectors.KEY_LABELS[k]) for k in KEY_CARDS]
 
 
 # --- filters and scope ------------------------------------------------------------------------
@@ -154,16 +53,11 @@ def resolve_filters(request, m) -> tuple[Filters, Edition | None, bool]:
     commune = _by(Commune.objects.defer("geometry"), "insee_code", request.GET.get("commune"))
     scheme = _by(Scheme.objects.all(), "slug", request.GET.get("scheme"))
     funder = _by(Organisation.objects.filter(kind=OrganisationKind.FUNDER), "slug", request.GET.get("funder"))
-    suppressed = False
-    if perms.sees_whole_territory(m):
-        pass
-    elif m.role == Role.FUNDER:
-        funder, suppressed = m.organisation, True
-    elif m.organisation.kind == OrganisationKind.COMMUNE and m.organisation.commune_id:
-        commune = m.organisation.commune
-    else:
+    scope = selectors.bilan_scope(m)
+    if scope is None:
         raise PermissionDenied("Votre rôle ne donne pas accès au bilan.")
-    return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, suppressed
+    commune, funder = scope.commune or commune, scope.funder or funder
+    return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, scope.suppressed
 
 
 CACHE_SECONDS = 60
@@ -301,16 +195,6 @@ def bilan_export_xlsx(request, m):
 # --- funder reports ---------------------------------------------------------------------------
 
 
-def _report_funders(m, edition):
-    if perms.sees_whole_territory(m):
-        return (
-            Organisation.objects.filter(kind=OrganisationKind.FUNDER, envelopes__edition=edition)
-            .distinct()
-            .order_by("name")
-        )
-    return Organisation.objects.filter(pk=m.organisation_id)
-
-
 def _report_edition(request) -> tuple[Edition, object]:
     editions = Edition.objects.order_by("-year")
     year = request.GET.get("edition")
@@ -323,13 +207,13 @@ def _report_edition(request) -> tuple[Edition, object]:
 def _report_target(request, m, slug):
     """The funder (the coordination: any funder of the edition; a funder: itself, else 404)."""
     edition, _editions = _report_edition(request)
-    return get_object_or_404(_report_funders(m, edition), slug=slug), edition
+    return get_object_or_404(selectors.report_funders_for(m, edition), slug=slug), edition
 
 
 @membership_required(perms.can_view_funder_reports)
 def funder_reports(request, m):
     edition, editions = _report_edition(request)
-    funders = list(_report_funders(m, edition))
+    funders = list(selectors.report_funders_for(m, edition))
     deadlines = {
         ms.funder_id: ms
         for ms in edition.milestones.filter(kind=MilestoneKind.REPORTS_DUE).order_by("-planned_on")

@@ -29,9 +29,9 @@ from partez.core import audit
 from partez.core.errors import DomainError
 from partez.territory.selectors import current_edition
 
-from .. import forms
 from ..access import membership_required
-from ..forms_camping import BoardFilterForm, CancelForm, ParticipantForm, PlanForm, SettingsForm
+from ..forms.camping import BoardFilterForm, CancelForm, ParticipantForm, PlanForm, SettingsForm
+from ..forms.errors import apply_domain_error, errors_text
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -47,8 +47,9 @@ def _edition():
 
 
 def _participant(m, edition, pk) -> Participant:
+    """A participant whose page ``m`` may open (hosts: none), else a 404."""
     return get_object_or_404(
-        selectors.participants_for(m, edition).select_related(
+        selectors.participant_files_for(m, edition).select_related(
             "household__commune", "project__organisation", "edition"
         ),
         pk=pk,
@@ -70,10 +71,7 @@ def board(request, m):
     weeks = sorted(
         set(CampingWeek.objects.filter(campsite__in=campsites).values_list("starts_on", flat=True))
     )
-    if perms.is_commune_referent(m):
-        communes = [m.organisation.commune]
-    else:
-        communes = list(edition.communes.defer("geometry").order_by("name"))
+    communes = list(selectors.communes_for(m, edition).order_by("name"))
     query = request.GET.copy()
     if "semaine" not in query and weeks:  # one week at a time by default: a lighter page on a phone
         query["semaine"] = weeks[0].isoformat()
@@ -84,8 +82,7 @@ def board(request, m):
         week = dt.date.fromisoformat(cd["semaine"]) if cd.get("semaine") else None
         campsite_id = int(cd["camping"]) if cd.get("camping") else None
         commune_id = int(cd["commune"]) if cd.get("commune") else None
-    if perms.is_commune_referent(m):
-        commune_id = m.organisation.commune_id
+    commune_id = selectors.board_commune_id(m, commune_id)
     data = selectors.board(m, edition, commune_id=commune_id, week=week, campsite_id=campsite_id)
     context = {
         "edition": edition,
@@ -103,7 +100,7 @@ def board(request, m):
         "document_kinds": [
             (key, label, ext)
             for key, (label, _slug, ext) in documents.KINDS.items()
-            if not (key == "letters_pdf" and perms.is_campsite_host(m))
+            if key != "letters_pdf" or perms.can_get_letters(m)
         ],
     }
     return render(request, "www/camping/board.html", context)
@@ -116,7 +113,7 @@ def plan_start(request, m):
     form = PlanForm(request.POST)
     replan = request.POST.get("mode") == "replan"
     if not form.is_valid():
-        messages.error(request, forms.errors_text(form))
+        messages.error(request, errors_text(form))
         return redirect("camping_board")
     try:
         job = services.plan_start(
@@ -147,7 +144,7 @@ def settings(request, m):
                 quotas={c.pk: cd[f"quota_{c.pk}"] for c in communes},
             )
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, "Réglages du séjour commun enregistrés.")
             return redirect("camping_board")
@@ -220,8 +217,6 @@ def _target(edition, value: str):
 def participant_detail(request, m, pk):
     edition = _edition()
     participant = _participant(m, edition, pk)
-    if perms.is_campsite_host(m):
-        raise Http404("Foyer introuvable.")  # hosts see rosters, not the household pages
     placement = (
         Placement.objects.filter(participant=participant)
         .select_related("unit", "week__campsite", "trip", "placed_by")
@@ -271,7 +266,7 @@ def participant_detail(request, m, pk):
                     companion_references=cd["companions"].split(","),
                 )
             except DomainError as exc:
-                forms.apply_domain_error(request_form, exc)
+                apply_domain_error(request_form, exc)
             else:
                 messages.success(request, "Besoins et souhaits enregistrés.")
                 return redirect("camping_participant", pk=participant.pk)
@@ -401,8 +396,6 @@ def trip_download(request, m, pk, ext):
 @membership_required(perms.can_view_camping)
 def letter_download(request, m, pk):
     edition = _edition()
-    if perms.is_campsite_host(m):
-        raise Http404("Foyer introuvable.")
     participant = _participant(m, edition, pk)
     if not Placement.objects.filter(participant=participant).exists():
         raise Http404("Ce foyer n'a pas encore de place.")

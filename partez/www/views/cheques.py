@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,19 +16,15 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from partez.cheques import selectors, services
-from partez.cheques.composition import DENOMINATIONS_CENTS
-from partez.cheques.models import Booklet, Cheque, ChequeFormat, ChequeOrder, ChequeStatus
+from partez.cheques.models import Booklet, Cheque, ChequeOrder, ChequeStatus
 from partez.core.errors import DomainError
 from partez.households.models import Household
 from partez.organisations import perms
-from partez.organisations.models import Organisation, OrganisationKind
 from partez.territory.models import Commune
 from partez.territory.selectors import current_edition
 
 from ..access import households_for, membership_required
-
-BOOKLET_ROWS = 4
-DENOMINATION_CHOICES = [("", "—")] + [(str(d), f"{d // 100} €") for d in DENOMINATIONS_CENTS]
+from ..forms.cheques import OrderForm
 
 
 def _edition_or_404():
@@ -94,78 +89,6 @@ def cheque_export(request, m):
         f'attachment; filename="cheques-vacances-{edition.year}-{today:%Y%m%d}.xlsx"'
     )
     return response
-
-
-class OrderForm(forms.Form):
-    funder = forms.ModelChoiceField(
-        label="Financeur",
-        queryset=Organisation.objects.filter(kind=OrganisationKind.FUNDER, is_active=True).only("pk", "name"),
-        empty_label="— choisir —",
-    )
-    reference = forms.CharField(label="Référence de la commande", max_length=40)
-    ordered_on = forms.DateField(
-        label="Date de commande", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def __init__(self, *args, year: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        for i in range(BOOKLET_ROWS):
-            n = i + 1
-            self.fields[f"denomination_{i}"] = forms.TypedChoiceField(
-                label=f"Carnet {n} : valeur",
-                choices=DENOMINATION_CHOICES,
-                coerce=int,
-                required=False,
-                empty_value=None,
-            )
-            self.fields[f"first_{i}"] = forms.IntegerField(
-                label=f"Carnet {n} : premier numéro", min_value=1, required=False
-            )
-            self.fields[f"count_{i}"] = forms.IntegerField(
-                label=f"Carnet {n} : nombre de chèques",
-                min_value=1,
-                max_value=services.MAX_BOOKLET,
-                required=False,
-            )
-            self.fields[f"year_{i}"] = forms.IntegerField(
-                label=f"Carnet {n} : année d'émission", initial=year, required=False
-            )
-            self.fields[f"format_{i}"] = forms.ChoiceField(
-                label=f"Carnet {n} : format",
-                choices=ChequeFormat.choices,
-                initial=ChequeFormat.CLASSIC,
-                required=False,
-            )
-
-    def booklet_rows(self):
-        return [
-            [self[f"{name}_{i}"] for name in ("denomination", "first", "count", "year", "format")]
-            for i in range(BOOKLET_ROWS)
-        ]
-
-    def booklets(self) -> list[services.BookletSpec]:
-        out = []
-        for i in range(BOOKLET_ROWS):
-            d = self.cleaned_data.get(f"denomination_{i}")
-            first = self.cleaned_data.get(f"first_{i}")
-            count = self.cleaned_data.get(f"count_{i}")
-            if d is None and first is None and count is None:
-                continue
-            if d is None or first is None or count is None:
-                self.add_error(
-                    f"denomination_{i}", "Indiquez la valeur, le premier numéro et le nombre de chèques."
-                )
-                continue
-            out.append(
-                services.BookletSpec(
-                    first_serial=first,
-                    count=count,
-                    denomination_cents=d,
-                    issue_year=self.cleaned_data.get(f"year_{i}") or 0,
-                    format=self.cleaned_data.get(f"format_{i}") or ChequeFormat.CLASSIC,
-                )
-            )
-        return out
 
 
 def _attach(form, exc: DomainError, renames: dict[str, str]) -> None:
@@ -249,11 +172,12 @@ def cheque_allocate(request, m):
 
 
 def _preparation_commune(request, m, edition) -> Commune | None:
+    """The commune asked for, within those ``m`` may prepare; a commune's members get theirs."""
+    communes = selectors.preparation_communes(m, edition)
     if perms.sees_whole_territory(m):
-        communes = edition.communes.defer("geometry")
         wanted = request.GET.get("commune") or request.POST.get("commune")
         return communes.filter(insee_code=wanted).first() if wanted else None
-    return Commune.objects.filter(pk=m.organisation.commune_id).defer("geometry").first()
+    return communes.first()
 
 
 @membership_required(perms.can_prepare_cheques)
@@ -289,7 +213,9 @@ def cheque_preparation(request, m):
             )
         stock = selectors.stock_by_denomination(commune.pk, edition, on=timezone.localdate())
     communes = (
-        list(edition.communes.defer("geometry").order_by("name")) if perms.sees_whole_territory(m) else []
+        list(selectors.preparation_communes(m, edition).order_by("name"))
+        if perms.sees_whole_territory(m)
+        else []
     )
     return render(
         request,

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from partez.organisations import perms
 from partez.projects import selectors as project_selectors
-from partez.projects.models import Project, project_scope
+from partez.projects.models import Project
 from partez.territory.models import MilestoneKind
 from partez.territory.selectors import current_edition
 
@@ -30,9 +30,7 @@ def dashboard(request, m):
             households_count=households_for(m).count(),
             by_status=project_selectors.count_by_status(projects),
             appointments=project_selectors.next_appointments(
-                project_scope(
-                    m.organisation, whole_territory=perms.sees_whole_territory(m), prefix="project__"
-                ),
+                project_selectors.project_scope(m, prefix="project__"),
                 edition,
             ),
             departures=project_selectors.next_departures(projects),

@@ -9,8 +9,9 @@ from partez.reports import timeline
 from partez.territory import services
 from partez.territory.models import Edition, Milestone
 
-from .. import forms
 from ..access import membership_required
+from ..forms import editions as forms
+from ..forms.errors import apply_domain_error, errors_text
 
 
 def _edition_input(cd) -> services.EditionInput:
@@ -46,7 +47,7 @@ def edition_form(request, m, year=None):
         try:
             edition = services.edition_save(actor=m, data=_edition_input(form.cleaned_data), edition=edition)
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, f"Édition {edition.year} enregistrée.")
             return redirect("edition_detail", year=edition.year)
@@ -99,5 +100,5 @@ def milestone_save(request, m, year, pk=None):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Étape non enregistrée : " + forms.errors_text(form))
+        messages.error(request, "Étape non enregistrée : " + errors_text(form))
     return redirect("edition_detail", year=edition.year)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,14 +23,15 @@ from django.views.decorators.http import require_POST
 
 from partez.core import audit
 from partez.core.errors import DomainError
-from partez.fete import letters, protocol, selectors, services
+from partez.fete import codes, letters, protocol, selectors, services
 from partez.fete.jobs import fete_info, letter_for
-from partez.fete.models import CheckinList, Delivery, Handover, Invitation, ListKind, Rsvp, Stand
+from partez.fete.models import CheckinList, Delivery, Invitation, ListKind, Rsvp, Stand
 from partez.jobs import services as job_services
 from partez.organisations import perms
 from partez.territory.selectors import current_edition
 
 from ..access import membership_required
+from ..forms.fete import FeteForm
 
 PAGE_SIZE = 50
 
@@ -41,19 +41,6 @@ def _fete_or_404():
     if fete is None:
         raise Http404("Aucune Fête des vacances pour l'édition en cours.")
     return fete
-
-
-class FeteForm(forms.Form):
-    name = forms.CharField(label="Nom", max_length=160, initial="Fête des vacances")
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    place = forms.CharField(label="Lieu", max_length=200)
-    address = forms.CharField(label="Adresse", max_length=250, required=False)
-    opens_at = forms.TimeField(label="Ouverture", widget=forms.TimeInput(attrs={"type": "time"}))
-    closes_at = forms.TimeField(label="Fermeture", widget=forms.TimeInput(attrs={"type": "time"}))
-    contact = forms.CharField(label="Contact (téléphone ou e-mail)", max_length=120, required=False)
-    slot_minutes = forms.IntegerField(
-        label="Durée des créneaux d'arrivée (minutes)", initial=60, min_value=15, max_value=240
-    )
 
 
 @membership_required(perms.can_manage_fete)
@@ -89,7 +76,7 @@ def fete_home(request, m):
         )
         context["slots"] = fete.slots.all()
         context["figures"] = selectors.counters(fete)
-        context["entitled"] = len(services.entitlements_by_household(edition))
+        context["entitled"] = len(selectors.entitlements_by_household(edition))
     return render(request, "www/fete/home.html", context)
 
 
@@ -161,13 +148,13 @@ def fete_letter(request, m, pk):
 @membership_required(perms.can_check_in)
 def scan_choose(request, m):
     fete = _fete_or_404()
-    lists = list(services.lists_for(m, fete).order_by("kind", "name"))
+    lists = list(selectors.lists_for(m, fete).order_by("kind", "name"))
     return render(request, "www/fete/scan_choose.html", {"fete": fete, "lists": lists})
 
 
 def _list(m, pk) -> CheckinList:
     fete = _fete_or_404()
-    checkin_list = services.lists_for(m, fete).filter(pk=pk).select_related("fete__edition").first()
+    checkin_list = selectors.lists_for(m, fete).filter(pk=pk).select_related("fete__edition").first()
     if checkin_list is None:
         raise Http404("Liste de pointage introuvable.")
     return checkin_list
@@ -241,9 +228,11 @@ def scan_handover(request, m, pk):
 
 @membership_required(perms.can_check_in)
 def fete_receipt(request, m, receipt):
-    qs = Handover.objects.select_related("invitation", "stand", "by", "household").filter(receipt=receipt)
-    if not perms.sees_whole_territory(m) and m.organisation.kind != "coordinator":
-        qs = qs.filter(stand__commune_id=m.organisation.commune_id)
+    qs = (
+        selectors.handovers_for(m)
+        .select_related("invitation", "stand", "by", "household")
+        .filter(receipt=receipt)
+    )
     handover = qs.first()
     if handover is None:
         raise Http404("Reçu introuvable.")
@@ -261,12 +250,8 @@ def fete_receipt(request, m, receipt):
 def fete_counter(request, m):
     fete = _fete_or_404()
     figures = selectors.counters(fete)
-    if not perms.sees_whole_territory(m):
-        figures["rows"] = [
-            r
-            for r in figures["rows"]
-            if r["list"].kind == ListKind.GATE or r["list"].stand.commune_id == m.organisation.commune_id
-        ]
+    served = set(selectors.lists_for(m, fete).values_list("pk", flat=True))
+    figures["rows"] = [r for r in figures["rows"] if r["list"].pk in served]
     template = "www/fete/_counter.html" if request.htmx else "www/fete/counter.html"
     return render(request, template, {"fete": fete, "figures": figures})
 
@@ -289,7 +274,7 @@ def fete_rsvp(request, code):
     """The household's RSVP (no account: the code is the key); shows no personal data."""
     inv = (
         Invitation.objects.select_related("fete__edition", "commune")
-        .filter(code=services.normalise_code(code))
+        .filter(code=codes.normalise_code(code))
         .first()
     )
     if inv is None:
@@ -315,7 +300,7 @@ def fete_rsvp(request, code):
             "inv": inv,
             "fete": inv.fete,
             "stand": stand,
-            "code": services.display_code(inv.code),
+            "code": codes.display_code(inv.code),
             "opens": letters.time_text(inv.fete.opens_at),
             "closes": letters.time_text(inv.fete.closes_at),
         },

@@ -21,9 +21,10 @@ from partez.organisations import perms
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
-from .. import forms
-from .. import forms_funding as funding_forms
 from ..access import get_project, membership_required
+from ..forms import funding as funding_forms
+from ..forms.errors import apply_domain_error, errors_text
+from ..forms.fields import euros_to_cents
 
 LEDGER_PAGE_SIZE = 50
 
@@ -147,7 +148,7 @@ def envelope_form(request, m, pk=None):
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         data = services.EnvelopeInput(
-            amount_cents=forms.euros_to_cents(cd["amount"]),
+            amount_cents=euros_to_cents(cd["amount"]),
             label=cd["label"],
             scheme=cd.get("scheme"),
             edition=cd.get("edition"),
@@ -155,7 +156,7 @@ def envelope_form(request, m, pk=None):
         try:
             envelope = services.envelope_save(actor=m, data=data, envelope=envelope)
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, f"Enveloppe « {envelope.label} » enregistrée.")
             return redirect("envelope_detail", pk=envelope.pk)
@@ -174,42 +175,17 @@ def quota_save(request, m, pk):
                 actor=m,
                 envelope=envelope,
                 commune=commune,
-                amount_cents=forms.euros_to_cents(form.cleaned_data["amount"]),
+                amount_cents=euros_to_cents(form.cleaned_data["amount"]),
             )
             messages.success(request, f"Quota de {commune.name} enregistré.")
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Quota non enregistré : " + forms.errors_text(form))
+        messages.error(request, "Quota non enregistré : " + errors_text(form))
     return redirect("envelope_detail", pk=envelope.pk)
 
 
 # --- the financing plan on the project page ------------------------------------------------------
-
-
-def financing_context(m, project, evaluation) -> dict:
-    """What ``projects/_financing.html`` needs: the saved plan in force, and the proposed plans
-    (best first) with the envelopes that cannot pay them today."""
-    options = []
-    if evaluation is not None:
-        # the index is the plan's place in [plan, *alternatives], as the service expects
-        indexed = [(i, p) for i, p in enumerate([evaluation.plan, *evaluation.alternatives]) if p.lines]
-        found = selectors.shortages(
-            [p for _i, p in indexed], edition_id=project.edition_id, commune_id=project.household.commune_id
-        )
-        options = [
-            {"index": i, "plan": plan, "schemes": ",".join(plan.schemes), "shortages": short}
-            for (i, plan), short in zip(indexed, found, strict=True)
-        ]
-    plan = selectors.current_plan(project)
-    return {
-        "financing": {
-            "plan": plan,
-            "options": options,
-            "can_choose": perms.can_choose_plan(m) and project.status in services.CHOOSABLE,
-            "current_schemes": ",".join(line.scheme.slug for line in plan.lines.all()) if plan else None,
-        }
-    }
 
 
 @require_POST

@@ -15,8 +15,10 @@ from partez.privacy import perms as privacy_perms
 from partez.projects.models import Project
 from partez.territory.selectors import current_edition
 
-from .. import forms
 from ..access import get_household, households_for, membership_required
+from ..forms import households as forms
+from ..forms.errors import apply_domain_error, errors_text
+from ..forms.fields import euros_to_cents
 
 PAGE_SIZE = 25
 
@@ -29,9 +31,9 @@ def _household_input(cd) -> services.HouseholdInput:
         phone=cd.get("phone", ""),
         email=cd.get("email", ""),
         caf_number=cd.get("caf_number", ""),
-        annual_taxable_income_cents=forms.euros_to_cents(cd["annual_taxable_income"]) or 0,
-        monthly_family_benefits_cents=forms.euros_to_cents(cd["monthly_family_benefits"]) or 0,
-        rfr_cents=forms.euros_to_cents(cd.get("rfr")),
+        annual_taxable_income_cents=euros_to_cents(cd["annual_taxable_income"]) or 0,
+        monthly_family_benefits_cents=euros_to_cents(cd["monthly_family_benefits"]) or 0,
+        rfr_cents=euros_to_cents(cd.get("rfr")),
         tax_parts=cd.get("tax_parts"),
         is_taxable=taxable,
     )
@@ -107,7 +109,7 @@ def _attach_household_errors(exc: DomainError, form, formset=None, consent=None)
         elif field == "consent" and consent is not None:
             consent.add_error("scopes", message)
         else:
-            forms.apply_domain_error(
+            apply_domain_error(
                 form,
                 DomainError({field: message}),
                 {
@@ -126,7 +128,6 @@ def household_detail(request, m, pk):
             Prefetch("past_departures", queryset=PastDeparture.objects.order_by("-year"))
         )
     )
-    explanation = services.recompute_quotient(household, persons)
     followups = FollowUp.objects.filter(household=household, ended_on__isnull=True).select_related(
         "organisation"
     )
@@ -143,7 +144,6 @@ def household_detail(request, m, pk):
     context = {
         "household": household,
         "persons": persons,
-        "qf": explanation,
         "followups": followups,
         "projects": projects,
         "consents": consents,
@@ -226,7 +226,7 @@ def _person_form(request, m, household, person):
             else:
                 services.person_update(actor=m, person=person, data=data)
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(
                 request, "Personne ajoutée au foyer." if person is None else "Personne mise à jour."
@@ -274,7 +274,7 @@ def past_departure_add(request, m, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Départ non enregistré : " + forms.errors_text(form))
+        messages.error(request, "Départ non enregistré : " + errors_text(form))
     return redirect("household_detail", pk=household.pk)
 
 

@@ -12,8 +12,9 @@ from partez.organisations import perms, services
 from partez.organisations.middleware import SESSION_KEY
 from partez.organisations.models import ApiToken, Invitation, Membership
 
-from .. import forms
 from ..access import membership_required
+from ..forms import organisation as forms
+from ..forms.errors import apply_domain_error
 
 
 @require_POST
@@ -64,7 +65,7 @@ def members(request, m):
                     ),
                 )
             except DomainError as exc:
-                forms.apply_domain_error(form, exc)
+                apply_domain_error(form, exc)
             else:
                 messages.success(request, f"Invitation envoyée à {invitation.email}.")
                 return redirect("members")
@@ -111,7 +112,7 @@ def invitation_accept(request, token):
             else:
                 membership = None
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             if membership is not None:
                 request.session[SESSION_KEY] = membership.organisation_id
@@ -130,7 +131,7 @@ def api_tokens(request, m):
         try:
             _token, new_token = services.api_token_create(membership=m, name=form.cleaned_data["name"])
         except DomainError as exc:
-            forms.apply_domain_error(form, exc)
+            apply_domain_error(form, exc)
         else:
             form = forms.ApiTokenForm()
     tokens = ApiToken.objects.filter(membership__user=request.user).select_related("membership__organisation")

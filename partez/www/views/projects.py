@@ -5,14 +5,16 @@ from django.views.decorators.http import require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.organisations import perms
+from partez.projects import perms as project_perms
 from partez.projects import services, workflow
 from partez.projects.models import ChecklistItem
 from partez.schemes import situations
 from partez.territory.selectors import current_edition
 
-from .. import forms
 from ..access import get_household, get_project, membership_required
-from .funding import financing_context
+from ..forms import projects as forms
+from ..forms.errors import errors_text
+from ..presenters.financing import financing_context
 
 
 def _project_input(form) -> services.ProjectInput:
@@ -94,7 +96,7 @@ def project_detail(request, m, pk):
         audit.record_read(actor=request.user, organisation=m.organisation, action="read.project", obj=project)
     budget = list(project.budget_lines.all())
     possible = workflow.available(project.status)
-    transitions = [t for t in possible if getattr(perms, t.permission)(m)]
+    transitions = project_perms.allowed_transitions(m, project.status)
     forward = [t for t in possible if t.action not in ("withdraw", "reopen")]
     waiting_for = ""
     if forward and not any(t in transitions for t in forward):
@@ -166,7 +168,7 @@ def journal_add(request, m, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "Entrée non enregistrée : " + forms.errors_text(form))
+        messages.error(request, "Entrée non enregistrée : " + errors_text(form))
     return redirect("project_detail", pk=project.pk)
 
 

@@ -14,7 +14,7 @@ from partez.reports import selectors, timeline
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
-from .bilan import bilan_map, charts, display, key_cards
+from ..presenters.bilan import bilan_map, charts, display, key_cards
 
 CACHE_SECONDS = 300
 PUBLIC_SECTIONS = {"by_format", "by_age", "by_household_type", "by_region"}

@@ -24,8 +24,8 @@ from partez.schemes.definition import CHANNELS, parse
 from partez.schemes.describe import UNIT_LABELS, describe, diff_definitions, format_value, table_keys
 from partez.schemes.models import Scheme
 
-from .. import forms_schemes as forms
 from ..access import membership_required
+from ..forms import schemes as forms
 
 
 def _scheme(slug: str) -> Scheme:

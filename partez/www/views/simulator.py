@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from partez.core.errors import DomainError
 from partez.schemes import selectors, simulation
 
-from .. import simulator_forms as sf
+from ..forms import simulator as sf
 
 
 @require_http_methods(["GET", "POST"])

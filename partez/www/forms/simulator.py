@@ -18,7 +18,7 @@ from partez.households.models import EmploymentSituation
 from partez.schemes import engine
 from partez.territory.selectors import commune_choices
 
-from .forms import DateInput, EurosField, euros_to_cents
+from .fields import DateInput, EurosField, euros_to_cents
 from .widgets import FastSelect
 
 ROWS = 6  # member rows without JavaScript

@@ -19,7 +19,7 @@ from partez.core.errors import DomainError
 from partez.schemes.definition import STATUSES
 from partez.schemes.months import MONTHS
 
-from .forms import DateInput, EurosField, euros_to_cents
+from .fields import DateInput, EurosField, euros_to_cents
 
 COMMENT_HELP = "Obligatoire : il reste dans l'historique des versions (par exemple « barème 2027 publié »)."
 UNSUPPORTED_UNITS = {"table"}  # a scale (rows of bounds and amounts) is edited in the YAML editor
@@ -326,7 +326,7 @@ class DefinitionYamlForm(_VersionedForm):
     def clean_text(self) -> dict:
         text = self.cleaned_data["text"]
         try:
-            data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+            data = yaml.load(text, Loader=_NoAliasLoader)  # safe: a SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else "texte"

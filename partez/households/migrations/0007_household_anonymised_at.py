@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0005_person_employment_apprentice_civic_service'),
+        ('households', '0006_household_qf_lines'),
     ]
 
     operations = [

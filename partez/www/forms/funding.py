@@ -8,7 +8,7 @@ from django import forms
 from partez.schemes.models import Scheme
 from partez.territory.models import Edition
 
-from .forms import CommuneChoiceField, EurosField
+from .fields import CommuneChoiceField, EurosField
 from .widgets import FastSelect
 
 
