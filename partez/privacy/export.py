@@ -10,13 +10,14 @@ import zipfile
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.utils import timezone
 
 from partez.camping.models import Participant, Placement
 from partez.cheques.models import Cheque, ChequeMovement
 from partez.core import audit, pdf
 from partez.core.errors import NotAllowed
-from partez.core.models import AuditLog
+from partez.core.models import AccessLog, AuditLog
 from partez.fete.models import Checkin, Handover, HandoverLine, Invitation
 from partez.funding.models import Commitment, FinancingPlan, PlanLine
 from partez.households.models import Consent, FollowUp, Household, PastDeparture, Person
@@ -60,6 +61,13 @@ def _querysets(household: Household) -> dict[str, object]:
         "enquete_reponses": SurveyResponse.objects.filter(project__in=projects),
         "journal_audit": AuditLog.objects.filter(
             own_objects(household, persons, list(projects.values_list("pk", flat=True)))
+        ).order_by("at", "id"),
+        "consultations": AccessLog.objects.filter(
+            Q(object_type="households.household", object_id=str(household.pk))
+            | Q(
+                object_type="projects.project",
+                object_id__in=[str(pk) for pk in projects.values_list("pk", flat=True)],
+            )
         ).order_by("at", "id"),
     }
 
