@@ -95,10 +95,22 @@ def record(*, actor, organisation, action: str, obj: models.Model, changes: dict
         object_id=str(obj.pk),
         changes=changes or {},
     )
-    # Sealed once the service's transaction commits (a short transaction of its own, so no
-    # service ever waits on the chain's lock while it holds rows of its own).
-    transaction.on_commit(seal)
+    _seal_on_commit()
     return entry
+
+
+def _seal_chain() -> None:
+    seal(AuditLog)
+
+
+def _seal_on_commit() -> None:
+    """Seal once the service's transaction commits (a short transaction of its own, so no
+    service ever waits on the chain's lock while it holds rows of its own) — once per
+    transaction, however many entries it writes (a job records thousands)."""
+    connection = transaction.get_connection()
+    if any(item[1] is _seal_chain for item in connection.run_on_commit):
+        return
+    transaction.on_commit(_seal_chain)
 
 
 def record_read(*, actor, organisation, action: str, obj: models.Model, changes: dict | None = None) -> None:

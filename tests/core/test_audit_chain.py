@@ -110,3 +110,13 @@ def test_reads_are_recorded_once_per_window_in_their_own_chain(ccas, household):
     assert audit.seal(AccessLog) == 3 and audit.verify(AccessLog) == (3, [])
     AccessLog.objects.filter(action="read.household").update(actor=None)
     assert audit.verify(AccessLog)[1][0].message == "l'entrée a été modifiée (empreinte différente)"
+
+
+def test_a_transaction_seals_once_after_commit_however_many_entries(ccas, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for i in range(3):
+            audit.record(actor=None, organisation=ccas, action="household.update", obj=ccas, changes={"i": i})
+    assert len(callbacks) == 1
+    assert list(AuditLog.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]

@@ -70,7 +70,7 @@ def household_anonymise_view(request, m, pk):
         if not reason.strip() and "reason" not in errors:
             errors["reason"] = "Indiquez le motif de l'anonymisation (sans nom de personne)."
     context = {"household": household, "errors": errors, "reason": reason}
-    return render(request, "www/privacy/anonymise.html", context, status=400 if errors else 200)
+    return render(request, "www/privacy/anonymise.html", context)
 
 
 @membership_required(privacy_perms.can_view_file_readers)
