@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # manage.py defaults to config.settings.dev; the test suite always runs config.settings.test.
 
-.PHONY: demo test install lint format bench-web bench-allocation bench-camping worker run clean
+.PHONY: demo test install lint types format bench-web bench-allocation bench-camping worker run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,19 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --ds=config.settings.test -n 2 -q
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+
+## make types — import contracts and mypy alone (incremental: .mypy_cache)
+types: install
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
@@ -62,6 +69,20 @@ bench-allocation: install
 ## make bench-camping — the camping week planner on ~1,100 synthetic people: CP-SAT vs greedy, then scaling to 10,000
 bench-camping: install
 	$(BIN)/python bench/camping.py $(BENCH_ARGS)
+
+## make audit-deps — known vulnerabilities in requirements.lock (pip-audit in its own venv); fails on
+## one, and on a run that could not read the vulnerability data unless AUDIT_UNREACHABLE=warn
+AUDIT_VENV := .venv-audit
+AUDIT_UNREACHABLE ?= fail
+.PHONY: audit-deps
+
+$(AUDIT_VENV)/.installed: .ci/audit-requirements.txt
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet --no-deps -r .ci/audit-requirements.txt
+	touch $@
+
+audit-deps: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/python .ci/audit_deps.py requirements.lock --unreachable=$(AUDIT_UNREACHABLE)
 
 ## make openfisca — openfisca-france in its own venv (bench only: its pins clash with requirements.lock)
 OPENFISCA_VENV := .venv-openfisca

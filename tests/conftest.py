@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -94,3 +96,34 @@ def household(ccas, commune):
         household=h, relation="child", last_name="Martin", first_name="Léo", birth_date="2015-06-01"
     )
     return h
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_verified(monkeypatch):
+    """``client.force_login(user)`` stands for a finished login: password and second factor. It
+    is not a login to audit either (the tests of logins post the real form). Pass
+    ``verified=False`` for a session that still owes its second factor, as after the password
+    step: tests/www/test_accounts.py proves the enforcement that way and with the real form."""
+    from django.contrib.auth.signals import user_logged_in
+    from django.test import Client
+
+    from partez.accounts import services as accounts
+    from partez.accounts import signals as account_signals
+    from partez.www.security import LAST_SEEN
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        if not verified:
+            return original(self, user, backend)
+        user_logged_in.disconnect(dispatch_uid="partez_audit_login")
+        try:
+            original(self, user, backend)
+        finally:
+            user_logged_in.connect(account_signals._logged_in, dispatch_uid="partez_audit_login")
+        session = self.session
+        session[accounts.SESSION_STATE] = accounts.OK
+        session[LAST_SEEN] = int(time.time())
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -1,5 +1,7 @@
 """Settings shared by every environment."""
 
+import datetime as dt
+
 from config import env
 
 BASE_DIR = env.BASE_DIR
@@ -20,11 +22,16 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # domain apps
     "partez.users",
     "partez.core",
     "partez.territory",
     "partez.organisations",
+    "partez.accounts",
     "partez.households",
     "partez.projects",
     "partez.schemes",
@@ -52,6 +59,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partez.organisations.middleware.CurrentOrganisationMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # idle timeout, second factor, never-cache on personal pages, Permissions-Policy
+    "partez.www.security.AccountSecurityMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the French login page (429)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,6 +91,13 @@ AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Axes first: it refuses any authentication of a locked-out account or address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Every path that sets a password runs these (login forms, invitation, change, reset,
+# createsuperuser); Django's French translations give the messages.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -104,7 +122,56 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day at most
+# A session unused this long ends (partez.www.security); « ordinateur partagé » at login makes
+# the cookie end with the browser as well.
+SESSION_IDLE_TIMEOUT = int(env.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+
+# Login throttling (django-axes, partez/accounts/throttling.py): after AXES_FAILURE_LIMIT
+# failures an account (whatever the address), after LOGIN_ADDRESS_FAILURE_LIMIT an address
+# (whatever the accounts: an office shares one) is refused for AXES_COOLOFF_TIME, or until the
+# coordination unlocks it (/organisation/securite/) or `manage.py axes_reset`.
+AXES_HANDLER = "partez.accounts.throttling.LoginThrottle"
+AXES_FAILURE_LIMIT = int(env.get("AXES_FAILURE_LIMIT", "10"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(env.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "partez.www.views.account.lockout"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind nginx, REMOTE_ADDR is the proxy's: with TRUSTED_PROXY_COUNT=1 the client is read from
+# the last hop of X-Forwarded-For that the proxy appended (partez.www.security.client_ip).
+TRUSTED_PROXY_COUNT = int(env.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "partez.www.security.client_ip"
+AXES_VERBOSE = False
+
+# Second factor (django-otp): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = "partez"
+RECOVERY_CODES_COUNT = 10
+
+# Headers. Scripts only from our own files (no inline script, no event-handler attribute:
+# tests/www/test_headers.py renders the main pages and fails on one). Styles allow inline
+# `style` attributes (htmx's indicator style, a few width bars) — scripts are what CSP guards.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The camera serves the Fête's scan page only, on our own origin; nothing else is allowed.
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
+SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 

@@ -20,5 +20,6 @@ def current_organisation(request):
         "cheques": perms.can_view_cheques(membership),
         "fete": perms.can_manage_fete(membership),
         "scan": perms.can_check_in(membership),
+        "security": perms.can_manage_account_security(membership),
     }
     return {"current_membership": membership, "my_memberships": request.get_memberships(), "nav": nav}

@@ -1,4 +1,5 @@
 import hashlib
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -46,8 +47,8 @@ class Organisation(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
-    def active(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> Self:
         return self.filter(is_active=True, organisation__is_active=True)
 
 
@@ -75,12 +76,13 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """An e-mail invitation to join an organisation with a role; it expires."""
+    """An e-mail invitation to join an organisation with a role; it expires. Only the SHA-256 of
+    its token is stored (like ApiToken): the clear token travels in the e-mail link only."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("adresse e-mail")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField("expire le")

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.users.models import User
 
 from . import perms
 from .models import ApiToken, Invitation, Membership, Role, hash_token
@@ -43,7 +47,9 @@ def membership_deactivate(*, actor: Membership, membership: Membership) -> Membe
     return membership
 
 
-def invitation_create(*, actor: Membership, email: str, role: str, accept_url_builder=None) -> Invitation:
+def invitation_create(
+    *, actor: Membership, email: str, role: str, accept_url_builder: Callable[[Invitation], str] | None = None
+) -> Invitation:
     """Invite someone by e-mail to join the actor's organisation. The link expires."""
     if not perms.can_manage_members(actor):
         raise NotAllowed("Vous ne pouvez pas inviter de membres dans cette organisation.")
@@ -62,15 +68,17 @@ def invitation_create(*, actor: Membership, email: str, role: str, accept_url_bu
         .exists()
     ):
         raise DomainError("Cette personne est déjà membre de l'organisation.", field="email")
+    raw_token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organisation=actor.organisation,
             email=email,
             role=role,
-            token=secrets.token_urlsafe(32),
+            token_hash=hash_token(raw_token),
             invited_by=actor.user,
             expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_VALIDITY_DAYS),
         )
+        invitation.token = raw_token  # the clear token, for the link only: never stored
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -94,12 +102,28 @@ def invitation_create(*, actor: Membership, email: str, role: str, accept_url_bu
     return invitation
 
 
+def invitation_by_token(raw: str, *, for_update: bool = False) -> Invitation | None:
+    """The invitation behind a clear token from an e-mail link (looked up by its SHA-256)."""
+    if not raw:
+        return None
+    invitations = Invitation.objects.select_related("organisation")
+    if for_update:
+        invitations = invitations.select_for_update(of=("self",))
+    return invitations.filter(token_hash=hash_token(raw)).first()
+
+
 def invitation_accept(
-    *, token: str, user=None, username: str = "", password: str = "", first_name="", last_name=""
-):
+    *,
+    token: str,
+    user: User | None = None,
+    username: str = "",
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
     """Accept an invitation: the logged-in user joins, or a new account is created for the invited address."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(token=token).first()
+        invitation = invitation_by_token(token, for_update=True)
         if invitation is None or not invitation.is_pending:
             raise DomainError("Cette invitation n'existe pas, a déjà été utilisée ou a expiré.")
         User = get_user_model()
@@ -111,6 +135,10 @@ def invitation_accept(
             if not username or User.objects.filter(username=username).exists():
                 raise DomainError("Choisissez un autre identifiant.", field="username")
             user = User(username=username, email=invitation.email, first_name=first_name, last_name=last_name)
+            try:
+                validate_password(password, user=user)
+            except ValidationError as exc:
+                raise DomainError(" ".join(exc.messages), field="password") from exc
             user.set_password(password)
             user.save()
         elif user.email.lower() != invitation.email:

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .views import (
@@ -17,12 +16,7 @@ from .views import (
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("sante/", dashboard.health, name="health"),
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="www/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("partez.www.urls_account")),  # login, logout, second factor, passwords
     path("simulateur/", simulator.simulator, name="simulator"),  # public: no login, nothing stored
     # households
     path("foyers/", households.household_list, name="household_list"),

@@ -20,6 +20,16 @@
   const csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
   const roster = new Map((config.roster || []).map((r) => [r.code, r]));
 
+  // This device's copy belongs to one person: opened by someone else (a shared tablet), the
+  // previous person's roster, queue and history are dropped before anything is read.
+  const OWNER_KEY = "partez-fete-owner";
+  const wipeLocal = () =>
+    Object.keys(localStorage).filter((k) => k.startsWith("partez-fete-")).forEach((k) => localStorage.removeItem(k));
+  if (localStorage.getItem(OWNER_KEY) !== String(config.owner)) {
+    wipeLocal();
+    localStorage.setItem(OWNER_KEY, String(config.owner));
+  }
+
   const load = (key, fallback) => {
     try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
   };
@@ -370,4 +380,32 @@
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register(config.sw_url, { scope: config.sw_scope }).catch(() => {});
   }
+
+  /* Logout leaves nothing of the roster on the device: the server answers with Clear-Site-Data
+   * (caches, storage, this service worker) and the page wipes its own copy too, first. Pending
+   * operations — signed hand-overs among them — are not kept encrypted for later: whoever holds
+   * the device next could not be told apart from the volunteer. They are announced instead, so
+   * the volunteer sends them (« Envoyer maintenant ») or knowingly drops them. */
+  document.querySelectorAll("form[data-logout]").forEach((form) =>
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (queue.length) {
+        const signed = queue.filter((op) => op.type === "handover").length;
+        const question =
+          queue.length + " opération(s) pas encore envoyée(s)" +
+          (signed ? ", dont " + signed + " remise(s) signée(s)" : "") +
+          ". En vous déconnectant, elles seront effacées de cet appareil et perdues. " +
+          "Annulez puis touchez « Envoyer maintenant » quand le réseau revient. Se déconnecter quand même ?";
+        if (!window.confirm(question)) return;
+      }
+      queue = [];
+      wipeLocal();
+      const cleared = [];
+      if (window.caches) cleared.push(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
+      if (navigator.serviceWorker) {
+        cleared.push(navigator.serviceWorker.getRegistrations().then((rs) => Promise.all(rs.map((r) => r.unregister()))));
+      }
+      Promise.all(cleared).catch(() => {}).finally(() => form.submit());
+    })
+  );
 })();

@@ -27,7 +27,10 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          if (response.ok) caches.open(CACHE).then((cache) => cache.put(request, response.clone()));
+          // Not a login page served after a redirect (session ended): only the scan page itself.
+          if (response.ok && !response.redirected) {
+            caches.open(CACHE).then((cache) => cache.put(request, response.clone()));
+          }
           return response;
         })
         .catch(() => caches.match(request).then((hit) => hit || Response.error()))

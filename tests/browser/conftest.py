@@ -48,15 +48,18 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    """A fresh browser context (no cookies) per test; JavaScript errors fail the test."""
+    """A fresh browser context (no cookies) per test; JavaScript errors fail the test, except the
+    messages a test expects (``page.expected_console_errors``, e.g. a 429 lockout page it opens)."""
     context = chromium.new_context(
         viewport=DESKTOP, locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
+    page.expected_console_errors = []
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
     yield page
     context.close()
+    errors = [e for e in errors if not any(expected in e for expected in page.expected_console_errors)]
     assert not errors, "JavaScript errors in the browser:\n" + "\n".join(errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import password_validation
 
 from partez.organisations.models import Role
 
@@ -21,7 +22,12 @@ class AcceptInvitationForm(forms.Form):
     username = forms.CharField(label="Identifiant", max_length=150)
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
-    password = forms.CharField(label="Mot de passe", widget=forms.PasswordInput, min_length=10)
+    # The validators (AUTH_PASSWORD_VALIDATORS) run in the service, with their French messages.
+    password = forms.CharField(
+        label="Mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -171,6 +171,7 @@ def scan(request, m, pk):
         "roster": selectors.stand_roster(checkin_list),
         "sw_url": reverse("scan_service_worker"),
         "sw_scope": reverse("scan_choose"),
+        "owner": request.user.pk,  # the page drops a previous person's copy on a shared device
     }
     return render(
         request,

@@ -8,14 +8,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households import selectors, services
-from partez.households.models import Consent, FollowUp, PastDeparture, Person
+from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person
+from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.privacy import perms as privacy_perms
 from partez.projects.models import Project
 from partez.territory.selectors import current_edition
 
-from ..access import get_household, households_for, membership_required
+from ..access import get_household, membership_required
 from ..forms import households as forms
 from ..forms.errors import apply_domain_error, errors_text
 from ..forms.fields import euros_to_cents
@@ -137,6 +138,7 @@ def household_detail(request, m, pk):
         .order_by("-created_at")
     )
     consents = list(household.consents.select_related("collected_by", "organisation"))
+    open_file = any(ConsentScope.CASEWORK in c.scopes for c in consents if c.revoked_at is None)
     if request.method == "GET":  # a refused form shown again is not a new opening
         audit.record_read(
             actor=request.user, organisation=m.organisation, action="read.household", obj=household
@@ -147,7 +149,10 @@ def household_detail(request, m, pk):
         "followups": followups,
         "projects": projects,
         "consents": consents,
-        "can_edit": perms.can_edit_household(m) and household.anonymised_at is None,
+        # a closed file (case-work consent withdrawn) is read only; a remaining consent may still go
+        "can_edit": perms.can_edit_household(m) and open_file and household.anonymised_at is None,
+        "can_revoke": perms.can_edit_household(m) and household.anonymised_at is None,
+        "closed": not open_file,
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),

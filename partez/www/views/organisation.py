@@ -91,7 +91,7 @@ def membership_deactivate(request, m, pk):
 
 
 def invitation_accept(request, token):
-    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    invitation = services.invitation_by_token(token)
     if invitation is None or not invitation.is_pending:
         return render(request, "www/organisation/invitation_invalid.html", status=404)
     form = forms.AcceptInvitationForm(request.POST or None)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from partez.core.errors import DomainError
 from partez.core.models import AccessLog
+from partez.organisations import perms
 from partez.privacy import perms as privacy_perms
 from partez.privacy import retention
 from partez.privacy.anonymise import household_anonymise
@@ -28,9 +29,11 @@ def retention_page(request, m):
     anonymisation for the coordination (all) and commune referents (the files they see)."""
     notices = None
     if privacy_perms.can_view_retention_notices(m):
+        notices = RetentionNotice.objects.all()
+        if not perms.sees_whole_territory(m):  # the coordination sees every file due, closed ones too
+            notices = notices.filter(household__in=households_for(m))
         notices = list(
-            RetentionNotice.objects.filter(household__in=households_for(m))
-            .select_related("household__commune")
+            notices.select_related("household__commune")
             .defer("household__commune__geometry")[:500]
         )
     context = {"periods": retention.periods(timezone.localdate()), "notices": notices}
