@@ -33,8 +33,7 @@ def retention_page(request, m):
         if not perms.sees_whole_territory(m):  # the coordination sees every file due, closed ones too
             notices = notices.filter(household__in=households_for(m))
         notices = list(
-            notices.select_related("household__commune")
-            .defer("household__commune__geometry")[:500]
+            notices.select_related("household__commune").defer("household__commune__geometry")[:500]
         )
     context = {"periods": retention.periods(timezone.localdate()), "notices": notices}
     return render(request, "www/privacy/retention.html", context)
