@@ -157,7 +157,11 @@ def redact_audit(
     terms = sensitive_terms(household, persons)
     pattern = _matcher(terms)
     kept = Q(action="audit.redact")
-    own = list(AuditLog.objects.filter(own_objects(household, persons, project_ids)).exclude(kept))
+    own = list(
+        AuditLog.objects.filter(own_objects(household, persons, project_ids))
+        .exclude(kept)
+        .exclude(changes={})
+    )
     own_ids = {e.pk for e in own}
     count = audit.redact(
         own, scrub_all, actor=actor, organisation=organisation, reason="anonymisation du foyer", obj=household
