@@ -223,3 +223,30 @@ def test_only_the_coordination_may_anonymise(household, worker, referent):
     )
     with pytest.raises(DomainError, match="motif"):
         household_anonymise(actor=coordination, household=household, reason="  ")
+
+
+def test_an_anonymised_households_projects_take_no_new_work(household, worker, edition):
+    from partez.core.errors import DomainError
+    from partez.projects import services as project_services
+
+    project = factories.ProjectFactory(household=household, organisation=worker.organisation, edition=edition)
+    household_anonymise(actor=None, household=household, reason="essai")
+    household.refresh_from_db()
+    project.refresh_from_db()
+    with pytest.raises(DomainError, match="anonymisé"):
+        project_services.journal_add(actor=worker, project=project, text="Note")
+    with pytest.raises(DomainError, match="anonymisé"):
+        project_services.project_transition(actor=worker, project=project, action="submit")
+    with pytest.raises(DomainError, match="anonymisé"):
+        project_services.project_update(
+            actor=worker,
+            project=project,
+            data=project_services.ProjectInput(format="individual", traveller_ids=[]),
+        )
+    with pytest.raises(DomainError, match="anonymisé"):
+        project_services.project_create(
+            actor=worker,
+            household=household,
+            edition=edition,
+            data=project_services.ProjectInput(format="individual", traveller_ids=[]),
+        )
