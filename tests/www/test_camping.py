@@ -185,3 +185,7 @@ def test_document_downloads_are_recorded_in_the_access_log(client, c):
         ("download.camping_roster", "camping.campingweek", str(week.pk), coordinator.user.pk),
         ("download.camping_roster", "camping.campingweek", str(week.pk), coordinator.user.pk),
     ]
+    # the household's « who saw this file » page lists the roster it is on, and its letter
+    page = client.get(reverse("household_readers", args=[participant.household_id])).content.decode()
+    assert page.count("Liste d&#x27;accueil du séjour commun téléchargée") == 2
+    assert "Convocation au séjour commun téléchargée" in page

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from partez.camping.models import Placement
 from partez.core.errors import DomainError
 from partez.core.models import AccessLog
 from partez.organisations import perms
@@ -77,13 +78,21 @@ def household_anonymise_view(request, m, pk):
 
 @membership_required(privacy_perms.can_view_file_readers)
 def household_readers(request, m, pk):
-    """Who opened the file, the projects and the exports of this household (the last 300)."""
+    """Who opened the file or the projects of this household, downloaded its documents, or took
+    a séjour commun roster or bus list with the household on it (the last 300)."""
     household = get_household(m, pk)
     project_ids = [str(pk) for pk in Project.objects.filter(household=household).values_list("pk", flat=True)]
+    placements = list(
+        Placement.objects.filter(participant__household=household).values_list("week_id", "trip_id")
+    )
+    week_ids = [str(week) for week, _trip in placements]
+    trip_ids = [str(trip) for _week, trip in placements if trip is not None]
     entries = (
         AccessLog.objects.filter(
             Q(object_type="households.household", object_id=str(household.pk))
             | Q(object_type="projects.project", object_id__in=project_ids)
+            | Q(object_type="camping.campingweek", object_id__in=week_ids)
+            | Q(object_type="camping.bustrip", object_id__in=trip_ids)
         )
         .select_related("actor", "organisation")
         .order_by("-at", "-id")[:300]
