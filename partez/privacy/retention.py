@@ -15,7 +15,8 @@ Each day, for the date ``today``:
 4. **audit details** older than ``audit_details_months`` are redacted (who did what, when, on
    which object stays; the chain stays verifiable), then the chain is sealed.
 
-Job files (``job_files_days``) are expired by the jobs app with the same parameter.
+Job files are expired by the jobs app (``partez/jobs/parameters.yaml``, ``file_retention_days``;
+``manage.py purge_job_files``); the page shows that period with the others.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from partez.core import audit, parameters
 from partez.core.models import AccessLog, AuditLog
 from partez.fete.models import Handover
 from partez.households.models import FollowUp, Household
+from partez.jobs.files import PARAMETERS as JOB_PARAMETERS
 from partez.organisations.models import Membership, OrganisationKind, Role
 from partez.projects.models import JournalEntry, Project
 from partez.projects.workflow import Status
@@ -47,13 +49,13 @@ CLOSED = [Status.REFUSED, Status.RETURNED, Status.EVALUATED, Status.WITHDRAWN]
 SYSTEM_REASON = "durée de conservation échue"
 
 KINDS = [
-    # (parameter, unit, what it means in the interface)
-    ("case_file_months", "mois", "Dossier du foyer"),
-    ("journal_notes_months", "mois", "Journal d'accompagnement"),
-    ("signatures_months", "mois", "Signatures de remise (Fête)"),
-    ("job_files_days", "jours", "Fichiers des traitements"),
-    ("audit_details_months", "mois", "Détails du journal d'audit"),
-    ("grace_days", "jours", "Délai avant anonymisation"),
+    # (parameter, unit, what it means in the interface, file) — job files are the jobs app's
+    ("case_file_months", "mois", "Dossier du foyer", PARAMETERS_FILE),
+    ("journal_notes_months", "mois", "Journal d'accompagnement", PARAMETERS_FILE),
+    ("signatures_months", "mois", "Signatures de remise (Fête)", PARAMETERS_FILE),
+    ("file_retention_days", "jours", "Fichiers des traitements", JOB_PARAMETERS),
+    ("audit_details_months", "mois", "Détails du journal d'audit", PARAMETERS_FILE),
+    ("grace_days", "jours", "Délai avant anonymisation", PARAMETERS_FILE),
 ]
 
 
@@ -74,10 +76,9 @@ class Period:
 
 def periods(on: dt.date) -> list[Period]:
     """Every retention period in force on ``on``, for the interface."""
-    params = parameters.load(PARAMETERS_FILE)
     out = []
-    for name, unit, label in KINDS:
-        p = params[name]
+    for name, unit, label, path in KINDS:
+        p = parameters.load(path)[name]
         current = p.at(on)
         history = tuple((v.start, v.value) for v in p.values if v.start < current.start)
         out.append(Period(name, label, p.description, int(current.value), unit, current.start, history))
@@ -98,7 +99,7 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 
 def _cutoff(today: dt.date, name: str) -> dt.datetime:
-    unit = {n: u for n, u, _ in KINDS}[name]
+    unit = {n: u for n, u, _label, _path in KINDS}[name]
     amount = value(name, today)
     day = today - dt.timedelta(days=amount) if unit == "jours" else months_before(today, amount)
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
