@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "partez.jobs",
     "partez.demo",
     "partez.reports",
+    "partez.privacy",
     # web apps
     "partez.www",
 ]
