@@ -13,6 +13,12 @@ class ChainedEntry(models.Model):
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     entry_hash = models.CharField(max_length=64, blank=True, editable=False)
 
+    # the concrete log's own columns, which the chain and the labels read
+    at: models.DateTimeField
+    action: models.CharField
+    object_type: models.CharField
+    object_id: models.CharField
+
     class Meta:
         abstract = True
 
@@ -23,7 +29,7 @@ class ChainedEntry(models.Model):
     def action_label(self) -> str:
         from .audit import ACTION_LABELS
 
-        return ACTION_LABELS.get(self.action, self.action)
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class AuditLog(ChainedEntry):

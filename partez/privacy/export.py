@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from typing import Any
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from partez.camping.models import Participant, Placement
@@ -32,7 +33,7 @@ from .anonymise import own_objects
 LEFT_OUT = {"signature_png", "token_hash", "details_salt", "search_name", "sort_name"}
 
 
-def _querysets(household: Household) -> dict[str, object]:
+def _querysets(household: Household) -> dict[str, QuerySet[Any]]:
     projects = Project.objects.filter(household=household)
     persons = list(Person.objects.filter(household=household))
     return {
@@ -113,7 +114,9 @@ def _pdf(household: Household, data: dict) -> bytes:
             ]
             story.append(pdf.para(f"{row['model']} n° {row['pk']}", "small"))
             story.append(pdf.table(lines, widths=[55 * pdf.mm, 120 * pdf.mm]))
-    return pdf.build(story, title=title)
+    content = pdf.build(story, title=title)
+    assert content is not None  # built in memory, not to a file
+    return content
 
 
 def build_zip(household: Household) -> bytes:
