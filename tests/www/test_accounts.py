@@ -530,3 +530,12 @@ def test_the_security_page_lists_lockouts_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("organisation_security"))
     assert page.content.decode().count("Débloquer<span") == 60  # 30 accounts and 30 addresses
+
+
+def test_devices_and_lockouts_are_not_editable_in_the_admin():
+    """Keys, recovery codes and lockouts change only through the audited services."""
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticToken.device.field.related_model)
+    assert not admin.site.is_registered(AccessAttempt)
