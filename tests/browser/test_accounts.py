@@ -76,6 +76,13 @@ def test_enrol_a_second_factor_log_in_with_it_then_with_a_recovery_code(page, co
     page.get_by_role("link", name="Mon compte").click()
     expect(page.get_by_text("Codes de secours restants : 9.")).to_be_visible()
     check_page(page, "accounts-05-my-account")
+    page.get_by_role("link", name="Changer mon mot de passe").click()
+    page.get_by_label("Ancien mot de passe").fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Nouveau mot de passe\s*:?$")).fill("123")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("123")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.get_by_text("Ce mot de passe est trop court.", exact=False).first).to_be_visible()
+    check_page(page, "accounts-08-password-change-refused")
 
     _log_out(page)
     _password_step(page, username)
@@ -95,6 +102,9 @@ def test_locked_out_login_and_the_coordination_unlock(page, coordinator_org, cca
     _password_step(page, worker.user.username)
     expect(page.get_by_role("alert")).to_contain_text("Trop d'essais de connexion sans succès")
     check_page(page, "accounts-06-locked-out")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    expect(page.get_by_role("heading", name="Mot de passe oublié")).to_be_visible()
+    check_page(page, "accounts-09-password-reset")
 
     # the coordination unlocks from another browser (same address here: it is not locked itself)
     context = page.context.browser.new_context(base_url=page.url.split("/connexion")[0], locale="fr-FR")

@@ -69,6 +69,16 @@ def test_thirty_wrong_passwords_then_the_right_one_is_refused(client, worker):
     assert AuditLog.objects.filter(action="login.failed", object_id=str(worker.user.pk)).count() >= 10
 
 
+def test_a_refused_login_while_locked_counts_once(client, worker, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "travailleuse", "pas-le-bon")
+    before = AuditLog.objects.filter(action="login.failed").count()
+    response = _log_in(client, "travailleuse")
+    assert response.status_code == 429
+    assert 'value="travailleuse"' in response.content.decode()
+    assert AuditLog.objects.filter(action="login.failed").count() == before + 1
+
+
 def test_an_account_is_locked_from_any_address(client, worker, settings):
     for i in range(settings.AXES_FAILURE_LIMIT):
         client.post(
