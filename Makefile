@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # manage.py defaults to config.settings.dev; the test suite always runs config.settings.test.
 
-.PHONY: demo test install lint format bench-web bench-allocation bench-camping worker run clean
+.PHONY: demo test install lint types format bench-web bench-allocation bench-camping worker run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,19 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --ds=config.settings.test -n 2 -q
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+
+## make types — import contracts and mypy alone (incremental: .mypy_cache)
+types: install
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

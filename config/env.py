@@ -6,12 +6,17 @@ what a deployment must provide.
 
 import os
 from pathlib import Path
+from typing import Any, overload
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+@overload
+def get(name: str, default: str) -> str: ...
+@overload
+def get(name: str, default: None = None) -> str | None: ...
 def get(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
@@ -30,11 +35,11 @@ def flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
 
 
-def database(default_sqlite: Path) -> dict:
+def database(default_sqlite: Path) -> dict[str, Any]:
     """PostgreSQL when DATABASE_URL is set, the embedded SQLite file otherwise."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=int(get("DB_CONN_MAX_AGE", "60")))
+        return dict(dj_database_url.parse(url, conn_max_age=int(get("DB_CONN_MAX_AGE", "60"))))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(default_sqlite),

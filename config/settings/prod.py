@@ -1,5 +1,7 @@
 """Production: every secret from the environment, HTTPS everywhere, PostgreSQL expected."""
 
+from pathlib import Path
+
 from config import env
 
 from .base import *  # noqa: F403
@@ -27,8 +29,8 @@ X_FRAME_OPTIONS = "DENY"
 # before reuse, so a PostgreSQL restart or a failover costs an error-free reconnect.
 DATABASES = {"default": {**DATABASES["default"], "CONN_HEALTH_CHECKS": True}}
 
-STATIC_ROOT = env.get("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
-MEDIA_ROOT = env.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+STATIC_ROOT = Path(env.get("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+MEDIA_ROOT = Path(env.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -9,21 +9,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from partez.core.errors import NotAllowed
-from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.organisations.models import Membership
-from partez.projects.selectors import projects_for
 
+from .auth import membership_of
 from .errors import ObjectNotFound
-
-__all__ = ["casework_membership", "get_or_404", "households_for", "projects_for"]
 
 NO_CASEWORK = "Votre rôle ne donne pas accès aux dossiers des foyers."
 
 
 def casework_membership(request: HttpRequest) -> Membership:
     """The authenticated membership, if its role may see case files (else 403)."""
-    membership: Membership = request.auth  # set by BearerToken
+    membership = membership_of(request)
     if not perms.can_view_households(membership):
         raise NotAllowed(NO_CASEWORK)
     return membership

@@ -30,3 +30,10 @@ class BearerToken(HttpBearer):
         if membership is None:
             raise AuthenticationError(message=INVALID)
         return membership
+
+
+def membership_of(request: HttpRequest) -> Membership:
+    """The membership :class:`BearerToken` resolved for this request (django-ninja keeps what the
+    authentication returned as ``request.auth``, an attribute HttpRequest's type does not have)."""
+    membership: Membership = request.auth  # type: ignore[attr-defined]
+    return membership

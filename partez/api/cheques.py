@@ -14,6 +14,7 @@ from partez.cheques import selectors
 from partez.core.errors import NotAllowed
 from partez.organisations import perms
 
+from .auth import membership_of
 from .schemas import READ_ERRORS
 
 router = Router(tags=["Chèques-vacances"])
@@ -49,7 +50,7 @@ def reconciliation(
 ):
     """Par financeur (`by=funder`) ou par commune (`by=commune`) : commandé, attribué, préparé,
     remis, restant, bientôt périmé (sous 90 jours), périmé — nombre de chèques et montants."""
-    m = request.auth
+    m = membership_of(request)
     if not perms.can_view_cheques(m):
         raise NotAllowed("Votre rôle ne donne pas accès au registre des chèques-vacances.")
     qs = selectors.cheques_for(m)

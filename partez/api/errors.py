@@ -12,15 +12,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from partez.core.errors import DomainError, NotAllowed
+
+E = TypeVar("E", bound=Exception)
 
 
 class ObjectNotFound(Exception):
@@ -103,7 +105,7 @@ def french_message(error: Mapping[str, Any]) -> str:
         return template.split(":")[0] + "."
 
 
-def validation_errors(errors: list[Mapping[str, Any]]) -> dict[str, str]:
+def validation_errors(errors: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for error in errors:
         out.setdefault(field_path(error.get("loc", ())), french_message(error))
@@ -140,37 +142,41 @@ def install(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, status: int, detail: str, errors=None) -> HttpResponse:
         return api.create_response(request, body(detail, errors), status=status)
 
-    def on_validation(request, exc: ValidationError):
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = validation_errors(exc.errors)
         return respond(request, 422, f"Requête invalide : vérifiez {', '.join(errors)}.", errors)
 
-    def on_domain(request, exc: DomainError):
+    def on_domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return respond(request, 400, exc.message, exc.errors)
 
-    def on_not_allowed(request, exc: NotAllowed):
+    def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
         return respond(request, 403, exc.message, exc.errors)
 
-    def on_not_found(request, exc: ObjectNotFound):
+    def on_not_found(request: HttpRequest, exc: ObjectNotFound) -> HttpResponse:
         return respond(request, 404, exc.message, exc.errors)
 
-    def on_http404(request, exc: Http404):
+    def on_http404(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, "Introuvable.")
 
-    def on_authentication(request, exc: AuthenticationError):
+    def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = respond(request, 401, exc.message)
         response["WWW-Authenticate"] = 'Bearer realm="partez"'
         return response
 
-    def on_http_error(request, exc: HttpError):
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         message = exc.message
         if message.startswith("Cannot parse request body"):
             message = "Le corps de la requête n'est pas du JSON valide."
         return respond(request, exc.status_code, message)
 
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(DomainError, on_domain)
-    api.add_exception_handler(NotAllowed, on_not_allowed)
-    api.add_exception_handler(ObjectNotFound, on_not_found)
-    api.add_exception_handler(Http404, on_http404)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(HttpError, on_http_error)
+    def handle(kind: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+        # django-ninja's annotation asks for a handler of ``E | type[E]``; it passes instances.
+        api.add_exception_handler(kind, handler)  # type: ignore[arg-type]
+
+    handle(ValidationError, on_validation)
+    handle(DomainError, on_domain)
+    handle(NotAllowed, on_not_allowed)
+    handle(ObjectNotFound, on_not_found)
+    handle(Http404, on_http404)
+    handle(AuthenticationError, on_authentication)
+    handle(HttpError, on_http_error)

@@ -18,6 +18,7 @@ from partez.fete import protocol, selectors
 from partez.fete.models import Invitation
 from partez.organisations import perms
 
+from .auth import membership_of
 from .errors import ObjectNotFound
 from .schemas import READ_ERRORS, WRITE_ERRORS
 
@@ -65,7 +66,7 @@ def _fete_or_404():
 
 
 def _volunteer(request):
-    m = request.auth
+    m = membership_of(request)
     if not perms.can_check_in(m):
         raise NotAllowed("Votre rôle ne permet pas de pointer les invitations.")
     return m
@@ -84,7 +85,10 @@ def checkin_lists(request: HttpRequest):
     fete = _fete_or_404()
     return [
         CheckinListOut(
-            id=cl.pk, name=cl.name, kind=cl.kind, commune=cl.stand.commune.insee_code if cl.stand_id else None
+            id=cl.pk,
+            name=cl.name,
+            kind=cl.kind,
+            commune=cl.stand.commune.insee_code if cl.stand and cl.stand.commune else None,
         )
         for cl in selectors.lists_for(m, fete).order_by("kind", "name")
     ]
@@ -98,7 +102,7 @@ def checkin_lists(request: HttpRequest):
 )
 def invitations(request: HttpRequest, commune: str | None = None):
     """Les invitations de la Fête en cours (coordination), filtrées par `commune` (code INSEE)."""
-    m = request.auth
+    m = membership_of(request)
     if not perms.can_manage_fete(m):
         raise NotAllowed("Seule la coordination consulte toutes les invitations.")
     fete = _fete_or_404()
@@ -127,7 +131,7 @@ def checkin_create(request: HttpRequest, payload: CheckinIn):
     nonce) ; 404 code inconnu ; 400 si le stand n'est pas celui de la commune du foyer (le bon
     stand est nommé dans `expected_stand`)."""
     status, answer = protocol.checkin(
-        actor=request.auth, code=payload.code, nonce=payload.nonce, list_id=payload.list_id
+        actor=membership_of(request), code=payload.code, nonce=payload.nonce, list_id=payload.list_id
     )
     return Status(status, answer)
 
@@ -144,7 +148,7 @@ def handover_create(request: HttpRequest, payload: HandoverIn):
     `nonce` déjà reçu ; 409 si un numéro est déjà remis ou si le foyer a déjà été servi (rien
     n'est remis alors) ; 404 code inconnu."""
     status, answer = protocol.handover(
-        actor=request.auth,
+        actor=membership_of(request),
         code=payload.code,
         serials=payload.booklets,
         signature_png_base64=payload.signature_png_base64,

@@ -10,6 +10,7 @@ from partez.core.errors import NotAllowed
 from partez.funding import selectors
 from partez.organisations import perms
 
+from .auth import membership_of
 from .schemas import READ_ERRORS, CommuneOut, OrganisationRef
 
 router = Router(tags=["Financements"])
@@ -53,7 +54,7 @@ def list_envelopes(request: HttpRequest, edition_year: int | None = None):
     """Les enveloppes des financeurs (toutes pour la coordination, les siennes pour un
     financeur ; 403 pour les autres rôles), avec le montant, l'engagé, le consommé et le
     disponible, au total et par quota communal. Filtre facultatif : `edition_year`."""
-    m = request.auth
+    m = membership_of(request)
     if not perms.can_view_envelopes(m):
         raise NotAllowed("Votre rôle ne donne pas accès aux enveloppes des financeurs.")
     qs = selectors.envelopes_for(m)

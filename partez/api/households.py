@@ -9,11 +9,13 @@ from ninja import Query, Router, Status
 from partez.core.errors import DomainError
 from partez.households import selectors
 from partez.households.models import FollowUp, Person
+from partez.households.selectors import households_for
 from partez.households.services import HouseholdInput, PersonInput, household_create
 from partez.organisations.models import Membership
+from partez.projects.selectors import projects_for
 from partez.territory.models import Commune
 
-from .access import casework_membership, get_or_404, households_for, projects_for
+from .access import casework_membership, get_or_404
 from .errors import api_fields
 from .schemas import (
     READ_ERRORS,

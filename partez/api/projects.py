@@ -8,15 +8,17 @@ from ninja import Router, Status
 
 from partez.core.errors import DomainError
 from partez.households.models import Person
+from partez.households.selectors import households_for
 from partez.organisations.models import Membership
 from partez.projects import perms as project_perms
 from partez.projects.models import JournalEntry, StatusChange
+from partez.projects.selectors import projects_for
 from partez.projects.services import ProjectInput, project_create, project_transition
 from partez.schemes import engine, selectors, situations
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
-from .access import casework_membership, get_or_404, households_for, projects_for
+from .access import casework_membership, get_or_404
 from .errors import api_fields
 from .schemas import (
     READ_ERRORS,
@@ -104,7 +106,7 @@ def project_detail(m: Membership, pk: int) -> ProjectDetail:
                 kind_label=j.get_kind_display(),
                 text=j.text,
                 happens_at=j.happens_at,
-                author=_name(j.author),
+                author=_name(j.author) or "",
                 organisation=j.organisation.name,
                 created_at=j.created_at,
             )

@@ -20,7 +20,10 @@ from partez.projects.models import BudgetKind, ProjectFormat
 MAX_CENTS = 100_000_000_000  # one billion euros
 MAX_BUDGET_LINE_CENTS = 100_000_000  # one million euros; the column is a 32-bit integer
 
-TransitionAction = StrEnum("TransitionAction", {action: action for action in workflow.TRANSITIONS})
+# Built from the workflow's table, so mypy cannot enumerate its members.
+TransitionAction = StrEnum(  # type: ignore[misc]
+    "TransitionAction", {action: action for action in workflow.TRANSITIONS}
+)
 
 
 class ErrorOut(Schema):

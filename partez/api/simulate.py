@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -31,12 +32,12 @@ from .schemas import ErrorOut
 router = Router(tags=["Simulateur"])
 
 Relation = StrEnum("Relation", {"adult": "adult", "child": "child"})
-MemberStatus = StrEnum("MemberStatus", {code: code for code in STATUSES})
-Format = StrEnum("Format", {code: code for code in engine.FORMAT_LABELS})
+# Built from the rules' own lists, so mypy cannot enumerate their members.
+MemberStatus = StrEnum("MemberStatus", {code: code for code in STATUSES})  # type: ignore[misc]
+Format = StrEnum("Format", {code: code for code in engine.FORMAT_LABELS})  # type: ignore[misc]
 MemberId = str | int
-CENTS = {"ge": 0, "le": simulation.MAX_CENTS}
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "date": "2026-07-11",
     "nights": 7,
     "commune": "62498",
@@ -68,7 +69,7 @@ class MemberIn(Schema):
     birth_date: dt.date = Field(description="Date de naissance (AAAA-MM-JJ), au plus tard le jour du départ.")
     relation: Relation = Field(description="`adult` ou `child` (enfant à charge, pour les parts CAF).")
     status: MemberStatus = Field(
-        MemberStatus.other,
+        MemberStatus("other"),
         description="Situation : employee, retired, inactive, jobseeker, student (boursier·e ou scolaire), "
         "apprentice (ou alternance), civic_service (ou CEJ), other.",
     )
@@ -93,13 +94,19 @@ class HouseholdIn(Schema):
         description="Les personnes du foyer (au moins un adulte) ; les parts CAF en sont déduites.",
     )
     annual_taxable_income_cents: int = Field(
-        0, **CENTS, description="Revenus imposables annuels du foyer après abattements, en centimes."
+        0,
+        ge=0,
+        le=simulation.MAX_CENTS,
+        description="Revenus imposables annuels du foyer après abattements, en centimes.",
     )
     monthly_family_benefits_cents: int = Field(
-        0, **CENTS, description="Prestations familiales mensuelles, en centimes."
+        0, ge=0, le=simulation.MAX_CENTS, description="Prestations familiales mensuelles, en centimes."
     )
     rfr_cents: int | None = Field(
-        None, **CENTS, description="Revenu fiscal de référence (avis d'imposition), en centimes."
+        None,
+        ge=0,
+        le=simulation.MAX_CENTS,
+        description="Revenu fiscal de référence (avis d'imposition), en centimes.",
     )
     tax_parts: Decimal | None = Field(
         None,
@@ -132,7 +139,9 @@ class SimulationIn(Schema):
     )
     end_date: dt.date | None = Field(None, description="Jour du retour, à la place de `nights`.")
     commune: str = Field(description="Code INSEE de la commune de résidence (territoire de l'opération).")
-    cost_cents: int = Field(**CENTS, description="Coût total du séjour, en centimes (10 M€ au plus).")
+    cost_cents: int = Field(
+        ge=0, le=simulation.MAX_CENTS, description="Coût total du séjour, en centimes (10 M€ au plus)."
+    )
     household: HouseholdIn
     travellers: list[MemberId] | None = Field(
         None, description="Identifiants des personnes qui partent ; par défaut tout le foyer."

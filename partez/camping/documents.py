@@ -89,13 +89,13 @@ def rosters(m: Membership, edition: Edition, *, week_ids=None) -> list[RosterPag
     )
     if week_ids is not None:
         weeks = weeks.filter(pk__in=week_ids)
-    weeks = list(weeks.order_by("starts_on", "campsite__name"))
+    week_list = list(weeks.order_by("starts_on", "campsite__name"))
     by_week = defaultdict(list)
-    for p in _placements(m, edition).filter(week__in=weeks):
+    for p in _placements(m, edition).filter(week__in=week_list):
         by_week[p.week_id].append(p)
     return [
         RosterPage(w, sorted(by_week[w.pk], key=lambda p: p.unit.label))
-        for w in weeks
+        for w in week_list
         if by_week[w.pk] or week_ids
     ]
 
@@ -175,7 +175,7 @@ def rosters_pdf(pages: list[RosterPage], *, output=None):
             pdf.para(f"Semaine {_range(w)} · {w.campsite.address or w.campsite.town}", "small"),
             Spacer(1, 4 * pdf.mm),
         ]
-        rows = [["Hébergement", "Lits", "Foyer", "Personnes", "Commune", "Besoins"]]
+        rows: list[list[str | int]] = [["Hébergement", "Lits", "Foyer", "Personnes", "Commune", "Besoins"]]
         for p in page.placements:
             names = ", ".join(t.first_name for t in p.participant.project.travellers.all())
             rows.append(
@@ -224,7 +224,7 @@ def trips_pdf(sheets: list[TripSheet], *, output=None):
                     "h2",
                 )
             )
-            rows = [["Présent", "Foyer", "Personnes", "Hébergement", "Besoins"]]
+            rows: list[list[str | int]] = [["Présent", "Foyer", "Personnes", "Hébergement", "Besoins"]]
             for p in placements:
                 rows.append(
                     [

@@ -13,6 +13,8 @@ Participants are the households of validated projects of format « séjour commu
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -168,13 +170,15 @@ class PickupPoint(models.Model):
         return f"{self.commune} — {self.place}"
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def active(self):
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def active(self) -> Self:
         return self.filter(cancelled_at__isnull=True)
 
 
 class Participant(models.Model):
     """A household going to the séjour commun: the household of a validated camping project."""
+
+    head_name = ""  # not a column: « NOM Prénom » of the household's head, set by selectors.board()
 
     edition = models.ForeignKey(
         "territory.Edition", on_delete=models.CASCADE, related_name="camping_participants"

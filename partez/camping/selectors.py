@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from partez.households.models import Person, Relation
 from partez.organisations.models import Membership
@@ -28,6 +29,7 @@ from .models import (
     Campsite,
     CommuneQuota,
     Participant,
+    ParticipantQuerySet,
     PickupPoint,
     Placement,
 )
@@ -43,7 +45,7 @@ def camping_plan(edition: Edition) -> CampingPlan:
 # --- scopes ------------------------------------------------------------------------------------
 
 
-def campsites_for(m: Membership, edition: Edition):
+def campsites_for(m: Membership, edition: Edition) -> QuerySet[Campsite]:
     """The campsites a member sees: all of them, or a host's own."""
     campsites = Campsite.objects.filter(edition=edition)
     if perms.can_plan_camping(m) or perms.is_commune_referent(m):
@@ -53,7 +55,7 @@ def campsites_for(m: Membership, edition: Edition):
     return campsites.none()
 
 
-def participant_files_for(m: Membership, edition: Edition):
+def participant_files_for(m: Membership, edition: Edition) -> ParticipantQuerySet:
     """The participants whose page and convocation letter ``m`` may open: those it sees, but
     never for a host (a campsite gets its rosters, not the households' pages)."""
     if not perms.can_get_letters(m):
@@ -61,11 +63,11 @@ def participant_files_for(m: Membership, edition: Edition):
     return participants_for(m, edition)
 
 
-def communes_for(m: Membership, edition: Edition):
+def communes_for(m: Membership, edition: Edition) -> QuerySet[Commune]:
     """The communes whose households ``m`` sees on the board: a commune referent's own, else the
     edition's communes."""
     if perms.is_commune_referent(m):
-        return Commune.objects.defer("geometry").filter(pk=m.organisation.commune_id)
+        return Commune.objects.defer("geometry").filter(pk__in=[m.organisation.commune_id])
     return edition.communes.defer("geometry")
 
 
@@ -74,14 +76,14 @@ def board_commune_id(m: Membership, requested: int | None) -> int | None:
     return m.organisation.commune_id if perms.is_commune_referent(m) else requested
 
 
-def participants_for(m: Membership, edition: Edition):
+def participants_for(m: Membership, edition: Edition) -> ParticipantQuerySet:
     """The participants a member sees: all (coordination), its commune's (commune referent),
     those placed in its campsites (host)."""
     participants = Participant.objects.filter(edition=edition)
     if perms.can_plan_camping(m):
         return participants
     if perms.is_commune_referent(m):
-        return participants.filter(household__commune_id=m.organisation.commune_id)
+        return participants.filter(household__commune_id__in=[m.organisation.commune_id])
     if perms.is_campsite_host(m):
         return participants.filter(placement__unit__campsite__host=m.organisation)
     return participants.none()
@@ -210,7 +212,12 @@ def plan_input(edition: Edition, *, replan: bool = False) -> tuple[planner.PlanI
     return replace(plan_in, locked=tuple(locked), previous=tuple(previous)), index
 
 
-def _within_quotas(locked, households, quotas, previous) -> list:
+def _within_quotas(
+    locked: Iterable[planner.Assignment],
+    households: Mapping[str, planner.Household],
+    quotas: Mapping[str, int],
+    previous: list[planner.Assignment] | None,
+) -> list[planner.Assignment]:
     """Locked places that fit their commune's quota (a quota lowered since: the extra ones are
     passed as ordinary places, never imposed)."""
     used: dict[str, int] = defaultdict(int)
@@ -234,7 +241,7 @@ def assignments(index: Index) -> list[planner.Assignment]:
 # --- the board ---------------------------------------------------------------------------------
 
 
-def head_names(household_ids) -> dict[int, str]:
+def head_names(household_ids: Iterable[int]) -> dict[int, str]:
     """« NOM Prénom » of each household's head, in one query."""
     names = {}
     for hid, first, last in Person.objects.filter(
@@ -298,17 +305,17 @@ def board(
     weeks = CampingWeek.objects.filter(campsite__in=campsites).order_by("starts_on")
     if week is not None:
         weeks = weeks.filter(starts_on=week)
-    weeks = list(weeks)
+    week_list = list(weeks)
     visible = set(participants_for(m, edition).values_list("pk", flat=True))
     placements = {
         (p.unit_id, p.week_id): p
-        for p in Placement.objects.filter(week__in=weeks)
+        for p in Placement.objects.filter(week__in=week_list)
         .select_related("participant__household__commune", "trip")
         .defer("participant__household__commune__geometry")
     }
     trips_of: dict[int, list[BusTrip]] = defaultdict(list)
     trips = (
-        BusTrip.objects.filter(week__in=weeks)
+        BusTrip.objects.filter(week__in=week_list)
         .prefetch_related(
             Prefetch("stops", queryset=BusStop.objects.select_related("commune").defer("commune__geometry"))
         )
@@ -317,7 +324,7 @@ def board(
     for t in trips:
         trips_of[t.week_id].append(t)
     rows_by_week: dict[dt.date, list[Cell]] = defaultdict(list)
-    for w in weeks:
+    for w in week_list:
         w.campsite = by_pk[w.campsite_id]
         rows = []
         for u in units_of[w.campsite_id]:
@@ -346,16 +353,16 @@ def board(
         for cells in rows_by_week.values()
         for c in cells
         for r in c.rows
-        if r.visible
+        if r.visible and r.placement is not None
     ]
     names = head_names(shown + [p.household_id for p in unplaced])
     for cells in rows_by_week.values():
         for c in cells:
             for r in c.rows:
-                if r.visible:
+                if r.visible and r.placement is not None:
                     r.placement.participant.head_name = names.get(r.placement.participant.household_id, "")
-    for p in unplaced:
-        p.head_name = names.get(p.household_id, "")
+    for participant in unplaced:
+        participant.head_name = names.get(participant.household_id, "")
     return Board(
         weeks=sorted(rows_by_week.items()),
         unplaced=unplaced,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,8 +36,12 @@ from .models import (
     Campsite,
     CommuneQuota,
     Participant,
+    PickupPoint,
     Placement,
 )
+
+if TYPE_CHECKING:
+    from partez.households.models import Person
 
 # Validated or later, never withdrawn nor refused: these households go.
 GOING = [
@@ -125,8 +130,11 @@ def participants_sync(*, actor: Membership, edition: Edition) -> dict[str, int]:
 
 
 def new_participant(
-    project: Project, travellers, weeks: Sequence[dt.date], towns
-) -> tuple[Participant, list]:
+    project: Project,
+    travellers: Sequence[Person],
+    weeks: Sequence[dt.date],
+    towns: Mapping[str, list[Campsite]],
+) -> tuple[Participant, list[Campsite]]:
     """The (unsaved) participant of a validated camping project and its preferred campsites:
     people = the travellers, an accessible unit if one of them has a disability, the project's
     week if the edition offers it (else every week), the campsite of its destination's town."""
@@ -137,7 +145,7 @@ def new_participant(
         household_id=project.household_id,
         people=len(travellers),
         needs_accessible=any(t.has_disability for t in travellers),
-        allowed_weeks=[w.isoformat() for w in ([start] if start in weeks else weeks)],
+        allowed_weeks=[w.isoformat() for w in ([start] if start is not None and start in weeks else weeks)],
     )
     return participant, towns.get(project.destination.casefold(), [])
 
@@ -381,19 +389,22 @@ def placement_lock(*, actor: Membership, placement: Placement, locked: bool) -> 
 # --- buses -------------------------------------------------------------------------------------
 
 
-def _stop_times(points, communes: Sequence[str], minutes: int):
+def _stop_times(
+    points: Mapping[str, PickupPoint], communes: Sequence[str], minutes: int
+) -> list[tuple[str, PickupPoint | None, dt.time | None, dt.time | None]]:
     """Stops in order of their pickup time, each at least ``minutes`` after the previous one;
     drop-offs back in reverse order, the same spacing."""
 
-    def key(code):
+    def key(code: str) -> tuple[dt.time, str]:
         p = points.get(code)
         return (p.departure_time if p else dt.time(23, 59), p.commune.name if p else code)
 
     ordered = sorted(communes, key=key)
     day = dt.date(2000, 1, 1)
     gap = dt.timedelta(minutes=minutes)
-    departures, returns = [], [None] * len(ordered)
-    previous = None
+    departures: list[dt.datetime | None] = []
+    returns: list[dt.datetime | None] = [None] * len(ordered)
+    previous: dt.datetime | None = None
     for code in ordered:
         p = points.get(code)
         t = dt.datetime.combine(day, p.departure_time) if p else None
@@ -540,7 +551,7 @@ def plan_save(
     index: selectors.Index,
     revision: int,
     replan: bool,
-) -> dict:
+) -> dict[str, Any]:
     """Put a computed plan in force, in one transaction: places that did not change keep their
     row (who placed them, when, their lock), the others are replaced; buses rewritten; each
     unplaced household gets its reason. Refused if the plan changed while it was computed."""
@@ -621,7 +632,7 @@ def plan_save(
 # --- setup from the planner's JSON (``manage.py camping_json``) ---------------------------------
 
 
-def setup_import(*, edition: Edition, data, actor: Membership | None = None) -> dict[str, int]:
+def setup_import(*, edition: Edition, data: Any, actor: Membership | None = None) -> dict[str, int]:
     """Campsites, units, weeks, bus settings and commune quotas from the planner's JSON input
     (the ``plan_camping`` format; its households are ignored: participants come from the
     projects). Validated first (:class:`planner.PlanInputError` names the faulty field), then
@@ -681,12 +692,12 @@ def setup_import(*, edition: Edition, data, actor: Membership | None = None) -> 
     return counts
 
 
-def setup_export(edition: Edition) -> dict:
+def setup_export(edition: Edition) -> dict[str, Any]:
     """The planner's JSON input for the edition as it stands (the plan in force as ``previous``,
     locked places as ``locked``), for ``manage.py plan_camping`` or any other planner."""
     plan_in, _ = selectors.plan_input(edition, replan=True)
 
-    def assignment(a: planner.Assignment) -> dict:
+    def assignment(a: planner.Assignment) -> dict[str, str]:
         return {"household": a.household, "campsite": a.campsite, "unit": a.unit, "week": a.week.isoformat()}
 
     return {
@@ -731,7 +742,7 @@ SETTINGS_FIELDS = [
 
 
 def settings_save(
-    *, actor: Membership, edition: Edition, values: dict, quotas: dict[int, int | None]
+    *, actor: Membership, edition: Edition, values: dict[str, Any], quotas: dict[int, int | None]
 ) -> CampingPlan:
     """Bus settings, the letters' texts and the commune quotas (``None``: no limit). Refused when
     the plan in force would break them (a household larger than a bus, a commune already over its

@@ -13,6 +13,7 @@ A serial can be handed over only once: the Fête's hand-over line is unique per 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -102,8 +103,8 @@ class Booklet(models.Model):
         return self.first_serial + self.count - 1
 
 
-class ChequeQuerySet(models.QuerySet):
-    def held(self):
+class ChequeQuerySet(models.QuerySet["Cheque"]):
+    def held(self) -> Self:
         """Chèques still in the operation's hands (stock, allocated, prepared)."""
         return self.filter(status__in=STILL_HELD)
 

@@ -4,9 +4,10 @@ commune holds, and the reconciliation per funder and per commune (one aggregate 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from partez.funding.models import PlanLine, PlanStatus
@@ -23,7 +24,7 @@ EXPIRING_DAYS = 90  # « expiring »: still held and no longer valid in three mo
 HANDED = (ChequeStatus.HANDED_OVER, ChequeStatus.USED, ChequeStatus.RETURNED)
 
 
-def granted_cheques_cents(edition, household_ids=None) -> dict[int, int]:
+def granted_cheques_cents(edition: Edition, household_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Household id → the aid granted in chèques-vacances for ``edition``: the lines paid in
     chèques of every project's current financing plan once engaged (reserved on validation, or
     consumed on departure). A released plan (withdrawn project) grants nothing."""
@@ -39,7 +40,7 @@ def granted_cheques_cents(edition, household_ids=None) -> dict[int, int]:
     return {r["plan__project__household_id"]: r["total"] for r in rows}
 
 
-def stock_by_denomination(commune_id: int, edition, *, on: dt.date) -> dict[int, int]:
+def stock_by_denomination(commune_id: int, edition: Edition, *, on: dt.date) -> dict[int, int]:
     """Denomination → chèques allocated to the commune, not yet prepared, still valid on ``on``."""
     rows = (
         Cheque.objects.filter(
@@ -78,7 +79,7 @@ def cheques_for(m: Membership) -> QuerySet[Cheque]:
     return qs.none()
 
 
-def preparation_communes(m: Membership, edition) -> QuerySet[Commune]:
+def preparation_communes(m: Membership, edition: Edition) -> QuerySet[Commune]:
     """The communes whose households' chèques ``m`` may prepare: every commune of the edition
     for the coordination, its own for a commune's members (``organisations.selectors.commune_scope``)."""
     communes = commune_scope(m)
@@ -110,7 +111,7 @@ class ReconciliationRow:
 COLUMNS = ["ordered", "allocated", "prepared", "handed", "left", "expiring", "expired"]
 
 
-def _aggregates(on: dt.date) -> dict:
+def _aggregates(on: dt.date) -> dict[str, Aggregate | Coalesce]:
     soon = on + dt.timedelta(days=EXPIRING_DAYS)
     conditions = {
         "ordered": Q(),
@@ -124,7 +125,7 @@ def _aggregates(on: dt.date) -> dict:
         ),
         "expired": Q(status=ChequeStatus.EXPIRED),
     }
-    out = {}
+    out: dict[str, Aggregate | Coalesce] = {}
     for name, condition in conditions.items():
         out[name] = Count("id", filter=condition)
         out[f"{name}_cents"] = Coalesce(Sum("denomination_cents", filter=condition), 0)

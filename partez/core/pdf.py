@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -218,7 +219,7 @@ class Story:
 
 
 def build(
-    flowables: Sequence,
+    flowables: Sequence[Any] | Story,
     *,
     title: str,
     author: str = "partez",
@@ -231,7 +232,8 @@ def build(
 
     Returns the PDF's bytes, or writes it to ``output`` (a binary file, for large documents built
     straight to disk) and returns None."""
-    target = output if output is not None else io.BytesIO()
+    buffer = io.BytesIO()
+    target = output if output is not None else buffer
     footer_text = clean(footer or title)
 
     def on_page(canvas, doc):
@@ -258,5 +260,5 @@ def build(
     story = flowables if isinstance(flowables, Story) else list(flowables)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     if output is None:
-        return target.getvalue()
+        return buffer.getvalue()
     return None

@@ -89,7 +89,7 @@ def load(edition) -> dict[str, int]:
     )
     units, weeks = [], []
     for campsite in campsites:
-        number = defaultdict(int)
+        number: defaultdict[str, int] = defaultdict(int)
         for prefix, kind, beds, accessible, count in UNITS:
             for _ in range(count):
                 number[prefix] += 1

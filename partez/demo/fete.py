@@ -105,7 +105,7 @@ def load(edition: Edition, *, seed: int, user_id: int) -> dict[str, int]:
 
     cheques: list[Cheque] = []
     pools: dict[tuple[int, int], list[Cheque]] = defaultdict(list)
-    for booklet, commune_id in booklets:
+    for booklet, allocated_to in booklets:
         for k in range(booklet.count):
             c = Cheque(
                 booklet=booklet,
@@ -116,12 +116,12 @@ def load(edition: Edition, *, seed: int, user_id: int) -> dict[str, int]:
                 issue_year=booklet.issue_year,
                 valid_until=booklet.valid_until,
                 format=booklet.format,
-                status=ChequeStatus.ALLOCATED if commune_id else ChequeStatus.IN_STOCK,
-                commune_id=commune_id,
+                status=ChequeStatus.ALLOCATED if allocated_to else ChequeStatus.IN_STOCK,
+                commune_id=allocated_to,
             )
             cheques.append(c)
-            if commune_id:
-                pools[(commune_id, booklet.denomination_cents)].append(c)
+            if allocated_to:
+                pools[(allocated_to, booklet.denomination_cents)].append(c)
     prepared = 0
     for household_id, counts in plans.items():
         if rng.random() >= PREPARED_SHARE or not counts:
@@ -133,7 +133,7 @@ def load(edition: Edition, *, seed: int, user_id: int) -> dict[str, int]:
             del pool[:n]
         prepared += 1
     Cheque.objects.bulk_create(cheques, batch_size=2000)
-    steps = {
+    steps: dict[str, list[ChequeStatus]] = {
         ChequeStatus.IN_STOCK: [ChequeStatus.IN_STOCK],
         ChequeStatus.ALLOCATED: [ChequeStatus.IN_STOCK, ChequeStatus.ALLOCATED],
         ChequeStatus.PREPARED: [ChequeStatus.IN_STOCK, ChequeStatus.ALLOCATED, ChequeStatus.PREPARED],

@@ -301,7 +301,9 @@ class Generator:
                 (MilestoneKind.DEPARTURES_END, "Derniers retours", dt.date(year, 10, 31)),
                 (MilestoneKind.REPORTS_DUE, "Bilans dus aux financeurs", dt.date(year, 11, 28)),
             ]
-            milestones = [(k, label, d, d if d <= self.today else None) for k, label, d in m]
+            milestones: list[tuple[str, str, dt.date, dt.date | None]] = [
+                (k, label, d, d if d <= self.today else None) for k, label, d in m
+            ]
             specs.append(
                 EditionSpec(
                     year=year,
@@ -353,6 +355,7 @@ class Generator:
                 add(org.slug, Role.COORDINATOR, 4)
                 add(org.slug, Role.VOLUNTEER, 6)
             elif org.kind == OrganisationKind.COMMUNE:
+                assert org.commune is not None  # a commune's organisation has its commune
                 pop = population[org.commune]
                 add(org.slug, Role.COMMUNE_REFERENT, 1)
                 add(org.slug, Role.SOCIAL_WORKER, 1 + (pop > 8000) + (pop > 15000))
@@ -445,13 +448,14 @@ class Generator:
         for p in members:
             if age(p.birth_date) < 18:
                 continue
-            low, high, mode = {
+            bands: dict[str, tuple[int, int, int]] = {
                 EmploymentSituation.EMPLOYEE: (7000, 21000, 12500),
                 EmploymentSituation.RETIRED: (8000, 19000, 12000),
                 EmploymentSituation.JOBSEEKER: (4000, 13000, 8000),
                 EmploymentSituation.INACTIVE: (0, 3000, 0),
                 EmploymentSituation.STUDENT: (0, 6000, 1000),
-            }.get(p.employment, (0, 8000, 2000))
+            }
+            low, high, mode = bands.get(p.employment, (0, 8000, 2000))
             income += self.rng.triangular(low, high, mode)
         dependants = [p for p in members if p.relation == Relation.CHILD and age(p.birth_date) < 20]
         n = len(dependants)
@@ -620,10 +624,10 @@ class Generator:
 
     def budget(self, fmt: str, travellers: int, nights: int) -> list[tuple[str, str, int]]:
         r = self.rng
-        lines = []
+        lines: list[tuple[str, str, int]] = []
         if fmt != ProjectFormat.CAMPING:
             lines.append((BudgetKind.TRANSPORT, "Train aller-retour", travellers * r.randint(30, 90) * 100))
-        lodging = {
+        lodgings: dict[str, tuple[str, int]] = {
             ProjectFormat.INDIVIDUAL: ("Location", nights * r.randint(40, 85) * 100),
             ProjectFormat.CAMPING: ("Semaine en mobil-home", travellers * r.randint(150, 220) * 100),
             ProjectFormat.SENIORS: (
@@ -632,7 +636,8 @@ class Generator:
             ),
             ProjectFormat.BSV: ("Location à tarif solidaire", r.randint(75, 400) * 100),
             ProjectFormat.SAC_ADOS: ("Camping", nights * r.randint(10, 20) * 100),
-        }.get(fmt)
+        }
+        lodging = lodgings.get(fmt)
         if lodging:
             lines.append((BudgetKind.LODGING, *lodging))
         if fmt != ProjectFormat.SENIORS:
@@ -686,8 +691,10 @@ class Generator:
             elif after == Status.AID_GRANTED:
                 moment = before_departure(moment + dt.timedelta(days=r.randint(3, 15)))
             elif after == Status.DEPARTED:
+                assert p.start_date is not None  # a project that leaves has its dates
                 moment = max(moment + dt.timedelta(hours=1), at(p.start_date, 9))
             elif after == Status.RETURNED:
+                assert p.end_date is not None
                 moment = max(moment + dt.timedelta(hours=1), at(p.end_date, 18))
             elif after == Status.EVALUATED:
                 moment += dt.timedelta(days=r.randint(10, 40))
@@ -714,7 +721,7 @@ class Generator:
                     author,
                 )
             )
-        if status in (Status.RETURNED, Status.EVALUATED) and r.random() < 0.6:
+        if status in (Status.RETURNED, Status.EVALUATED) and r.random() < 0.6 and p.end_date is not None:
             p.journal.append(
                 (
                     JournalKind.NOTE,

@@ -106,7 +106,7 @@ def demo_delete() -> dict[str, int]:
     except (ProtectedError, RestrictedError) as exc:
         raise DomainError(
             "Impossible de supprimer les données de démonstration : d'autres données en dépendent "
-            f"({', '.join(sorted({o._meta.verbose_name for o in exc.protected_objects}))})."
+            f"({', '.join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))})."
             if isinstance(exc, ProtectedError)
             else "Impossible de supprimer les données de démonstration : d'autres données en dépendent."
         ) from exc
@@ -209,7 +209,9 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
 
     # organisations, professionals (one password hash for all), memberships
     orgs = Organisation.objects.bulk_create(
-        Organisation(slug=o.slug, name=o.name, kind=o.kind, commune=communes.get(o.commune))
+        Organisation(
+            slug=o.slug, name=o.name, kind=o.kind, commune=communes.get(o.commune) if o.commune else None
+        )
         for o in plan.organisations
     )
     org = {o.slug: o for o in orgs}

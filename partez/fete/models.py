@@ -117,6 +117,11 @@ class CheckinList(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def stand_commune_id(self) -> int | None:
+        """The commune of the list's stand; None for the gate (a stand's list always has its stand)."""
+        return self.stand.commune_id if self.stand is not None else None
+
 
 class Delivery(models.TextChoices):
     NONE = "", "—"

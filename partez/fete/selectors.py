@@ -4,12 +4,14 @@ so it keeps working offline) and the live counters."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from partez.cheques.models import Cheque, ChequeStatus
 from partez.cheques.selectors import granted_cheques_cents
-from partez.households.quotient import euros
+from partez.core.money import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership, OrganisationKind
 from partez.organisations.selectors import own_commune_id
@@ -32,7 +34,7 @@ CAMPING_STATUSES = [ProjectStatus.VALIDATED, ProjectStatus.AID_GRANTED]
 
 def serves_every_stand(m: Membership | None) -> bool:
     """The coordinating association's members (coordinators and volunteers) serve any stand."""
-    return perms.can_check_in(m) and m.organisation.kind == OrganisationKind.COORDINATOR
+    return m is not None and perms.can_check_in(m) and m.organisation.kind == OrganisationKind.COORDINATOR
 
 
 def stands_for(m: Membership | None) -> QuerySet[Stand]:
@@ -84,10 +86,10 @@ def camping_households(edition: Edition) -> set[int]:
     )
 
 
-def entitlements_by_household(edition: Edition) -> dict[int, list[dict]]:
+def entitlements_by_household(edition: Edition) -> dict[int, list[dict[str, Any]]]:
     """Household id → what it collects at the Fête: its chèques-vacances (the amount granted)
     and/or its collective-stay papers. Two queries."""
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for household_id, cents in granted_cheques_cents(edition).items():
         out.setdefault(household_id, []).append(
             {"kind": "cheques", "label": f"Chèques-vacances : {euros(cents)}", "amount_cents": cents}
@@ -99,10 +101,10 @@ def entitlements_by_household(edition: Edition) -> dict[int, list[dict]]:
     return out
 
 
-def checkin_body(checkin: Checkin, checkin_list: CheckinList) -> dict:
+def checkin_body(checkin: Checkin, checkin_list: CheckinList) -> dict[str, Any]:
     """The JSON a scan answers (the same for a first scan and a re-sent one)."""
     inv = checkin.invitation
-    body = {
+    body: dict[str, Any] = {
         "id": checkin.pk,
         "nonce": checkin.nonce,
         "code": inv.code,
@@ -130,7 +132,7 @@ def checkin_body(checkin: Checkin, checkin_list: CheckinList) -> dict:
     return body
 
 
-def handover_body(handover: Handover) -> dict:
+def handover_body(handover: Handover) -> dict[str, Any]:
     lines = handover.lines.select_related("cheque").order_by("-cheque__denomination_cents", "cheque__serial")
     return {
         "id": handover.pk,
@@ -146,21 +148,24 @@ def handover_body(handover: Handover) -> dict:
     }
 
 
-def stand_roster(checkin_list: CheckinList) -> list[dict]:
+def stand_roster(checkin_list: CheckinList) -> list[dict[str, Any]]:
     """Every invitation of a stand's commune with its prepared chèques: what the scan page needs
     to identify a household and hand over its chèques with no network. Three queries."""
     if checkin_list.kind != ListKind.STAND:
         return []
+    commune_id = checkin_list.stand_commune_id
+    if commune_id is None:  # a stand for everyone: no commune's roster
+        return []
     fete = checkin_list.fete
     invitations = list(
-        Invitation.objects.filter(fete=fete, commune_id=checkin_list.stand.commune_id)
+        Invitation.objects.filter(fete=fete, commune_id=commune_id)
         .select_related("commune")
         .only(
             "code", "label", "people", "entitlements", "household_id", "commune__insee_code", "commune__name"
         )
         .order_by("code")
     )
-    cheques: dict[int, list] = {}
+    cheques: dict[int, list[Any]] = {}
     for household_id, serial, cents in (
         Cheque.objects.filter(
             edition_id=fete.edition_id,
@@ -187,7 +192,7 @@ def stand_roster(checkin_list: CheckinList) -> list[dict]:
     ]
 
 
-def counters(fete: Fete) -> dict:
+def counters(fete: Fete) -> dict[str, Any]:
     """The live figures: invited, present (gate), per list check-ins, hand-overs and amounts."""
     invited = Invitation.objects.filter(fete=fete).aggregate(
         households=Count("id"),
@@ -222,7 +227,7 @@ def counters(fete: Fete) -> dict:
         {
             "list": cl,
             "checkins": cl.n,
-            "expected": expected.get(cl.stand.commune_id, 0) if cl.stand_id else invited["households"],
+            "expected": expected.get(cl.stand_commune_id or 0, 0) if cl.stand_id else invited["households"],
             "handovers": handovers.get(cl.stand_id, 0) if cl.stand_id else None,
         }
         for cl in lists
@@ -240,7 +245,7 @@ def counters(fete: Fete) -> dict:
     }
 
 
-def edition_attendance(edition) -> int | None:
+def edition_attendance(edition: Edition) -> int | None:
     """Households checked in at the gate of the edition's Fête (the live counter's « présents »,
     read by the bilan); None when the edition has no Fête."""
     fete = Fete.objects.filter(edition_id=edition.pk).first()

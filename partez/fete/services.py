@@ -10,7 +10,10 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -81,7 +84,7 @@ class HandoverConflict(DomainError):
 class NonceReused(DomainError):
     """A nonce already names another operation (answered 409)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("Ce nonce désigne déjà une autre opération.", field="nonce")
 
 
@@ -170,9 +173,9 @@ def _sync_slots(fete: Fete, minutes: int) -> None:
 # --- invitations -----------------------------------------------------------------------------
 
 
-def _labels(household_ids) -> dict[int, tuple[str, int]]:
+def _labels(household_ids: Iterable[int]) -> dict[int, tuple[str, int]]:
     """Household id → (« Claire M. », number of people)."""
-    out: dict[int, list] = {}
+    out: dict[int, list[Any]] = {}
     for hid, relation, first, last in (
         Person.objects.filter(household_id__in=household_ids)
         .order_by("household_id", "pk")
@@ -210,7 +213,7 @@ def invitations_generate(*, actor: Membership, fete: Fete) -> GenerateResult:
     return result
 
 
-def invitations_build(fete: Fete, *, rng=None, batch: int = 1000) -> GenerateResult:
+def invitations_build(fete: Fete, *, rng: random.Random | None = None, batch: int = 1000) -> GenerateResult:
     """The writes of :func:`invitations_generate` (also used by the demo, which audits once)."""
     from partez.households.models import Household
 
@@ -271,7 +274,7 @@ def invitation_rsvp(*, code: str, answer: str) -> Invitation:
 # --- check-in --------------------------------------------------------------------------------
 
 
-def _list_for(m: Membership, list_id) -> CheckinList:
+def _list_for(m: Membership, list_id: int) -> CheckinList:
     checkin_list = (
         selectors.lists_for(m)
         .select_related("stand__commune", "fete")
@@ -318,7 +321,7 @@ def checkin_record(
         raise DomainError("Nonce invalide (8 à 64 caractères).", field="nonce")
     checkin_list = _list_for(actor, list_id)
     inv = _invitation(code, checkin_list.fete_id)
-    if checkin_list.kind == ListKind.STAND and checkin_list.stand.commune_id != inv.commune_id:
+    if checkin_list.kind == ListKind.STAND and checkin_list.stand_commune_id != inv.commune_id:
         raise WrongStand(_stand_of(checkin_list.fete_id, inv.commune_id), inv.commune.name)
     try:
         with transaction.atomic():
@@ -387,7 +390,7 @@ def handover_record(
     inv = _invitation(code)
     if list_id is not None:
         checkin_list = _list_for(actor, list_id)
-        if checkin_list.kind != ListKind.STAND or checkin_list.stand.commune_id != inv.commune_id:
+        if checkin_list.kind != ListKind.STAND or checkin_list.stand_commune_id != inv.commune_id:
             raise WrongStand(_stand_of(inv.fete_id, inv.commune_id), inv.commune.name)
     elif not selectors.stands_for(actor).filter(fete_id=inv.fete_id, commune_id=inv.commune_id).exists():
         raise WrongStand(_stand_of(inv.fete_id, inv.commune_id), inv.commune.name)

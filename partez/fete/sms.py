@@ -58,7 +58,7 @@ class LocmemBackend:
 
 
 def get_backend() -> SmsBackend:
-    return import_string(settings.SMS_BACKEND)()
+    return import_string(str(settings.SMS_BACKEND))()
 
 
 def send_sms(to: str, text: str, backend: SmsBackend | None = None) -> SmsResult:

@@ -19,8 +19,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class QuotaInline(admin.TabularInline):
     model = EnvelopeQuota
-    fields = ["commune", "amount_cents", "reserved_cents", "consumed_cents"]
-    readonly_fields = fields
+    fields = readonly_fields = ("commune", "amount_cents", "reserved_cents", "consumed_cents")
     extra = 0
     can_delete = False
 
@@ -46,8 +45,16 @@ class EnvelopeAdmin(ReadOnlyAdmin):
 
 class PlanLineInline(admin.TabularInline):
     model = PlanLine
-    fields = ["order", "scheme", "funder", "envelope", "quota", "aid_cents", "base_cents", "computation"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "order",
+        "scheme",
+        "funder",
+        "envelope",
+        "quota",
+        "aid_cents",
+        "base_cents",
+        "computation",
+    )
     extra = 0
     can_delete = False
 

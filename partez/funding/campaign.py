@@ -259,6 +259,7 @@ def apply_allocation(job: Job, progress: Progress) -> None:
     decisions = list(run.decisions.filter(option__isnull=False).select_related("project").order_by("id"))
     applied = 0
     for done, decision in enumerate(decisions):
+        assert decision.option is not None  # filtered above
         progress.update(done, len(decisions), f"Validation de {decision.project.reference}")
         try:
             # Both or neither: a refused validation must not leave the allocation's plan in

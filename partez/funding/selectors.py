@@ -3,17 +3,39 @@ with the number of rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet, Sum
 
 from partez.core.money import euros
 from partez.organisations import perms
-from partez.organisations.models import Membership
+from partez.organisations.models import Membership, Organisation, OrganisationKind
 from partez.schemes import engine
+from partez.schemes.models import Scheme
 from partez.schemes.selectors import history_codes
 
 from .models import Commitment, CommitmentKind, Envelope, EnvelopeQuota, FinancingPlan, PlanLine
+
+if TYPE_CHECKING:
+    from partez.projects.models import Project
+
+FUNDER_KINDS = (OrganisationKind.FUNDER, OrganisationKind.HOST)
+
+
+def scheme_funder(scheme: Scheme) -> Organisation | None:
+    """The organisation that funds a scheme: the one whose identifier is the definition's funder
+    (a funder, or a host such as the foundation that gives holiday weeks)."""
+    slug = (scheme.definition.get("funder") or {}).get("slug", "")
+    funder = Organisation.objects.filter(slug=slug, kind__in=FUNDER_KINDS).first() if slug else None
+    return funder or scheme.funder
+
+
+def envelope_for(funder_slug: str, scheme_id: int, edition_id: int) -> Envelope | None:
+    return Envelope.objects.filter(
+        funder__slug=funder_slug, scheme_id=scheme_id, edition_id=edition_id
+    ).first()
 
 
 def envelopes_for(m: Membership) -> QuerySet[Envelope]:
@@ -65,7 +87,7 @@ class Totals:
         return self.amount_cents - self.reserved_cents - self.consumed_cents
 
 
-def totals(envelopes) -> Totals:
+def totals(envelopes: Iterable[Envelope]) -> Totals:
     rows = list(envelopes)
     return Totals(
         sum(e.amount_cents for e in rows),
@@ -93,12 +115,12 @@ def ledger(envelope: Envelope) -> QuerySet[Commitment]:
     )
 
 
-def commune_breakdown(envelope: Envelope) -> list[dict]:
+def commune_breakdown(envelope: Envelope) -> list[dict[str, Any]]:
     """Per commune: reserved and consumed from the ledger, with the quota and what is left of it
     where there is one (one query for the ledger, one for the quotas)."""
-    rows: dict[int | None, dict] = {}
+    rows: dict[int | None, dict[str, Any]] = {}
 
-    def row(commune_id, name) -> dict:
+    def row(commune_id: int | None, name: str | None) -> dict[str, Any]:
         return rows.setdefault(
             commune_id, {"commune": name or "Commune inconnue", "reserved": 0, "consumed": 0, "quota": None}
         )
@@ -139,7 +161,7 @@ def ledger_sums(envelope_id: int, quota_id: int | None = None) -> tuple[int, int
 # --- plans on the project page ------------------------------------------------------------------
 
 
-def current_plan(project) -> FinancingPlan | None:
+def current_plan(project: Project) -> FinancingPlan | None:
     """The project's plan in force with its lines, their scheme and envelope (two queries)."""
     lines = PlanLine.objects.select_related("scheme", "envelope", "quota__commune").order_by("order", "id")
     return (

@@ -19,8 +19,9 @@ same transaction, so the counters always equal the ledger's sums.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -30,12 +31,13 @@ from partez.core.errors import DomainError, NotAllowed
 from partez.core.money import euros
 from partez.households.models import Household
 from partez.organisations import perms
-from partez.organisations.models import Membership, Organisation, OrganisationKind
+from partez.organisations.models import Membership
 from partez.projects.models import Project
 from partez.schemes import situations
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition
 
+from . import selectors
 from .models import (
     Commitment,
     CommitmentKind,
@@ -47,7 +49,6 @@ from .models import (
 )
 
 MAX_AMOUNT_CENTS = 100_000_000_000  # one billion euros: far above any envelope, fits the column
-FUNDER_KINDS = (OrganisationKind.FUNDER, OrganisationKind.HOST)
 CHOOSABLE = ("draft", "submitted")  # a plan is chosen before the commission decides
 
 
@@ -67,19 +68,11 @@ def _require_manager(actor: Membership) -> None:
         raise NotAllowed("Seule la coordination gère les enveloppes des financeurs.")
 
 
-def _check_amount(amount_cents, field: str = "amount") -> None:
+def _check_amount(amount_cents: object, field: str = "amount") -> None:
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool) or amount_cents < 0:
         raise DomainError("Le montant ne peut pas être négatif.", field=field)
     if amount_cents > MAX_AMOUNT_CENTS:
         raise DomainError("Montant trop élevé (un milliard d'euros au plus).", field=field)
-
-
-def scheme_funder(scheme: Scheme) -> Organisation | None:
-    """The organisation that funds a scheme: the one whose identifier is the definition's funder
-    (a funder, or a host such as the foundation that gives holiday weeks)."""
-    slug = (scheme.definition.get("funder") or {}).get("slug", "")
-    funder = Organisation.objects.filter(slug=slug, kind__in=FUNDER_KINDS).first() if slug else None
-    return funder or scheme.funder
 
 
 def envelope_save(*, actor: Membership, data: EnvelopeInput, envelope: Envelope | None = None) -> Envelope:
@@ -93,35 +86,36 @@ def envelope_save(*, actor: Membership, data: EnvelopeInput, envelope: Envelope 
         raise DomainError("Le libellé ne peut pas dépasser 120 caractères.", field="label")
     with transaction.atomic():
         if envelope is None:
+            scheme, edition = data.scheme, data.edition
             errors = {}
-            if data.scheme is None:
+            if scheme is None:
                 errors["scheme"] = "Choisissez le dispositif financé."
-            if data.edition is None:
+            if edition is None:
                 errors["edition"] = "Choisissez l'édition."
-            if errors:
+            if errors or scheme is None or edition is None:
                 raise DomainError(errors)
-            funder = scheme_funder(data.scheme)
+            funder = selectors.scheme_funder(scheme)
             if funder is None:
-                slug = (data.scheme.definition.get("funder") or {}).get("slug", "")
+                slug = (scheme.definition.get("funder") or {}).get("slug", "")
                 raise DomainError(
                     f"Le financeur de ce dispositif (« {slug} ») n'a pas d'organisation dans partez : "
                     "créez-la d'abord.",
                     field="scheme",
                 )
-            if Envelope.objects.filter(funder=funder, scheme=data.scheme, edition=data.edition).exists():
+            if Envelope.objects.filter(funder=funder, scheme=scheme, edition=edition).exists():
                 raise DomainError(
-                    f"{funder.name} a déjà une enveloppe pour « {data.scheme.name} » en {data.edition.year} : "
+                    f"{funder.name} a déjà une enveloppe pour « {scheme.name} » en {edition.year} : "
                     "modifiez-la plutôt.",
                     field="scheme",
                 )
             envelope = Envelope.objects.create(
                 funder=funder,
-                scheme=data.scheme,
-                edition=data.edition,
-                label=label or f"{data.scheme.name} — {data.edition.year}",
+                scheme=scheme,
+                edition=edition,
+                label=label or f"{scheme.name} — {edition.year}",
                 amount_cents=data.amount_cents,
             )
-            changes = {"funder": funder.pk, "scheme": data.scheme.slug, "edition": data.edition.year}
+            changes: dict[str, Any] = {"funder": funder.pk, "scheme": scheme.slug, "edition": edition.year}
             changes |= {"label": envelope.label, "amount_cents": envelope.amount_cents}
             action = "envelope.create"
         else:
@@ -194,12 +188,6 @@ def quota_save(
 
 
 # --- choosing a plan --------------------------------------------------------------------------
-
-
-def envelope_for(funder_slug: str, scheme_id: int, edition_id: int) -> Envelope | None:
-    return Envelope.objects.filter(
-        funder__slug=funder_slug, scheme_id=scheme_id, edition_id=edition_id
-    ).first()
 
 
 def plan_choose(
@@ -302,7 +290,7 @@ def _lines(plan: FinancingPlan) -> list[PlanLine]:
     )
 
 
-def _lock_envelopes(ids) -> dict[int, Envelope]:
+def _lock_envelopes(ids: Iterable[int | None]) -> dict[int, Envelope]:
     return {
         e.pk: e
         for e in Envelope.objects.select_for_update(of=("self",))
@@ -312,7 +300,7 @@ def _lock_envelopes(ids) -> dict[int, Envelope]:
     }
 
 
-def _lock_quotas(ids) -> dict[int, EnvelopeQuota]:
+def _lock_quotas(ids: Iterable[int]) -> dict[int, EnvelopeQuota]:
     return {
         q.pk: q
         for q in EnvelopeQuota.objects.select_for_update(of=("self",))
@@ -322,12 +310,14 @@ def _lock_quotas(ids) -> dict[int, EnvelopeQuota]:
     }
 
 
-def _lock(envelope_ids, quota_ids) -> tuple[dict[int, Envelope], dict[int, EnvelopeQuota]]:
+def _lock(
+    envelope_ids: Iterable[int | None], quota_ids: Iterable[int]
+) -> tuple[dict[int, Envelope], dict[int, EnvelopeQuota]]:
     """Lock the rows in the one global order (envelopes by id, then quotas by id)."""
     return _lock_envelopes(envelope_ids), _lock_quotas(quota_ids)
 
 
-def _move(model, pk: int, *, reserved: int = 0, consumed: int = 0) -> None:
+def _move(model: type[Envelope | EnvelopeQuota], pk: int, *, reserved: int = 0, consumed: int = 0) -> None:
     """Apply a counter change; when it adds to the committed total, only if it still fits."""
     qs = model.objects.filter(pk=pk)
     if reserved + consumed > 0:
@@ -342,7 +332,7 @@ def _move(model, pk: int, *, reserved: int = 0, consumed: int = 0) -> None:
 def _resolve(plan: FinancingPlan, project: Project) -> None:
     """Lines without an envelope get the one created since the plan was chosen, if any."""
     for line in plan.lines.filter(envelope__isnull=True).select_related("scheme"):
-        envelope = envelope_for(line.funder_slug, line.scheme_id, project.edition_id)
+        envelope = selectors.envelope_for(line.funder_slug, line.scheme_id, project.edition_id)
         if envelope is not None:
             line.envelope = envelope
             line.save(update_fields=["envelope"])
@@ -409,17 +399,19 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
         problems = []
         commune_name = Commune.objects.filter(pk=household.commune_id).values_list("name", flat=True).first()
         for line in lines:
-            need_env[line.envelope_id] += line.aid_cents
-            if line.envelope_id in with_quotas:
-                quota_id = quota_of.get(line.envelope_id)
-                if quota_id is None:
-                    envelope = envelopes[line.envelope_id]
+            line_envelope = line.envelope_id
+            assert line_envelope is not None  # _lines() keeps the lines drawn on an envelope
+            need_env[line_envelope] += line.aid_cents
+            if line_envelope in with_quotas:
+                line_quota = quota_of.get(line_envelope)
+                if line_quota is None:
+                    envelope = envelopes[line_envelope]
                     problems.append(
                         f"Enveloppe « {envelope.label} » ({envelope.funder.name}) : aucun quota pour "
                         f"{commune_name}, il en faut {euros(line.aid_cents)}."
                     )
                 else:
-                    need_quota[quota_id] += line.aid_cents
+                    need_quota[line_quota] += line.aid_cents
         for pk, needed in sorted(need_env.items()):
             e = envelopes[pk]
             if e.available_cents < needed:
@@ -445,14 +437,16 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
             _move(EnvelopeQuota, pk, reserved=amount)
         ledger = []
         for line in lines:
-            quota_id = quota_of.get(line.envelope_id) if line.envelope_id in with_quotas else None
-            if line.quota_id != quota_id:
-                line.quota_id = quota_id
+            line_envelope = line.envelope_id
+            assert line_envelope is not None
+            line_quota = quota_of.get(line_envelope) if line_envelope in with_quotas else None
+            if line.quota_id != line_quota:
+                line.quota_id = line_quota
                 line.save(update_fields=["quota"])
             ledger.append(
                 Commitment(
-                    envelope_id=line.envelope_id,
-                    quota_id=quota_id,
+                    envelope_id=line_envelope,
+                    quota_id=line_quota,
                     commune_id=household.commune_id,
                     project=project,
                     plan_line=line,
@@ -473,6 +467,7 @@ def _unreserve(actor: Membership, project: Project, plan: FinancingPlan, kind: s
     ledger = []
     for line in lines:
         amount = line.aid_cents
+        assert line.envelope_id is not None  # _lines() keeps the lines drawn on an envelope
         _move(Envelope, line.envelope_id, reserved=-amount, consumed=amount if consumed else 0)
         if line.quota_id:
             _move(EnvelopeQuota, line.quota_id, reserved=-amount, consumed=amount if consumed else 0)
@@ -480,7 +475,9 @@ def _unreserve(actor: Membership, project: Project, plan: FinancingPlan, kind: s
             Commitment(
                 envelope_id=line.envelope_id,
                 quota_id=line.quota_id,
-                commune_id=(line.quota.commune_id if line.quota_id else project.household.commune_id),
+                commune_id=(
+                    line.quota.commune_id if line.quota is not None else project.household.commune_id
+                ),
                 project=project,
                 plan_line=line,
                 kind=kind,
@@ -512,11 +509,19 @@ def plan_consume(*, actor: Membership, project: Project) -> FinancingPlan | None
             return plan
         if plan.status != PlanStatus.RESERVED:
             plan = plan_reserve(actor=actor, project=project)
+            assert plan is not None  # the plan locked above, now reserved
         ledger = _unreserve(actor, project, plan, CommitmentKind.CONSUME)
         return _set_status(actor, project, plan, PlanStatus.CONSUMED, "financing_plan.consume", ledger)
 
 
-def _set_status(actor, project, plan: FinancingPlan, status: str, action: str, ledger) -> FinancingPlan:
+def _set_status(
+    actor: Membership,
+    project: Project,
+    plan: FinancingPlan,
+    status: str,
+    action: str,
+    ledger: Sequence[Commitment],
+) -> FinancingPlan:
     previous = plan.status
     plan.status = status
     plan.save(update_fields=["status"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -14,6 +15,9 @@ from partez.organisations import perms
 from partez.organisations.models import Membership, OrganisationKind
 
 from .models import Consent, ConsentScope, FollowUp, Household, Person, Relation
+
+if TYPE_CHECKING:
+    from partez.territory.models import Edition
 
 # --- scope -----------------------------------------------------------------------------------
 #
@@ -107,8 +111,14 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def search(
-    qs, *, q: str = "", commune_insee: str = "", project_status: str = "", situation: str = "", edition=None
-):
+    qs: QuerySet[Household],
+    *,
+    q: str = "",
+    commune_insee: str = "",
+    project_status: str = "",
+    situation: str = "",
+    edition: Edition | None = None,
+) -> QuerySet[Household]:
     """Filter households by name or birth date of any member, commune, project status, situation."""
     q = (q or "").strip()
     if q:
@@ -137,7 +147,7 @@ def search(
     return qs
 
 
-def with_list_columns(qs):
+def with_list_columns(qs: QuerySet[Household]) -> QuerySet[Any]:  # households + annotated columns
     """Head's name and the member count, as subqueries (no N+1)."""
     head = Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD)
     size = (
@@ -158,7 +168,7 @@ def with_list_columns(qs):
     )
 
 
-def page_rows(qs):
+def page_rows(qs: QuerySet[Any]) -> QuerySet[Any]:
     """The list's rows: sorted on the indexed head name, members prefetched for the page only
     (so the query cost does not grow with the number of households)."""
     members = Prefetch(

@@ -4,6 +4,7 @@ writes the audit log; it raises DomainError with a French message naming the fie
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -140,10 +141,11 @@ def _validate_household(data: HouseholdInput) -> Commune:
             errors[name] = "Montant trop élevé."
     if errors:
         raise DomainError(errors)
+    assert commune is not None  # else an error above
     return commune
 
 
-def _validate_composition(persons: list[PersonInput | Person]) -> None:
+def _validate_composition(persons: Sequence[PersonInput | Person]) -> None:
     heads = [p for p in persons if p.relation == Relation.HEAD]
     spouses = [p for p in persons if p.relation == Relation.SPOUSE]
     if len(heads) != 1:
@@ -157,12 +159,12 @@ def _require_casework(actor: Membership) -> None:
         raise NotAllowed("Votre rôle ne permet pas de modifier des foyers.")
 
 
-def _sort_name(persons) -> str:
+def _sort_name(persons: Iterable[PersonInput | Person]) -> str:
     head = next((p for p in persons if p.relation == Relation.HEAD), None)
     return Person.search_key(head.first_name, head.last_name) if head else ""
 
 
-def recompute_quotient(household: Household, persons=None) -> quotient.QFResult:
+def recompute_quotient(household: Household, persons: Sequence[Person] | None = None) -> quotient.QFResult:
     persons = list(household.persons.all()) if persons is None else persons
     result = quotient.quotient_familial(
         annual_taxable_income_cents=household.annual_taxable_income_cents,

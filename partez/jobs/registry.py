@@ -7,15 +7,17 @@ from dataclasses import dataclass
 
 from .models import Job
 
-HANDLERS: dict[str, Callable] = {}
+# A job kind's work: the job (its params, its author) and the progress to report to.
+Handler = Callable[[Job, "Progress"], None]
+HANDLERS: dict[str, Handler] = {}
 
 
 class Cancelled(Exception):
     pass
 
 
-def handler(kind: str):
-    def register(fn):
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
         return fn
 

@@ -1,5 +1,7 @@
 """Start and cancel background jobs (the one way the whole app runs long work)."""
 
+from typing import Any
+
 from django.db import transaction
 
 from partez.core import audit
@@ -11,7 +13,12 @@ from .registry import HANDLERS
 
 
 def job_start(
-    *, actor: Membership, kind: str, label: str, params: dict | None = None, backend: str = "default"
+    *,
+    actor: Membership,
+    kind: str,
+    label: str,
+    params: dict[str, Any] | None = None,
+    backend: str = "default",
 ) -> Job:
     if kind not in HANDLERS:
         raise DomainError("Type de traitement inconnu.", field="kind")

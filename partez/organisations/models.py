@@ -1,4 +1,5 @@
 import hashlib
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -46,8 +47,8 @@ class Organisation(models.Model):
         return self.name
 
 
-class MembershipQuerySet(models.QuerySet):
-    def active(self):
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> Self:
         return self.filter(is_active=True, organisation__is_active=True)
 
 

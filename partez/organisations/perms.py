@@ -52,7 +52,7 @@ def sees_whole_territory(m: Membership | None) -> bool:
     )
 
 
-ROLES_BY_KIND = {
+ROLES_BY_KIND: dict[str, list[str]] = {
     OrganisationKind.COORDINATOR: [Role.COORDINATOR, Role.VOLUNTEER],
     OrganisationKind.COMMUNE: [Role.COMMUNE_REFERENT, Role.SOCIAL_WORKER, Role.VOLUNTEER],
     OrganisationKind.RELAY: [Role.SOCIAL_WORKER, Role.VOLUNTEER],
@@ -64,7 +64,7 @@ ROLES_BY_KIND = {
 def invitable_roles(m: Membership | None) -> list[str]:
     """Roles the actor may give by invitation: those that exist in its kind of organisation,
     never coordination unless the actor coordinates."""
-    if not can_manage_members(m):
+    if m is None or not can_manage_members(m):
         return []
     roles = ROLES_BY_KIND.get(m.organisation.kind, [])
     return [r for r in roles if r != Role.COORDINATOR or m.role == Role.COORDINATOR]
@@ -117,7 +117,7 @@ def can_view_funder_reports(m: Membership | None) -> bool:
 
 def can_export_bilan(m: Membership | None) -> bool:
     """The person × project export (names): the coordination and a commune's case workers."""
-    return can_view_bilan(m) and m.role != Role.FUNDER
+    return m is not None and can_view_bilan(m) and m.role != Role.FUNDER
 
 
 # --- chèques-vacances and the Fête des vacances ----------------------------------------------

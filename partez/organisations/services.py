@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.users.models import User
 
 from . import perms
 from .models import ApiToken, Invitation, Membership, Role, hash_token
@@ -45,7 +47,9 @@ def membership_deactivate(*, actor: Membership, membership: Membership) -> Membe
     return membership
 
 
-def invitation_create(*, actor: Membership, email: str, role: str, accept_url_builder=None) -> Invitation:
+def invitation_create(
+    *, actor: Membership, email: str, role: str, accept_url_builder: Callable[[Invitation], str] | None = None
+) -> Invitation:
     """Invite someone by e-mail to join the actor's organisation. The link expires."""
     if not perms.can_manage_members(actor):
         raise NotAllowed("Vous ne pouvez pas inviter de membres dans cette organisation.")
@@ -109,8 +113,14 @@ def invitation_by_token(raw: str, *, for_update: bool = False) -> Invitation | N
 
 
 def invitation_accept(
-    *, token: str, user=None, username: str = "", password: str = "", first_name="", last_name=""
-):
+    *,
+    token: str,
+    user: User | None = None,
+    username: str = "",
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
     """Accept an invitation: the logged-in user joins, or a new account is created for the invited address."""
     with transaction.atomic():
         invitation = invitation_by_token(token, for_update=True)

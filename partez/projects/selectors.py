@@ -8,6 +8,7 @@ from django.utils import timezone
 from partez.households.models import ConsentScope
 from partez.households.selectors import consent_given, household_scope
 from partez.organisations.models import Membership, OrganisationKind
+from partez.territory.models import Edition
 
 from .models import JournalEntry, JournalKind, Project, ProjectStatus
 
@@ -32,13 +33,13 @@ def projects_for(m: Membership | None) -> QuerySet[Project]:
     return Project.objects.filter(project_scope(m))
 
 
-def count_by_status(projects) -> list[tuple[str, str, int]]:
+def count_by_status(projects: QuerySet[Project]) -> list[tuple[str, str, int]]:
     """[(status, French label, count)] for every status, in workflow order."""
     counts = dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in ProjectStatus.choices]
 
 
-def next_appointments(scope: Q, edition, limit: int = 8):
+def next_appointments(scope: Q, edition: Edition | None, limit: int = 8) -> QuerySet[JournalEntry]:
     """Upcoming appointments of the projects in ``scope`` (a ``project_scope(prefix="project__")``):
     filtered on the date first, so the cost follows the few upcoming appointments, not all projects."""
     entries = JournalEntry.objects.filter(kind=JournalKind.APPOINTMENT, happens_at__gte=timezone.now())
@@ -47,7 +48,7 @@ def next_appointments(scope: Q, edition, limit: int = 8):
     return entries.filter(scope).select_related("project").order_by("happens_at")[:limit]
 
 
-def next_departures(projects, limit: int = 8):
+def next_departures(projects: QuerySet[Project], limit: int = 8) -> QuerySet[Project]:
     """Upcoming departures; travellers are prefetched (no GROUP BY: a query that is cheap even
     when the answer is empty, as it is once the season is over)."""
     return (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -153,7 +154,7 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
             BudgetLine(project=project, kind=k, label=label, amount_cents=a) for k, label, a in data.budget
         )
         after = {**audit.snapshot(project, PROJECT_FIELDS), "travellers": sorted(p.pk for p in travellers)}
-        changes = audit.diff(before, after)
+        changes: dict[str, Any] = audit.diff(before, after)
         changes["budget_cents"] = sum(a for _k, _l, a in data.budget)
         audit.record(
             actor=actor.user,
@@ -242,7 +243,12 @@ def _commit_funding(actor: Membership, project: Project, action: str) -> None:
 
 
 def journal_add(
-    *, actor: Membership, project: Project, text: str, kind: str = JournalKind.NOTE, happens_at=None
+    *,
+    actor: Membership,
+    project: Project,
+    text: str,
+    kind: str = JournalKind.NOTE,
+    happens_at: dt.datetime | None = None,
 ) -> JournalEntry:
     _require(perms.can_edit_project(actor), "Votre rôle ne permet pas d'écrire dans le journal.")
     require_open_file(project.household)

@@ -11,7 +11,9 @@ from django.db.models import F
 
 from partez.funding.models import PlanLine
 from partez.households.models import EmploymentSituation
+from partez.organisations.models import Membership
 from partez.projects.models import ProjectFormat, ProjectStatus
+from partez.projects.selectors import project_scope
 
 from . import stats
 from .selectors import LEFT, PAID_PLANS, Filters, age_band, household_type, qf_band, travellers
@@ -72,13 +74,21 @@ FIELDS = (
 )
 
 
-def count(filters: Filters) -> int:
-    return travellers(filters).count()
+def _lines(filters: Filters, reader: Membership | None):
+    """The person × project lines of the filters; with a ``reader``, only those of the projects
+    whose file it sees (``projects.selectors.project_scope``): the export names people, so a
+    commune does not get the residents a relay structure follows without their consent to share."""
+    qs = travellers(filters)
+    return qs if reader is None else qs.filter(project_scope(reader, prefix="project__"))
 
 
-def rows(filters: Filters) -> Iterator[list]:
+def count(filters: Filters, reader: Membership | None = None) -> int:
+    return _lines(filters, reader).count()
+
+
+def rows(filters: Filters, reader: Membership | None = None) -> Iterator[list]:
     """The export's lines (without the header), chunk by chunk: 2 queries per chunk."""
-    qs = travellers(filters).annotate(
+    qs = _lines(filters, reader).annotate(
         age=age_band(filters.edition.year), qf=qf_band(), htype=household_type()
     )
     last = 0

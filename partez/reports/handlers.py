@@ -45,11 +45,11 @@ def export_bilan(job: Job, progress: Progress) -> None:
     filters = filters_from_params(job.params)
     if not perms.sees_whole_territory(membership) and filters.commune != membership.organisation.commune:
         raise PermissionError("Une commune n'exporte que ses propres habitant·es.")
-    total = exports.count(filters)
+    total = exports.count(filters, membership)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Personnes × projets")
     ws.append(exports.HEADERS)
-    for done, row in enumerate(exports.rows(filters), start=1):
+    for done, row in enumerate(exports.rows(filters, membership), start=1):
         ws.append(row)
         if done % exports.CHUNK == 0:
             progress.update(done, total, f"{done} lignes sur {total}")

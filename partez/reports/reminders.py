@@ -59,7 +59,7 @@ def recipients() -> list[str]:
 
 
 def _message(ms: Milestone, left: int) -> tuple[str, str]:
-    who = f" pour {ms.funder.name}" if ms.funder_id else ""
+    who = f" pour {ms.funder.name}" if ms.funder is not None else ""
     subject = f"[partez] {ms}{who} : échéance le {ms.planned_on:%d/%m/%Y} (J-{left})"
     body = (
         f"Bonjour,\n\nL'échéance « {ms} »{who} de l'édition {ms.edition.year} est le "

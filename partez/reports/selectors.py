@@ -23,7 +23,10 @@ line on it.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db.models import (
@@ -36,10 +39,12 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
@@ -86,14 +91,14 @@ def bilan_scope(m: Membership | None) -> BilanScope | None:
     """The bounds of ``m``'s bilan; None when its role sees no bilan at all."""
     if perms.sees_whole_territory(m):
         return BilanScope()
-    if perms.is_funder(m):
+    if m is not None and perms.is_funder(m):
         return BilanScope(funder=m.organisation, suppressed=True)
-    if own_commune_id(m) is not None:
+    if m is not None and own_commune_id(m) is not None:
         return BilanScope(commune=m.organisation.commune)
     return None
 
 
-def report_funders_for(m: Membership | None, edition: Edition):
+def report_funders_for(m: Membership | None, edition: Edition) -> QuerySet[Organisation]:
     """The funders whose reports ``m`` may read: every funder of the edition for the
     coordination, itself for a funder, none otherwise."""
     if perms.sees_whole_territory(m):
@@ -102,7 +107,7 @@ def report_funders_for(m: Membership | None, edition: Edition):
             .distinct()
             .order_by("name")
         )
-    if perms.is_funder(m):
+    if m is not None and perms.is_funder(m):
         return Organisation.objects.filter(pk=m.organisation_id)
     return Organisation.objects.none()
 
@@ -114,7 +119,7 @@ class Filters:
     scheme: Scheme | None = None
     funder: Organisation | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "edition": self.edition.year,
             "commune": self.commune.insee_code if self.commune else None,
@@ -123,7 +128,7 @@ class Filters:
         }
 
 
-def _paid_lines(filters: Filters, project_ref: str):
+def _paid_lines(filters: Filters, project_ref: str) -> QuerySet[PlanLine]:
     """Current, committed plan lines of the outer project (on the filter's scheme / funder)."""
     lines = PlanLine.objects.filter(
         plan__project=OuterRef(project_ref), plan__is_current=True, plan__status__in=PAID_PLANS
@@ -146,17 +151,17 @@ def scope(filters: Filters, prefix: str = "") -> Q:
     return condition
 
 
-def projects(filters: Filters):
+def projects(filters: Filters) -> QuerySet[Project]:
     return Project.objects.filter(scope(filters))
 
 
-def travellers(filters: Filters):
+def travellers(filters: Filters) -> QuerySet[Any]:  # Traveller rows annotated with is_first
     """Person × project rows of the bilan, with ``is_first`` (no departure before this edition)."""
     earlier = PastDeparture.objects.filter(person=OuterRef("person_id"), year__lt=filters.edition.year)
     return Traveller.objects.filter(scope(filters, "project__")).annotate(is_first=~Exists(earlier))
 
 
-def _people_measures(measures=tuple(PEOPLE)) -> dict:
+def _people_measures(measures: Sequence[str] = tuple(PEOPLE)) -> dict[str, Count]:
     conditions = {
         "registered": Q(),
         "accepted": Q(project__status__in=ACCEPTED),
@@ -172,18 +177,20 @@ def _people_measures(measures=tuple(PEOPLE)) -> dict:
     }
 
 
-def _nights():
+def _nights() -> Sum:
     return Sum(
         ExpressionWrapper(F("project__end_date") - F("project__start_date"), output_field=DurationField()),
         filter=Q(project__status__in=LEFT),
     )
 
 
-def _days(value) -> int:
+def _days(value: dt.timedelta | None) -> int:
     return value.days if value is not None else 0
 
 
-def _grouped(filters: Filters, dimension, measures=tuple(PEOPLE)) -> dict[str, dict]:
+def _grouped(
+    filters: Filters, dimension: Combinable, measures: Sequence[str] = tuple(PEOPLE)
+) -> dict[str, dict[str, Any]]:
     rows = (
         travellers(filters)
         .annotate(dim=dimension)
@@ -194,7 +201,14 @@ def _grouped(filters: Filters, dimension, measures=tuple(PEOPLE)) -> dict[str, d
     return {str(r.pop("dim")): r for r in rows}
 
 
-def _table(key, title, grouped: dict, labels: list[tuple[str, str]], total: dict, measures=tuple(PEOPLE)):
+def _table(
+    key: str,
+    title: str,
+    grouped: dict[str, dict[str, Any]],
+    labels: list[tuple[str, str]],
+    total: dict[str, Any],
+    measures: Sequence[str] = tuple(PEOPLE),
+) -> Table:
     rows = [Row(k, label, {m: grouped.get(k, {}).get(m, 0) for m in measures}) for k, label in labels]
     return Table(
         key,
@@ -209,7 +223,7 @@ def _table(key, title, grouped: dict, labels: list[tuple[str, str]], total: dict
 # --- the dimensions ---------------------------------------------------------------------------
 
 
-def age_band(year: int):
+def age_band(year: int) -> Case:
     reference = stats.age_reference(year)
     whens = []
     bands = stats.AGE_BANDS
@@ -220,7 +234,7 @@ def age_band(year: int):
     return Case(*whens, default=Value(bands[-1][0]), output_field=CharField())
 
 
-def qf_band():
+def qf_band() -> Case:
     whens = [When(project__household__qf_cents__isnull=True, then=Value(stats.QF_UNKNOWN[0]))]
     for key, _label, upper in stats.QF_BANDS:
         if upper is not None:
@@ -228,8 +242,8 @@ def qf_band():
     return Case(*whens, default=Value(stats.QF_BANDS[-1][0]), output_field=CharField())
 
 
-def household_type():
-    def member(relation):
+def household_type() -> Case:
+    def member(relation: str) -> Exists:
         return Exists(Person.objects.filter(household=OuterRef("project__household_id"), relation=relation))
 
     return Case(
@@ -248,14 +262,16 @@ def household_type():
 @dataclass
 class Bilan:
     filters: Filters
-    key: dict[str, int | str | None]
+    key: dict[str, stats.Figure]
     tables: dict[str, Table]
-    communes: list[dict] = field(default_factory=list)  # map rows: insee, name, population, left, rate
-    satisfaction: dict = field(default_factory=dict)
+    communes: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # map rows: insee, name, population, left, rate
+    satisfaction: dict[str, Any] = field(default_factory=dict)
     fete_attendance: int | None = None
     suppressed: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "filters": self.filters.as_dict(),
             "suppressed": self.suppressed,
@@ -292,7 +308,7 @@ def fete_attendance(edition: Edition) -> int | None:
     return fete_selectors.edition_attendance(edition)
 
 
-def _key_figures(filters: Filters) -> dict:
+def _key_figures(filters: Filters) -> dict[str, Any]:
     people = travellers(filters).aggregate(**_people_measures(), nights=_nights())
     households = projects(filters).aggregate(
         registered=Count("household_id", distinct=True),
@@ -312,31 +328,34 @@ def _key_figures(filters: Filters) -> dict:
     }
 
 
-def _commune_rows(filters: Filters, key: dict) -> tuple[Table, list[dict]]:
+def _commune_rows(filters: Filters, key: dict[str, Any]) -> tuple[Table, list[dict[str, Any]]]:
     communes = filters.edition.communes.all()
     if filters.commune is not None:
         communes = Commune.objects.filter(pk=filters.commune.pk)
-    communes = list(communes.order_by("name").only("insee_code", "name", "population"))
+    commune_list = list(communes.order_by("name").only("insee_code", "name", "population"))
     persons = _grouped(filters, F("project__household__commune_id"))
-    households = {
+    households: dict[str, dict[str, Any]] = {
         str(r.pop("commune")): r
-        for r in projects(filters)
-        .values(commune=F("household__commune_id"))
-        .annotate(
-            households=Count("household_id", distinct=True),
-            households_left=Count("household_id", distinct=True, filter=Q(status__in=LEFT)),
+        for r in map(
+            dict,
+            projects(filters)
+            .values(commune=F("household__commune_id"))
+            .annotate(
+                households=Count("household_id", distinct=True),
+                households_left=Count("household_id", distinct=True, filter=Q(status__in=LEFT)),
+            )
+            .order_by(),
         )
-        .order_by()
     }
     rows, map_rows = [], []
-    for c in communes:
+    for c in commune_list:
         values = {m: persons.get(str(c.pk), {}).get(m, 0) for m in PEOPLE}
         values["households"] = households.get(str(c.pk), {}).get("households", 0)
         values["households_left"] = households.get(str(c.pk), {}).get("households_left", 0)
         values["rate"] = stats.rate_per_thousand(values["left"], c.population)
         rows.append(Row(c.insee_code, c.name, values))
         map_rows.append({"insee": c.insee_code, "name": c.name, "population": c.population})
-    total_population = sum(c.population for c in communes)
+    total_population = sum(c.population for c in commune_list)
     total = {m: key[k] for m, k in _PEOPLE_KEYS.items()}
     total.update(
         households=key["households_registered"],
@@ -377,8 +396,8 @@ def _destinations(filters: Filters) -> tuple[Table, Table]:
         .annotate(stays=Count("id"), nights=_nights())
         .order_by()
     )
-    by_department: dict[str, dict] = {}
-    by_region: dict[str, dict] = {}
+    by_department: dict[str, dict[str, int]] = {}
+    by_region: dict[str, dict[str, int]] = {}
     for r in rows:
         department = (r["department"] or "").strip().upper()
         nights = _days(r["nights"])
@@ -395,7 +414,7 @@ def _destinations(filters: Filters) -> tuple[Table, Table]:
         "nights": sum(v["nights"] for v in by_department.values()),
     }
 
-    def table(key, title, grouped, label):
+    def table(key: str, title: str, grouped: dict[str, dict[str, int]], label: Callable[[str], str]) -> Table:
         ordered = sorted(grouped.items(), key=lambda kv: (-kv[1]["stays"], kv[0]))
         return Table(
             key,
@@ -444,7 +463,8 @@ def _budget(filters: Filters) -> Table:
         "scheme_name": F("envelope__scheme__name"),
     }
     money = (
-        ledger.values(**group)
+        ledger.annotate(**group)
+        .values(*group)
         .annotate(
             reserved=Coalesce(Sum("amount_cents", filter=Q(kind=CommitmentKind.RESERVE)), 0),
             released=Coalesce(Sum("amount_cents", filter=Q(kind=CommitmentKind.RELEASE)), 0),
@@ -454,7 +474,8 @@ def _budget(filters: Filters) -> Table:
     )
     persons = {
         (r["funder_key"], r["scheme_key"]): r["persons"]
-        for r in lines.values(**{k: group[k] for k in ("funder_key", "scheme_key")})
+        for r in lines.annotate(funder_key=group["funder_key"], scheme_key=group["scheme_key"])
+        .values("funder_key", "scheme_key")
         .annotate(persons=Count("plan__project__travellers", distinct=True))
         .order_by()
     }
@@ -475,7 +496,7 @@ def _budget(filters: Filters) -> Table:
                 },
             )
         )
-    granted_total = sum(r.values["granted_cents"] for r in rows)
+    granted_total = sum(int(r.values["granted_cents"] or 0) for r in rows)
     return Table(
         "budget",
         "Budget par financeur et dispositif",
@@ -489,7 +510,7 @@ def _budget(filters: Filters) -> Table:
         {
             "persons": aided,
             "granted_cents": granted_total,
-            "consumed_cents": sum(r.values["consumed_cents"] for r in rows),
+            "consumed_cents": sum(int(r.values["consumed_cents"] or 0) for r in rows),
             "per_person_cents": round(granted_total / aided) if aided else None,
         },
         people=("persons",),
@@ -497,7 +518,7 @@ def _budget(filters: Filters) -> Table:
     )
 
 
-def _satisfaction(filters: Filters) -> tuple[Table, dict]:
+def _satisfaction(filters: Filters) -> tuple[Table, dict[str, Any]]:
     responses = SurveyResponse.objects.filter(scope(filters, "project__"))
     counts = dict(responses.values_list("satisfaction").annotate(n=Count("id")).order_by())
     again = dict(responses.values_list("again").annotate(n=Count("id")).order_by())
@@ -644,7 +665,7 @@ def published(b: Bilan) -> Bilan:
     return Bilan(b.filters, key, tables, communes, satisfaction, b.fete_attendance, suppressed=True)
 
 
-def comparison(current: Bilan, previous: Bilan) -> list[dict]:
+def comparison(current: Bilan, previous: Bilan) -> list[dict[str, Any]]:
     """Key figures of two editions side by side, with the change in percent."""
     rows = []
     for k, label in KEY_LABELS.items():
@@ -656,7 +677,7 @@ def comparison(current: Bilan, previous: Bilan) -> list[dict]:
     return rows
 
 
-def map_geometries(codes: list[str] | None = None) -> dict[str, dict]:
+def map_geometries(codes: list[str] | None = None) -> dict[str, dict[str, Any] | None]:
     """The communes' GeoJSON boundaries (all of the territory's by default; only for the map:
     the column is large)."""
     communes = Commune.objects.all() if codes is None else Commune.objects.filter(insee_code__in=codes)

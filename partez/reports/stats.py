@@ -209,7 +209,7 @@ def suppress(table: Table) -> Table:
     return replace(table, rows=rows, total=total, suppressed=True)
 
 
-def suppress_figure(value: int | None) -> int | str | None:
+def suppress_figure(value: Figure) -> Figure:
     """A single published count (a key figure): « < 5 » under the threshold."""
     return SUPPRESSED if is_small(value) else value
 

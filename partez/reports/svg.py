@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -131,7 +131,7 @@ def colour(value: Figure, bounds: Sequence[float]) -> str:
 def choropleth(
     title: str,
     communes: Sequence[dict[str, Any]],
-    geometries: dict[str, dict[str, Any]],
+    geometries: Mapping[str, dict[str, Any] | None],
     *,
     value_key: str = "rate",
     unit: str = "partis pour 1 000 habitants",

@@ -16,7 +16,7 @@ def milestones(edition: Edition) -> list[dict]:
     rows = []
     for ms in edition.milestones.select_related("funder").order_by("planned_on", "id"):
         label = str(ms)
-        if ms.funder_id:
+        if ms.funder is not None:
             label = f"{label} ({ms.funder.name})"
         rows.append({"label": label, "planned": ms.planned_on, "actual": ms.actual_on, "kind": ms.kind})
     return rows

@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from partez.households import quotient
+
 from . import catalogue, engine
 from .definition import SchemeDefinition, parse
 
@@ -95,7 +97,7 @@ def compare(persons: list[dict], reference: dict[str, dict]) -> Comparison:
             continue
         on = dt.date.fromisoformat(person["date"]).replace(day=1)
         birth = dt.date.fromisoformat(person["birth_date"])
-        if openfisca_age(birth, on) != engine.quotient.age_on(birth, on):
+        if openfisca_age(birth, on) != quotient.age_on(birth, on):
             out.explained.append(person["id"])
         else:
             out.unexplained.append({"person": person, "ours": mine, "openfisca": theirs})

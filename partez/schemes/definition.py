@@ -203,7 +203,7 @@ def _check_value(unit: str, value: Any, path: str, errors: dict[str, str]) -> An
         if not isinstance(value, list) or not value:
             errors[path] = "doit être une liste de tranches."
             return value
-        rows = []
+        rows: list[dict[str, int | str]] = []
         for i, row in enumerate(value):
             rpath = f"{path}[{i}]"
             if not isinstance(row, dict) or "upto" not in row and "from" not in row:

@@ -407,17 +407,18 @@ def _values_by_date(spec: dict) -> dict[str, dict]:
 
 
 def _raw_table_key(raw: dict, name: str) -> str:
-    formula = raw.get("formula") if isinstance(raw.get("formula"), dict) else {}
-    amount = formula.get("amount") if isinstance(formula.get("amount"), dict) else {}
-    return amount.get("by", "") if amount.get("kind") == "table" and amount.get("value") == name else ""
+    formula: dict[str, Any] = found if isinstance(found := raw.get("formula"), dict) else {}
+    amount: dict[str, Any] = found if isinstance(found := formula.get("amount"), dict) else {}
+    by: str = amount.get("by", "")
+    return by if amount.get("kind") == "table" and amount.get("value") == name else ""
 
 
 def diff_definitions(old: dict, new: dict) -> list[str]:
     """What changed from one stored definition to the next, in French: every dated value added,
     removed or corrected, by parameter; the other fields by name."""
     lines: list[str] = []
-    old_params = old.get("parameters") if isinstance(old.get("parameters"), dict) else {}
-    new_params = new.get("parameters") if isinstance(new.get("parameters"), dict) else {}
+    old_params: dict[str, Any] = found if isinstance(found := old.get("parameters"), dict) else {}
+    new_params: dict[str, Any] = found if isinstance(found := new.get("parameters"), dict) else {}
     for name in [*old_params, *(n for n in new_params if n not in old_params)]:
         before, after = _spec(old, name), _spec(new, name)
         label = after.get("label") or before.get("label") or name
@@ -440,6 +441,7 @@ def diff_definitions(old: dict, new: dict) -> list[str]:
         for day in sorted(set(old_values) | set(new_values)):
             was, now = old_values.get(day), new_values.get(day)
             if was is None:
+                assert now is not None  # the day is one of either side's
                 lines.append(f"« {label} » : nouvelle valeur au {_day(day)} : {show(now)}")
             elif now is None:
                 lines.append(f"« {label} » : valeur du {_day(day)} supprimée ({show(was)})")
@@ -452,9 +454,9 @@ def diff_definitions(old: dict, new: dict) -> list[str]:
         if old.get(key) == new.get(key):
             continue
         if key == "excludes":
-            was, now = set(old.get(key) or ()), set(new.get(key) or ())
-            parts = [f"ajout de {s}" for s in sorted(now - was)] + [
-                f"retrait de {s}" for s in sorted(was - now)
+            removed, added = set(old.get(key) or ()), set(new.get(key) or ())
+            parts = [f"ajout de {s}" for s in sorted(added - removed)] + [
+                f"retrait de {s}" for s in sorted(removed - added)
             ]
             lines.append(f"{field_label} : {' ; '.join(parts)}")
         elif key in _SHORT_FIELDS:

@@ -5,6 +5,8 @@ Every edit is validated by ``definition.parse`` (nothing invalid is saved), crea
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from partez.core import audit
@@ -54,7 +56,7 @@ def scheme_update(
     *,
     actor: Membership,
     scheme: Scheme,
-    definition: dict,
+    definition: dict[str, Any],
     comment: str = "",
     expected_version: int | None = None,
 ) -> Scheme:

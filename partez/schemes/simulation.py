@@ -14,7 +14,7 @@ most, whatever the size of the household.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -149,7 +149,7 @@ def _parts(errors: _Errors, value: Any, field: str) -> Decimal | None:
     return parts
 
 
-def _scheme_list(slugs: Sequence[str]) -> str:
+def _scheme_list(slugs: Iterable[str]) -> str:
     return ", ".join(sorted(slugs))
 
 
@@ -239,6 +239,8 @@ def build(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition] | 
 
     if errors:
         raise DomainError(dict(errors))
+    # Valid from here: a missing required field was an error above.
+    assert isinstance(insee, str) and date is not None and nights is not None and cost_cents is not None
 
     name, participates, edition_label = situations.commune_participation(insee, date)
     situation = engine.Situation(
@@ -352,6 +354,7 @@ def _members(errors: _Errors, value: Any, date: dt.date | None) -> tuple[list[en
             errors.add(f"{prefix}.label", "Texte de 80 caractères au plus attendu.")
             label = ""
         if len(errors) == errors_before:
+            assert member_id is not None and birth is not None and isinstance(relation, str)  # else an error
             members.append(
                 engine.MemberIn(
                     id=member_id,

@@ -12,7 +12,7 @@ CACHE_SECONDS = 60  # editions change a few times a year; every page reads the c
 def current_edition() -> Edition | None:
     """The most recent edition (the one professionals work on), with its milestones prefetched.
     Cached for a minute in each process: it is read by nearly every page."""
-    edition = cache.get(CACHE_KEY)
+    edition: Edition | None = cache.get(CACHE_KEY)
     if edition is None:
         edition = (
             Edition.objects.order_by("-year")
@@ -26,7 +26,7 @@ def current_edition() -> Edition | None:
 
 def commune_choices() -> list[tuple[str, str]]:
     """(INSEE code, name) of every commune, sorted by name; cached (the territory changes once a year)."""
-    choices = cache.get("territory:commune_choices")
+    choices: list[tuple[str, str]] | None = cache.get("territory:commune_choices")
     if choices is None:
         from .models import Commune
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
 from partez.organisations import perms
-from partez.organisations.models import Membership
+from partez.organisations.models import Membership, Organisation
 
 from .models import Commune, Edition, Milestone, MilestoneKind
 from .selectors import CACHE_KEY
@@ -35,7 +35,7 @@ def _validate(data: EditionInput, edition: Edition | None = None) -> list[Commun
     errors = {}
     if not isinstance(data.year, int) or not 2000 <= data.year <= 2100:
         errors["year"] = "Année invalide."
-    elif Edition.objects.filter(year=data.year).exclude(pk=getattr(edition, "pk", None)).exists():
+    elif Edition.objects.filter(year=data.year).exclude(pk__in=[edition.pk] if edition else []).exists():
         errors["year"] = f"L'édition {data.year} existe déjà."
     if not (data.name or "").strip():
         errors["name"] = "Le nom est obligatoire."
@@ -94,7 +94,7 @@ def milestone_save(
     label: str = "",
     actual_on: dt.date | None = None,
     milestone: Milestone | None = None,
-    funder=None,
+    funder: Organisation | None = None,
 ) -> Milestone:
     """Add a milestone to an edition, or update one (planned and actual dates; ``funder``: the
     funder whose report is due, for a report deadline)."""

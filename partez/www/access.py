@@ -17,8 +17,6 @@ from partez.organisations.models import Membership
 from partez.projects.models import Project
 from partez.projects.selectors import projects_for
 
-__all__ = ["get_household", "get_project", "households_for", "membership_required", "projects_for"]
-
 
 def membership_required(permission=None):
     """Log-in + an active membership in the current organisation (+ a role permission).

@@ -139,3 +139,32 @@ def test_withdrawing_another_scope_keeps_the_file_open(ccas, commune, referent):
     services.consent_revoke(actor=referent, consent=h.consents.get(scopes=[ConsentScope.CONTACT]))
     project.refresh_from_db()
     assert project.status == "draft" and selectors.file_is_open(h)
+
+
+def test_the_bilan_export_names_only_the_files_the_reader_sees(world, commune):
+    """The export lists people by name: a commune gets the residents' lines of the files it sees."""
+    from partez.reports import exports
+    from partez.reports.selectors import Filters
+
+    m, h = world
+    for household in h.values():
+        project = household.projects.get()
+        project.travellers.set(household.persons.all())
+    edition = h["ccas"].projects.get().edition
+    filters = Filters(edition, commune=commune)
+    first_names = {row[exports.HEADERS.index("Prénom")] for row in exports.rows(filters, m["referent"])}
+    # not the relay's unshared file; the closed one stays with the CCAS that holds its follow-up
+    assert first_names == {"ccas", "relay_shared", "closed"}
+    assert exports.count(filters, m["referent"]) == 3
+    assert exports.count(filters) == 4  # without a reader (the bilan's own figures): every resident
+
+
+def test_a_closed_file_reads_as_closed_with_no_edit_action(client, world):
+    m, h = world
+    client.force_login(m["referent"].user)
+    page = client.get(reverse("household_detail", args=[h["closed"].pk])).content.decode()
+    assert "Dossier clos" in page
+    assert reverse("household_edit", args=[h["closed"].pk]) not in page
+    assert reverse("project_create", args=[h["closed"].pk]) not in page
+    page = client.get(reverse("household_detail", args=[h["ccas"].pk])).content.decode()
+    assert "Dossier clos" not in page and reverse("household_edit", args=[h["ccas"].pk]) in page

@@ -14,9 +14,9 @@ from partez.schemes.describe import (
     diff_definitions,
     format_value,
     money,
-    months_text,
     percent,
 )
+from partez.schemes.months import months_text
 
 ON = dt.date(2026, 7, 1)
 ALL = catalogue.load_all()

@@ -20,4 +20,4 @@ def apply_domain_error(form: forms.Form, error: DomainError, field_map: dict[str
 
 def errors_text(form: forms.Form) -> str:
     """All of a form's error messages as one sentence (for forms posted from a detail page)."""
-    return " ".join(e for errs in form.errors.values() for e in errs)
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)

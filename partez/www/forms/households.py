@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from partez.households.models import ConsentScope, EmploymentSituation, Relation, SchemeCode
+from partez.organisations.models import Organisation
 from partez.territory.selectors import commune_choices
 
 from .fields import CommuneChoiceField, DateInput, EurosField
@@ -84,7 +85,7 @@ class PastDepartureForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Structure", queryset=None, empty_label="— choisir —", widget=FastSelect
     )
 

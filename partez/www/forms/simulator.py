@@ -10,6 +10,7 @@ this stay) and "already helped this year by …" one scheme.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
@@ -205,7 +206,9 @@ def simulation_data(form: SimulatorForm, members: BaseMemberFormSet) -> tuple[di
     cd = form.cleaned_data
     start: dt.date = cd["start_date"]
     rows: dict[str, tuple[int, str | None]] = {}
-    people, past, travellers = [], [], []
+    people: list[dict[str, Any]] = []
+    past: list[dict[str, Any]] = []
+    travellers = []
     for i, f in members.filled():
         m = f.cleaned_data
         pid = member_id(i)

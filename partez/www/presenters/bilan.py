@@ -3,6 +3,8 @@ the server-side SVG charts (:mod:`partez.reports.svg`) and the map."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
@@ -83,7 +85,10 @@ def charts(b, previous=None) -> list[dict]:
 
 def bilan_map(b) -> str:
     """The territory's communes; those outside the edition (or the filter) are drawn grey."""
-    geometries = cache.get_or_set("bilan:geometries", lambda: selectors.map_geometries(None), 3600)
+    geometries: dict[str, dict[str, Any] | None] = cast(
+        dict[str, dict[str, Any] | None],
+        cache.get_or_set("bilan:geometries", lambda: selectors.map_geometries(None), 3600),
+    )
     shown = {c["insee"] for c in b.communes}
     others = [
         {"insee": code, "name": f"{name} (hors édition)", "rate": None}

@@ -164,7 +164,7 @@ def bilan_export_csv(request, m):
 
     def lines():
         yield "\ufeff" + writer.writerow(exports.HEADERS)
-        for row in exports.rows(filters):
+        for row in exports.rows(filters, m):
             yield writer.writerow([_csv_value(v) for v in row])
 
     audit.record(

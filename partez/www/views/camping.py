@@ -169,7 +169,7 @@ def _targets(edition, participant: Participant):
         .select_related("campsite")
         .order_by("starts_on", "campsite__name")
     )
-    units = {}
+    units: dict[int, list[AccommodationUnit]] = {}
     for u in AccommodationUnit.objects.filter(campsite__edition=edition).order_by("label"):
         units.setdefault(u.campsite_id, []).append(u)
     taken = {

@@ -19,11 +19,12 @@ from partez.cheques import selectors, services
 from partez.cheques.models import Booklet, Cheque, ChequeOrder, ChequeStatus
 from partez.core.errors import DomainError
 from partez.households.models import Household
+from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.territory.models import Commune
 from partez.territory.selectors import current_edition
 
-from ..access import households_for, membership_required
+from ..access import membership_required
 from ..forms.cheques import OrderForm
 
 

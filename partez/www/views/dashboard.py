@@ -3,13 +3,15 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.projects import selectors as project_selectors
 from partez.projects.models import Project
+from partez.projects.selectors import projects_for
 from partez.territory.models import MilestoneKind
 from partez.territory.selectors import current_edition
 
-from ..access import households_for, membership_required, projects_for
+from ..access import membership_required
 
 
 @require_GET

@@ -8,13 +8,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households import selectors, services
-from partez.households.models import Consent, FollowUp, PastDeparture, Person
+from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person
+from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.projects.models import Project
 from partez.territory.selectors import current_edition
 
-from ..access import get_household, households_for, membership_required
+from ..access import get_household, membership_required
 from ..forms import households as forms
 from ..forms.errors import apply_domain_error, errors_text
 from ..forms.fields import euros_to_cents
@@ -136,13 +137,17 @@ def household_detail(request, m, pk):
         .order_by("-created_at")
     )
     consents = list(household.consents.select_related("collected_by", "organisation"))
+    open_file = any(ConsentScope.CASEWORK in c.scopes for c in consents if c.revoked_at is None)
     context = {
         "household": household,
         "persons": persons,
         "followups": followups,
         "projects": projects,
         "consents": consents,
-        "can_edit": perms.can_edit_household(m),
+        # a closed file (case-work consent withdrawn) is read only; a remaining consent may still go
+        "can_edit": perms.can_edit_household(m) and open_file,
+        "can_revoke": perms.can_edit_household(m),
+        "closed": not open_file,
         "history": audit.history_for(
             {
                 "households.household": [household.pk],

@@ -4,6 +4,8 @@ minutes (the page is public, the figures move slowly)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -51,7 +53,9 @@ def public_current(request):
 @require_GET
 def public_bilan(request, year: int):
     edition = get_object_or_404(Edition, year=year)
-    context = cache.get_or_set(f"bilan-public-{year}", lambda: _public(edition), CACHE_SECONDS)
+    context = cast(
+        dict[str, Any], cache.get_or_set(f"bilan-public-{year}", lambda: _public(edition), CACHE_SECONDS)
+    )
     context = {
         **context,
         "edition": edition,

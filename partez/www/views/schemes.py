@@ -120,7 +120,9 @@ def _versions(scheme: Scheme) -> list[dict]:
     rows = []
     previous = None
     for v in versions:
-        changes = diff_definitions(previous.definition, v.definition) if previous is not None else []
+        changes: list[str] = (
+            diff_definitions(previous.definition, v.definition) if previous is not None else []
+        )
         rows.append({"version": v, "changes": changes, "first": previous is None})
         previous = v
     return rows[::-1]

@@ -8,6 +8,8 @@ schemes. With htmx the form and its result are swapped in place; without it, the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -68,7 +70,7 @@ def _scheme_groups(evaluation) -> list[dict]:
 def _error_summary(form, members, household_errors) -> list[tuple[str, str, str]]:
     """(element id, what, message) for every error, in the page's order: the summary at the top
     of the form links to each field (GOV.UK / DSFR pattern)."""
-    out = []
+    out: list[tuple[str, Any, Any]] = []
     if not form.is_bound:
         return out
     out += [("simulateur-form", "Formulaire", e) for e in form.non_field_errors()]
