@@ -36,12 +36,14 @@ from partez.funding.models import AllocationRun
 from partez.jobs.models import Job
 from partez.organisations.models import Invitation as OrgInvitation
 from partez.organisations.models import OrganisationKind, Role
+from partez.organisations.models import hash_token as hash_invitation_token
 from partez.organisations.services import api_token_create
 from partez.projects.models import ChecklistItem
 from partez.reports.models import SurveyInvitation
 from partez.reports.surveys import hash_token
 from partez.schemes.models import Scheme
 from tests import factories
+from tests.conftest import force_login_verified
 
 CALLERS = [
     "anonymous",
@@ -128,6 +130,22 @@ MATRIX = [
     Row("fete_rsvp", "GET", "code=invitation.code", "200 200 200 200 200 200 200 200 200 200"),
     Row("invitation_accept", "GET", f"token={INVITATION_TOKEN}", "200 200 200 200 200 200 200 200 200 200"),
     Row("scan_service_worker", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    # accounts: passwords (public), one's own account, the second factor (each caller is verified)
+    Row("password_reset", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("password_reset_done", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("password_reset_confirm", "GET", "uidb64=MQ,token=lien-invalide", "200 200 200 200 200 200 200 200 200 200"),
+    Row("password_reset_complete", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("second_factor_verify", "GET", "", "302 302 302 302 302 302 302 302 302 302"),  # verified: sent on
+    Row("account_security", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("second_factor_enrol", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("recovery_codes_renew", "POST", "", "302 302 302 302 302 302 302 302 302 302"),  # no device: a message
+    Row("second_factor_remove", "POST", "", "302 302 302 302 302 302 302 302 302 302"),
+    Row("password_change", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("password_change_done", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    # the coordination's security page: second-factor policy, lockouts, lost devices
+    Row("organisation_security", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("login_unlock", "POST", "", "302 302 403 403 403 403 403 403 403 403"),
+    Row("second_factor_reset", "POST", "", "302 302 403 403 403 403 403 403 403 403"),
     # everyone with a membership
     Row("dashboard", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
     Row("switch_organisation", "POST", "", "302 404 404 404 404 404 404 404 404 404"),
@@ -360,7 +378,7 @@ def _build() -> World:
         organisation=ccas,
         email="nouvelle@example.org",
         role=Role.SOCIAL_WORKER,
-        token=INVITATION_TOKEN,
+        token_hash=hash_invitation_token(INVITATION_TOKEN),
         invited_by=w.members["referent"].user,
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
@@ -388,7 +406,7 @@ def world(django_db_setup, django_db_blocker):
             for name in CALLERS:
                 client = Client()
                 if name != "anonymous":
-                    client.force_login(w.members[name].user)
+                    force_login_verified(client, w.members[name].user)
                 w.clients[name] = client
             yield w
         finally:

@@ -31,7 +31,7 @@ class LoginThrottle(AxesDatabaseHandler):
         return max(account, address_failures_as_account_failures(address))
 
     def reset_user_attempts(self, request, credentials=None) -> int:
-        username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) or ""
+        username = (credentials or {}).get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")) or ""
         if not username:
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
