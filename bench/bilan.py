@@ -169,14 +169,16 @@ def main() -> int:
     from django.db.models import Count
     from django.test import Client
 
-    from partez.demo.generator import EDITION_YEAR
+    from partez.demo.generator import EDITION_NAME
     from partez.organisations.models import Organisation, OrganisationKind
     from partez.projects.models import Project
     from partez.reports import funder_report, selectors
     from partez.territory.models import Edition
     from partez.users.models import User
 
-    edition = Edition.objects.get(year=EDITION_YEAR)
+    # the demo's current edition (its year is the year of the day it was loaded)
+    edition = Edition.objects.filter(name__startswith=EDITION_NAME).latest("year")
+    EDITION_YEAR = edition.year
     client = Client()
     client.force_login(User.objects.get(username="coordination"))
     verified(client)

@@ -34,6 +34,7 @@ def setup_django() -> None:
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
         STATIC_ROOT=str(ROOT / "var" / "bench" / "static"),
+        SMS_BACKEND="partez.fete.sms.DisabledBackend",
     )
     import django
 

@@ -94,6 +94,7 @@ def bench_env() -> dict[str, str]:
         CSRF_COOKIE_SECURE="0",
         STATIC_ROOT=str(BENCH_DIR / "static"),
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        SMS_BACKEND="partez.fete.sms.DisabledBackend",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -193,6 +194,7 @@ class Server:
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            "--config=python:config.gunicorn",
             f"--bind={HOST}:{self.port}",
             "--worker-class=gthread",
             f"--workers={self.workers}",

@@ -9,12 +9,15 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 MANAGE = settings.BASE_DIR / "manage.py"
 
 
-def check_deploy(**extra_env: str) -> subprocess.CompletedProcess:
+def check_deploy(**extra_env: str | None) -> subprocess.CompletedProcess:
+    """``manage.py check --deploy`` on the production settings (an ``extra_env`` value of None
+    removes the variable)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -25,8 +28,11 @@ def check_deploy(**extra_env: str) -> subprocess.CompletedProcess:
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="partez.example.org",
         CSRF_TRUSTED_ORIGINS="https://partez.example.org",
-        **extra_env,
     )
+    env.update(
+        {"SMS_BACKEND": "partez.fete.sms.BrevoBackend", "SMS_BREVO_API_KEY": "xkeysib-test", **extra_env}
+    )
+    env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
         [sys.executable, str(MANAGE), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -58,3 +64,24 @@ def test_prod_settings_require_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"SMS_BACKEND": None}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "partez.fete.sms.ConsoleBackend"}, "SMS_BACKEND"),
+        ({"SMS_BACKEND": "partez.fete.sms.LocmemBackend"}, "SMS_BACKEND"),
+        ({"SMS_BREVO_API_KEY": None}, "SMS_BREVO_API_KEY"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
+    ],
+)
+def test_production_refuses_to_start_without_a_real_sms_or_mail_backend(extra, message):
+    """Fail closed: no silent console (which would also print every message's text to the logs)."""
+    result = check_deploy(**extra)
+    assert result.returncode != 0 and message in result.stderr, result.stdout + result.stderr
+
+
+def test_production_may_say_it_sends_no_sms():
+    result = check_deploy(SMS_BACKEND="partez.fete.sms.DisabledBackend", SMS_BREVO_API_KEY=None)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,6 +1,7 @@
 """Settings shared by every environment."""
 
 import datetime as dt
+from typing import Any
 
 from config import env
 
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partez.organisations.context_processors.current_organisation",
+                "partez.www.navigation.navigation",
             ],
         },
     },
@@ -185,15 +187,35 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "partez <ne-pas-repondre@part
 # through EMAIL_BACKEND (django-anymail's backends in production, e.g. anymail.backends.brevo.EmailBackend).
 SMS_BACKEND = env.get("SMS_BACKEND", "partez.fete.sms.ConsoleBackend")
 SMS_SENDER = env.get("SMS_SENDER", "PARTEZ")
+SMS_BREVO_API_KEY = env.get("SMS_BREVO_API_KEY", "")
 # The public address printed on invitations (RSVP link); the request's host when empty.
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "")
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALIDITY_DAYS = 14
 
-LOGGING = {
+# Every handler scrubs what it writes: no search term, survey token or RSVP code in the logs
+# (partez/core/logscrub.py; gunicorn's access log: config/gunicorn.py).
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub": {"()": "partez.core.logscrub.ScrubFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"]},
+        # runserver's request lines (Django's own handler, with the filter)
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub"],
+        },
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

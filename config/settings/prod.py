@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config import env
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, DEFAULT_FROM_EMAIL
+from .base import BASE_DIR, DATABASES, DEFAULT_FROM_EMAIL, LOGGING
 
 DEBUG = False
 SECRET_KEY = env.require("SECRET_KEY")
@@ -48,10 +50,26 @@ SERVER_EMAIL = env.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and its settings as
 # ANYMAIL_<NAME> variables (e.g. ANYMAIL_BREVO_API_KEY) — the Fête's invitations use it.
 ANYMAIL = env.prefixed("ANYMAIL_")
+# Fail closed: never a backend that prints messages (to the logs) instead of sending them.
+if EMAIL_BACKEND.endswith(("console.EmailBackend", "locmem.EmailBackend", "filebased.EmailBackend")):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} n'envoie rien : choisissez un vrai serveur d'envoi."
+    )
+
+# SMS (partez/fete/sms.py): a provider's backend, or partez.fete.sms.DisabledBackend to send none;
+# the development backends (console, memory) are refused.
+SMS_BACKEND = env.require("SMS_BACKEND")
+if SMS_BACKEND in ("partez.fete.sms.ConsoleBackend", "partez.fete.sms.LocmemBackend"):
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND={SMS_BACKEND} n'envoie rien (et écrirait les messages dans les journaux) : "
+        "choisissez un fournisseur (partez.fete.sms.BrevoBackend) ou partez.fete.sms.DisabledBackend."
+    )
+if SMS_BACKEND == "partez.fete.sms.BrevoBackend":
+    SMS_BREVO_API_KEY = env.require("SMS_BREVO_API_KEY")
 
 LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    **LOGGING,  # the scrubbing filter on every handler (base.py)
     "root": {"handlers": ["console"], "level": "INFO"},
+    # SQL statements (with their parameters: names, messages) are never logged in production.
+    "loggers": {**LOGGING["loggers"], "django.db.backends": {"level": "WARNING"}},
 }

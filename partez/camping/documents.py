@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from django.core.files import File
 from django.db.models import Prefetch
 from django.utils import timezone
-from openpyxl import Workbook
 from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from partez.core import pdf
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.spreadsheet import Workbook
 from partez.households.models import Person
 from partez.jobs.models import Job
 from partez.jobs.registry import Progress, handler
@@ -333,7 +333,7 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def rosters_xlsx(pages: list[RosterPage], output) -> None:
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     used: set[str] = set()
     for page in pages:
         w = page.week
@@ -377,7 +377,7 @@ def rosters_xlsx(pages: list[RosterPage], output) -> None:
 
 
 def trips_xlsx(sheets: list[TripSheet], output) -> None:
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     used: set[str] = set()
     for sheet in sheets:
         t, w = sheet.trip, sheet.trip.week
@@ -460,7 +460,7 @@ def documents_start(*, actor: Membership, edition: Edition, kind: str) -> Job:
     )
 
 
-@handler("camping_documents")
+@handler("camping_documents", may_download=perms.can_view_camping)
 def run_documents(job: Job, progress: Progress) -> None:
     actor = (
         Membership.objects.active()

@@ -79,6 +79,15 @@ def cheques_for(m: Membership) -> QuerySet[Cheque]:
     return qs.none()
 
 
+def preparation_commune(m: Membership, edition: Edition, wanted: str = "") -> Commune | None:
+    """The commune whose households' chèques ``m`` prepares: the one asked for (INSEE code) among
+    the edition's for the coordination (none until asked), its own for a commune's members."""
+    communes = preparation_communes(m, edition)
+    if perms.sees_whole_territory(m):
+        return communes.filter(insee_code=wanted).first() if wanted else None
+    return communes.first()
+
+
 def preparation_communes(m: Membership, edition: Edition) -> QuerySet[Commune]:
     """The communes whose households' chèques ``m`` may prepare: every commune of the edition
     for the coordination, its own for a commune's members (``organisations.selectors.commune_scope``)."""

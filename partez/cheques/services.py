@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -129,23 +129,50 @@ def order_create(
     reference = (reference or "").strip()
     if not reference:
         errors["reference"] = "Indiquez la référence de la commande."
-    elif ChequeOrder.objects.filter(reference=reference).exists():
-        errors["reference"] = "Une commande porte déjà cette référence."
     if funder.kind != OrganisationKind.FUNDER:
         errors["funder"] = "Choisissez un financeur."
+    errors = {**_taken(reference, booklets), **errors}
     if errors:
         raise DomainError(errors)
-    with transaction.atomic():
-        for i, b in enumerate(booklets):
-            last = b.first_serial + b.count - 1
-            clash = Booklet.objects.filter(first_serial__lte=last).filter(
-                first_serial__gte=b.first_serial - F("count") + 1
+    try:
+        return _order_write(actor, edition, funder, reference, ordered_on, booklets)
+    except IntegrityError:
+        # Another order took these serials (or this reference) between the check and the write:
+        # it has committed now, so the check names what it took.
+        raise DomainError(
+            _taken(reference, booklets)
+            or "Une autre commande enregistrait ces chèques au même moment : vérifiez les commandes, puis recommencez."
+        ) from None
+
+
+def _taken(reference: str, booklets: Sequence[BookletSpec]) -> dict[str, str]:
+    """The reference and the booklets' serials already recorded, as errors by field."""
+    errors = {}
+    if reference and ChequeOrder.objects.filter(reference=reference).exists():
+        errors["reference"] = "Une commande porte déjà cette référence."
+    for i, b in enumerate(booklets):
+        last = b.first_serial + b.count - 1
+        clash = Booklet.objects.filter(first_serial__lte=last).filter(
+            first_serial__gte=b.first_serial - F("count") + 1
+        )
+        if b.count > 0 and clash.exists():
+            errors[f"booklets[{i}].first_serial"] = (
+                f"Les numéros {serial_text(b.first_serial)} à {serial_text(last)} sont déjà enregistrés."
             )
-            if clash.exists():
-                raise DomainError(
-                    f"Les numéros {serial_text(b.first_serial)} à {serial_text(last)} sont déjà enregistrés.",
-                    field=f"booklets[{i}].first_serial",
-                )
+    return errors
+
+
+def _order_write(
+    actor: Membership,
+    edition: Edition,
+    funder: Organisation,
+    reference: str,
+    ordered_on: dt.date,
+    booklets: Sequence[BookletSpec],
+) -> ChequeOrder:
+    """The order's rows in one transaction; the unique serials and reference are the last line of
+    defence against a concurrent order (IntegrityError, turned into a refusal by the caller)."""
+    with transaction.atomic():
         order = ChequeOrder.objects.create(
             edition=edition,
             funder=funder,

@@ -81,6 +81,9 @@ ACTION_LABELS = {
     "fete.save": "Fête des vacances enregistrée",
     "fete.invitations": "Invitations à la Fête générées",
     "fete.handover": "Chèques remis au foyer (signature)",
+    "job.download": "Fichier d'un traitement téléchargé",
+    "job.file_delete": "Fichier d'un traitement expiré supprimé",
+    "households.export_command": "Export des foyers en ligne de commande",
 }
 
 

@@ -26,6 +26,7 @@ from partez.camping.services import GOING, new_participant
 from partez.organisations.models import Organisation
 from partez.projects.models import Project, ProjectFormat
 
+from .calendar import DemoCalendar
 from .generator import CAMPING_WEEKS
 
 # (name, town, host slug, address, phone): fictitious addresses and numbers (ARCEP fiction range).
@@ -67,7 +68,8 @@ UNITS = [
 PLACES = ["Parking de la mairie", "Place de l'église", "Parking de la salle des fêtes", "Gare routière"]
 
 
-def load(edition) -> dict[str, int]:
+def load(edition, calendar: DemoCalendar) -> dict[str, int]:
+    starts = [calendar.date(w) for w in CAMPING_WEEKS]
     CampingPlan.objects.get_or_create(
         edition=edition,
         defaults={"contact_name": "Coordination Vacances Ouvertes", "contact_phone": "06 39 98 00 00"},
@@ -100,7 +102,7 @@ def load(edition) -> dict[str, int]:
                             campsite=campsite, label=label, kind=kind, beds=beds, accessible=accessible
                         )
                     )
-        for start in CAMPING_WEEKS:
+        for start in starts:
             if (campsite.pk, start) not in existing_weeks:
                 weeks.append(
                     CampingWeek(campsite=campsite, starts_on=start, ends_on=start + dt.timedelta(days=7))
@@ -138,7 +140,7 @@ def load(edition) -> dict[str, int]:
     for project in projects:
         travellers = list(project.travellers.all())
         if travellers:
-            new.append(new_participant(project, travellers, CAMPING_WEEKS, towns))
+            new.append(new_participant(project, travellers, starts, towns))
     Participant.objects.bulk_create([p for p, _ in new])
     Through = Participant.preferred_campsites.through
     Through.objects.bulk_create(

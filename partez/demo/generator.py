@@ -4,8 +4,9 @@ Everything comes from ``random.Random(seed)`` and a Faker ``fr_FR`` instance see
 seed, so a seed always gives the same organisations, people, references and projects. Names,
 addresses, e-mails and phone numbers are fictitious: e-mails use reserved domains
 (``example.org``, ``*.example``) and phone numbers the range ARCEP reserves for fiction
-(06 39 98 xx xx). Only the appointments "in the coming weeks" depend on ``today``, so the
-dashboard is never empty whatever the day the demo is loaded.
+(06 39 98 xx xx). The season is drawn on a template calendar and moved to the week of
+``today`` (:mod:`partez.demo.calendar`), and the appointments "in the coming weeks" follow the day
+itself, so the dashboard is alive whatever the day the demo is loaded.
 
 Amounts below (wages, benefits, prices) are *demo approximations* used to draw plausible
 households; the rules engine's real yearly parameters live in its own dated data files.
@@ -31,6 +32,7 @@ from partez.projects.models import DEFAULT_CHECKLIST, BudgetKind, JournalKind, P
 from partez.projects.workflow import Status
 from partez.territory.models import MilestoneKind
 
+from .calendar import TEMPLATE_TODAY, TEMPLATE_YEAR, DemoCalendar, status_on, stay_by
 from .reference import (
     APPOINTMENTS,
     CAMPSITES,
@@ -53,8 +55,8 @@ TZ = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "partez-demo"
 DEMO_EMAIL_DOMAIN = "demo.partez.example"
 COORDINATOR_SLUG = "vacances-ouvertes"
-EDITION_YEAR = 2025
-EDITION_YEARS = (2024, EDITION_YEAR)  # a previous edition gives the history
+EDITION_YEAR = TEMPLATE_YEAR  # on the template calendar; the loaded edition's is DemoCalendar.year
+EDITION_NAME = "10 000 départs – Ne rêvez plus, partez !"  # the demo's editions: this and the year
 PARTICIPATING_COMMUNES = 28  # the biggest communes by population take part in the demo edition
 DEFAULT_HOUSEHOLDS = 4000
 
@@ -169,6 +171,7 @@ class ProjectSpec:
         default_factory=list
     )  # from, to, reason, at, by
     journal: list[tuple[str, str, dt.datetime | None, dt.datetime, str]] = field(default_factory=list)
+    edition_year: int | None = None  # None: the current edition
 
 
 @dataclass
@@ -190,6 +193,7 @@ class DemoPlan:
 COMMISSIONS = [dt.date(2025, 3, 25), dt.date(2025, 4, 15), dt.date(2025, 5, 13), dt.date(2025, 6, 3)]
 CAMPING_WEEKS = [dt.date(2025, 7, 5) + dt.timedelta(weeks=i) for i in range(8)]
 REFERENCE_DATE = dt.date(2025, 3, 3)  # registration opens: ages and QF are taken on that day
+SEASON_OPENS = dt.date(2025, 5, 3)  # the first departures
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -233,7 +237,10 @@ class Generator:
         self.communes = sorted(communes, key=lambda c: (-c[2], c[0]))  # (insee, name, population)
         self.names = {c[0]: c[1] for c in communes}
         self.n_households = households
-        self.today = today
+        self.today = today  # the upcoming appointments follow the day itself
+        # the season stands on the first day of today's week (from TEMPLATE_TODAY's weekday), so
+        # that the demo is the same all week; DemoCalendar moves it by whole weeks
+        self.now = today - dt.timedelta(days=(today - TEMPLATE_TODAY).days % 7)
         self.usernames: set[str] = {u for u, *_ in DEMO_LOGINS}
         self.references: set[str] = set()
         self.workers: dict[str, list[str]] = {}  # organisation slug → usernames of casework roles
@@ -302,12 +309,12 @@ class Generator:
                 (MilestoneKind.REPORTS_DUE, "Bilans dus aux financeurs", dt.date(year, 11, 28)),
             ]
             milestones: list[tuple[str, str, dt.date, dt.date | None]] = [
-                (k, label, d, d if d <= self.today else None) for k, label, d in m
+                (k, label, d, d if d <= self.now else None) for k, label, d in m
             ]
             specs.append(
                 EditionSpec(
                     year=year,
-                    name=f"10 000 départs – Ne rêvez plus, partez ! {year}",
+                    name=f"{EDITION_NAME} {year}",
                     starts_on=dt.date(year, 1, 6),
                     ends_on=dt.date(year, 12, 19),
                     communes=sorted(communes),
@@ -661,6 +668,9 @@ class Generator:
             p.start_date, p.end_date, p.destination, p.destination_department = self.dates(fmt, earliest)
             if not (status == Status.DRAFT and r.random() < 0.3):
                 p.budget = self.budget(fmt, len(travellers), (p.end_date - p.start_date).days)
+            if status in (Status.DEPARTED, Status.RETURNED, Status.EVALUATED):
+                stay_by(p, max(earliest, SEASON_OPENS), self.now, self.day_between)
+            status = p.status = status_on(status, p.start_date, p.end_date, self.now)
         # the path through the workflow up to the current status
         path = PROGRESS[: PROGRESS.index(status) + 1] if status in PROGRESS else []
         if status == Status.REFUSED:
@@ -696,8 +706,8 @@ class Generator:
             elif after == Status.RETURNED:
                 assert p.end_date is not None
                 moment = max(moment + dt.timedelta(hours=1), at(p.end_date, 18))
-            elif after == Status.EVALUATED:
-                moment += dt.timedelta(days=r.randint(10, 40))
+            elif after == Status.EVALUATED:  # 10 to 40 days after the return, and not after today
+                moment = min(moment + dt.timedelta(days=r.randint(10, 40)), at(self.now, 9))
             else:  # withdrawn, reopened
                 moment += dt.timedelta(days=r.randint(1, 15))
             reason = p.status_reason if after in (Status.REFUSED, Status.WITHDRAWN) else ""
@@ -721,7 +731,12 @@ class Generator:
                     author,
                 )
             )
-        if status in (Status.RETURNED, Status.EVALUATED) and r.random() < 0.6 and p.end_date is not None:
+        if (
+            status in (Status.RETURNED, Status.EVALUATED)
+            and r.random() < 0.6
+            and p.end_date is not None
+            and p.end_date < self.now - dt.timedelta(days=5)
+        ):
             p.journal.append(
                 (
                     JournalKind.NOTE,
@@ -787,14 +802,55 @@ class Generator:
                     person = households[p.household].persons[t]
                     if not any(d[:2] == (EDITION_YEAR, p.format) for d in person.past_departures):
                         person.past_departures.append((EDITION_YEAR, p.format, index))
+        projects += self.previous_projects(households, len(projects))
         return DemoPlan(self.seed, editions, orgs, users, households, projects)
+
+    def previous_projects(self, households: list[HouseholdSpec], first: int) -> list[ProjectSpec]:
+        """Last year's edition, for the bilan's year-over-year columns: an evaluated project for
+        each household that left with the operation then (its travellers' past departure points
+        at it), drawn like this year's and moved back 52 weeks. A draw of its own: this year's
+        sequence does not move."""
+        year, back = EDITION_YEAR - 1, DemoCalendar(-52)
+        main, now = self.rng, self.now
+        self.rng, self.now = random.Random(f"previous-{self.seed}"), dt.date(EDITION_YEAR, 12, 31)
+        projects: list[ProjectSpec] = []
+        try:
+            for i, h in enumerate(households):
+                left = [t for t, p in enumerate(h.persons) if any(d[0] == year for d in p.past_departures)]
+                if not left:
+                    continue
+                scheme = next(d[1] for d in h.persons[left[0]].past_departures if d[0] == year)
+                p = back.moved(self.project(i, h, scheme, Status.EVALUATED))
+                p.travellers, p.edition_year = left, year
+                for t in left:
+                    person = h.persons[t]
+                    person.past_departures = [
+                        (y, s, first + len(projects) if y == year else index)
+                        for y, s, index in person.past_departures
+                    ]
+                projects.append(p)
+        finally:
+            self.rng, self.now = main, now
+        return projects
 
 
 def generate(
     *, seed: int, communes: list[tuple[str, str, int]], households: int = DEFAULT_HOUSEHOLDS, today: dt.date
 ) -> DemoPlan:
-    """The demo edition for ``seed`` over ``communes`` ((INSEE code, name, population) triples)."""
-    return Generator(seed, communes, households, today).plan()
+    """The demo edition for ``seed`` over ``communes`` ((INSEE code, name, population) triples),
+    its season drawn on the template calendar then moved to the week of ``today``
+    (:mod:`partez.demo.calendar`)."""
+    calendar = DemoCalendar.on(today)
+    plan = calendar.moved(Generator(seed, communes, households, calendar.template_day(today)).plan())
+    for e in plan.editions:
+        e.year, e.name = calendar.year_of(e.year), e.name.replace(str(e.year), str(calendar.year_of(e.year)))
+    for h in plan.households:
+        for p in h.persons:
+            p.past_departures = [(calendar.year_of(y), scheme, i) for y, scheme, i in p.past_departures]
+    for p in plan.projects:
+        if p.edition_year is not None:
+            p.edition_year = calendar.year_of(p.edition_year)
+    return plan
 
 
 def profile(plan: DemoPlan) -> dict[str, object]:

@@ -33,7 +33,10 @@ from partez.users.models import User
 
 from . import camping, funding, generator
 from . import fete as fete_demo
+from .calendar import DemoCalendar
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
+
+VOLUNTEER_LOGIN = next(u for u, role, *_ in generator.DEMO_LOGINS if role == Role.VOLUNTEER)
 
 BATCH = 2000
 MAX_HOUSEHOLDS = 50_000
@@ -99,9 +102,7 @@ def demo_delete() -> dict[str, int]:
             delete("adhésions", Membership.objects.filter(Q(organisation__in=orgs) | Q(user__in=users)))
             delete("organisations", orgs)
             delete("utilisateurs", users)
-            editions = Edition.objects.filter(
-                year__in=generator.EDITION_YEARS, name__startswith="10 000 départs"
-            )
+            editions = Edition.objects.filter(name__startswith=generator.EDITION_NAME)
             delete("éditions", editions.exclude(pk__in=Project.objects.values("edition_id")))
     except (ProtectedError, RestrictedError) as exc:
         raise DomainError(
@@ -121,8 +122,9 @@ def demo_load(
     today: dt.date | None = None,
 ) -> LoadResult:
     """Load the demo edition for ``seed`` unless it is already loaded (then do nothing);
-    with ``reset``, delete the demo data first. Deterministic for a given seed, except the
-    upcoming appointments, placed relative to ``today``."""
+    with ``reset``, delete the demo data first. Deterministic for a given seed and ``today``
+    (default: the local date), the day the season's dates are relative to
+    (:mod:`partez.demo.calendar`)."""
     if not 1 <= households <= MAX_HOUSEHOLDS:
         raise DomainError(
             f"Le nombre de foyers doit être compris entre 1 et {MAX_HOUSEHOLDS}.", field="households"
@@ -135,19 +137,22 @@ def demo_load(
         if not Commune.objects.exists():  # e.g. after a test database flush
             load_communes()
         communes = list(Commune.objects.values_list("insee_code", "name", "population"))
-        plan = generator.generate(
-            seed=seed, communes=communes, households=households, today=today or timezone.localdate()
-        )
+        today = today or timezone.localdate()
+        calendar = DemoCalendar.on(today)
+        plan = generator.generate(seed=seed, communes=communes, households=households, today=today)
         _check_free(plan)
         counts = _insert(plan)
-        counts.update(funding.load(Edition.objects.get(year=generator.EDITION_YEAR)))
-        counts.update(camping.load(Edition.objects.get(year=generator.EDITION_YEAR)))
-        counts.update(reports_demo.load(Edition.objects.get(year=generator.EDITION_YEAR), seed))
+        edition = Edition.objects.get(year=calendar.year)
+        counts.update(funding.load(edition))
+        counts.update(camping.load(edition, calendar))
+        counts.update(reports_demo.load(edition, seed))
         counts.update(
             fete_demo.load(
-                Edition.objects.get(year=generator.EDITION_YEAR),
+                edition,
+                calendar,
                 seed=seed,
                 user_id=User.objects.get(username=generator.DEMO_LOGINS[0][0]).pk,
+                volunteer_id=User.objects.get(username=VOLUNTEER_LOGIN).pk,
             )
         )
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
@@ -205,7 +210,7 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
                 for kind, label, planned, actual in spec.milestones
             )
         editions[spec.year] = edition
-    edition = editions[generator.EDITION_YEAR]
+    edition = editions[plan.editions[-1].year]  # the current one, after its predecessor
 
     # organisations, professionals (one password hash for all), memberships
     orgs = Organisation.objects.bulk_create(
@@ -320,7 +325,7 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
                 reference=p.reference,
                 household=households[p.household],
                 organisation=org[p.organisation],
-                edition=edition,
+                edition=editions[p.edition_year] if p.edition_year else edition,
                 format=p.format,
                 status=p.status,
                 destination=p.destination,

@@ -1,7 +1,11 @@
 """The invitations job: generate the Fête's invitations, print every letter into one PDF (the
 job's result file), then send each household its e-mail and SMS, recording the delivery status
 of each channel. Progress is reported per batch; a cancel stops between two batches (what was
-sent stays sent and recorded)."""
+sent stays sent and recorded).
+
+No message goes to a household without an active « contact » consent: its status says so
+(``no_consent``) and its letter is still printed, for the commune to hand over. A channel already
+``sent`` is skipped unless the job is asked to ``resend`` (a failed or unsent one is tried again)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from django.core.files import File
 from django.urls import reverse
 from django.utils import timezone
 
+from partez.households.models import ConsentScope
+from partez.households.selectors import with_consent
 from partez.jobs.models import Job
 from partez.jobs.registry import Progress, handler
 from partez.organisations.models import Membership
@@ -104,7 +110,7 @@ def _message(fete: Fete, inv: Invitation, url: str, stand: str) -> tuple[str, st
     return subject, body, text
 
 
-@handler("fete_invitations")
+@handler("fete_invitations", may_download=can_manage_fete)
 def send_invitations(job: Job, progress: Progress) -> None:
     membership = (
         Membership.objects.active()
@@ -116,6 +122,7 @@ def send_invitations(job: Job, progress: Progress) -> None:
         raise PermissionError("L'auteur·rice de l'envoi n'organise plus la Fête.")
     fete = Fete.objects.select_related("edition").get(pk=job.params["fete"])
     channels = set(job.params.get("channels", ["letter", "email", "sms"]))
+    resend = bool(job.params.get("resend"))
     base = job.params.get("base_url") or settings.PUBLIC_BASE_URL or "http://127.0.0.1:8000"
     services.invitations_generate(actor=membership, fete=fete)
     stands = dict(Stand.objects.filter(fete=fete, commune__isnull=False).values_list("commune_id", "name"))
@@ -142,22 +149,29 @@ def send_invitations(job: Job, progress: Progress) -> None:
             if not batch:
                 break
             messages, updates = [], []
+            contactable = with_consent({inv.household_id for inv in batch}, ConsentScope.CONTACT)
             for inv in batch:
                 stand = stands.get(inv.commune_id, "Accueil et information")
                 subject, body, text = _message(fete, inv, rsvp_url(base, inv.code), stand)
-                if "email" in channels:
-                    if inv.household.email:
+                allowed = inv.household_id in contactable
+                if "email" in channels and (resend or inv.email_status != Delivery.SENT):
+                    if not allowed:
+                        inv.email_status = Delivery.NO_CONSENT
+                    elif inv.household.email:
                         messages.append(mail.EmailMessage(subject, body, to=[inv.household.email]))
                         inv.email_status = Delivery.SENT
+                        inv.sent_at = timezone.now()
                     else:
                         inv.email_status = Delivery.NO_ADDRESS
-                if "sms" in channels:
-                    if not inv.household.phone:
+                if "sms" in channels and (resend or inv.sms_status != Delivery.SENT):
+                    if not allowed:
+                        inv.sms_status = Delivery.NO_CONSENT
+                    elif not inv.household.phone:
                         inv.sms_status = Delivery.NO_ADDRESS
                     else:
                         result = sms.send_sms(inv.household.phone, text, backend)
                         inv.sms_status = Delivery.SENT if result.ok else Delivery.FAILED
-                inv.sent_at = timezone.now()
+                        inv.sent_at = timezone.now()
                 updates.append(inv)
             if messages and connection is not None:
                 try:

@@ -129,6 +129,7 @@ class Delivery(models.TextChoices):
     SENT = "sent", "Envoyé"
     FAILED = "failed", "Échec"
     NO_ADDRESS = "no_address", "Pas de coordonnée"
+    NO_CONSENT = "no_consent", "Pas de consentement (contact)"
 
 
 class Rsvp(models.TextChoices):

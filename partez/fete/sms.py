@@ -1,13 +1,20 @@
 """SMS through a pluggable backend (``settings.SMS_BACKEND``, a dotted path), like Django's e-mail
-backends: ``ConsoleBackend`` (default: prints, sends nothing), ``LocmemBackend`` (tests: keeps the
-messages in ``outbox``). A provider's backend implements :class:`SmsBackend` — one method,
-``send(to, text) -> SmsResult`` — and is named in the environment (``SMS_BACKEND=...``).
+backends: ``ConsoleBackend`` (development default: prints, sends nothing), ``LocmemBackend``
+(tests: keeps the messages in ``outbox``), ``BrevoBackend`` (Brevo's transactional SMS API,
+``SMS_BREVO_API_KEY``) and ``DisabledBackend`` (an installation that sends no SMS: every send is a
+failed delivery, said so). Another provider's backend implements :class:`SmsBackend` — one
+method, ``send(to, text) -> SmsResult`` — and is named in the environment (``SMS_BACKEND=...``).
+
+Production fails closed: ``config/settings/prod.py`` refuses to start without ``SMS_BACKEND``, or
+with the console or memory backends. No backend logs a message's text.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,6 +62,47 @@ class LocmemBackend:
     def send(self, to: str, text: str) -> SmsResult:
         LocmemBackend.outbox.append((to, text))
         return SmsResult(ok=True, provider_id=f"locmem-{len(LocmemBackend.outbox)}")
+
+
+class DisabledBackend:
+    """This installation sends no SMS (an explicit choice in production): each send fails, so the
+    invitation's SMS status says « Échec » and the letter or e-mail carries the invitation."""
+
+    def send(self, to: str, text: str) -> SmsResult:
+        return SmsResult(ok=False, error="SMS désactivés sur cette installation")
+
+
+class BrevoBackend:
+    """Brevo's transactional SMS API (``POST /v3/transactionalSMS/send``). The sender name is
+    ``SMS_SENDER`` (11 characters at most); the key ``SMS_BREVO_API_KEY``."""
+
+    url = "https://api.brevo.com/v3/transactionalSMS/send"
+    timeout = 10
+
+    def __init__(self, api_key: str | None = None, sender: str | None = None):
+        self.api_key = api_key or settings.SMS_BREVO_API_KEY
+        self.sender = (sender or settings.SMS_SENDER)[:11]
+
+    def send(self, to: str, text: str) -> SmsResult:
+        body = {
+            "sender": self.sender,
+            "recipient": to.lstrip("+"),
+            "content": text,
+            "type": "transactional",
+        }
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={
+                "api-key": self.api_key,
+                "content-type": "application/json",
+                "accept": "application/json",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            answer = json.loads(response.read() or b"{}")
+        return SmsResult(ok=True, provider_id=str(answer.get("messageId", "")))
 
 
 def get_backend() -> SmsBackend:

@@ -146,7 +146,10 @@ class ConsentScope(models.TextChoices):
     CASEWORK = "casework", "Traitement du dossier et accompagnement"
     SHARING = "sharing", "Partage avec les autres structures qui suivent le foyer"
     CONTACT = "contact", "Être contacté·e par SMS ou e-mail (invitations, enquête)"
-    STATISTICS = "statistics", "Statistiques anonymes pour les financeurs"
+    # The bilan's counts (people, departures, money) are the operation's reporting duty and are
+    # published as aggregates without consent; this scope covers the one optional use: the
+    # satisfaction survey, whose answers count (without a name) only while it is active.
+    STATISTICS = "statistics", "Répondre à l'enquête de satisfaction, comptée sans nom dans le bilan"
 
 
 class Consent(models.Model):

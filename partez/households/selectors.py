@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -182,4 +183,13 @@ def page_rows(qs: QuerySet[Any]) -> QuerySet[Any]:
         .only("pk", "reference", "qf_cents", "sort_name", "commune__name")
         .prefetch_related(members)
         .order_by("sort_name", "pk")
+    )
+
+
+def with_consent(household_ids: Iterable[int], scope: str) -> set[int]:
+    """The households among ``household_ids`` whose active consent covers ``scope`` (one query)."""
+    return set(
+        Household.objects.filter(consent_given(scope), pk__in=list(household_ids)).values_list(
+            "pk", flat=True
+        )
     )

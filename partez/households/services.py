@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partez.core import audit
+from partez.core import audit, parameters
 from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
 from partez.organisations import perms
@@ -145,7 +145,23 @@ def _validate_household(data: HouseholdInput) -> Commune:
     return commune
 
 
+def max_persons(on: dt.date) -> int:
+    """The most people a household may count on ``on`` (a dated parameter)."""
+    return int(parameters.load(quotient.PARAMETERS_FILE)["max_persons"].at(on).value)
+
+
+def _validate_size(count: int) -> None:
+    cap = max_persons(timezone.localdate())
+    if count > cap:
+        raise DomainError(
+            f"Un foyer compte {cap} personnes au plus ({count} saisies) : vérifiez la liste des personnes, "
+            "ou enregistrez plusieurs foyers.",
+            field="persons",
+        )
+
+
 def _validate_composition(persons: Sequence[PersonInput | Person]) -> None:
+    _validate_size(len(persons))
     heads = [p for p in persons if p.relation == Relation.HEAD]
     spouses = [p for p in persons if p.relation == Relation.SPOUSE]
     if len(heads) != 1:
@@ -185,6 +201,7 @@ def household_create(
     actor's organisation is the referent."""
     _require_casework(actor)
     commune = _validate_household(data)
+    _validate_size(len(persons))  # before validating each one: a list of 10,000 is refused at once
     for i, p in enumerate(persons):
         validate_person(p, prefix=f"persons[{i}].")
     _validate_composition(persons)

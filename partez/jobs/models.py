@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class JobStatus(models.TextChoices):
@@ -35,6 +36,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The result file is refused after this and deleted by ``purge_job_files`` (jobs/files.py).
+    expires_at = models.DateTimeField("fichier disponible jusqu'au", null=True, blank=True)
 
     class Meta:
         verbose_name = "traitement"
@@ -42,6 +45,10 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def is_finished(self) -> bool:

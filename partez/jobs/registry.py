@@ -10,15 +10,23 @@ from .models import Job
 # A job kind's work: the job (its params, its author) and the progress to report to.
 Handler = Callable[[Job, "Progress"], None]
 HANDLERS: dict[str, Handler] = {}
+# kind → the role rule a member must still pass to download the job's file (a kind without one
+# never offers its file: fail closed).
+DOWNLOAD_RULES: dict[str, Callable[..., bool]] = {}
 
 
 class Cancelled(Exception):
     pass
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, *, may_download: Callable[..., bool] | None = None) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the handler of ``kind``; ``may_download(membership)``: who may fetch the
+    file it produces (checked again at each download)."""
+
     def register(fn: Handler) -> Handler:
         HANDLERS[kind] = fn
+        if may_download is not None:
+            DOWNLOAD_RULES[kind] = may_download
         return fn
 
     return register

@@ -5,6 +5,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from . import files
 from .models import Job, JobStatus
 from .registry import HANDLERS, Cancelled, Progress
 
@@ -38,5 +39,8 @@ def run_job(job_id: str) -> str:
             message="Le traitement a échoué.",
         )
         return JobStatus.FAILED
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, progress=100, finished_at=now, expires_at=files.expiry(now)
+    )
     return JobStatus.DONE

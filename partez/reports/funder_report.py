@@ -9,12 +9,12 @@ import io
 
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.platypus import KeepTogether, Spacer
 
 from partez.core import pdf
+from partez.core.spreadsheet import Workbook
 from partez.organisations.models import Organisation
 from partez.territory.models import Edition
 
@@ -173,7 +173,7 @@ def build_xlsx(funder: Organisation | None, edition: Edition) -> bytes:
     """The same report as a workbook: one sheet per section, amounts in euros as numbers."""
     b = report_bilan(funder, edition)
     definition = definition_for(funder, edition)
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     for section in _sections(b, definition):
         heading, table_key, _measure = SECTIONS[section]
         ws = wb.create_sheet(heading[:31])

@@ -7,8 +7,8 @@ import tempfile
 
 from django.core.files import File
 from django.utils import timezone
-from openpyxl import Workbook
 
+from partez.core.spreadsheet import Workbook
 from partez.jobs.models import Job
 from partez.jobs.registry import Progress, handler
 from partez.organisations import perms
@@ -32,7 +32,7 @@ def filters_from_params(params: dict) -> Filters:
     )
 
 
-@handler("bilan_export")
+@handler("bilan_export", may_download=perms.can_export_bilan)
 def export_bilan(job: Job, progress: Progress) -> None:
     membership = (
         Membership.objects.active()
@@ -46,7 +46,7 @@ def export_bilan(job: Job, progress: Progress) -> None:
     if not perms.sees_whole_territory(membership) and filters.commune != membership.organisation.commune:
         raise PermissionError("Une commune n'exporte que ses propres habitant·es.")
     total = exports.count(filters, membership)
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     ws = wb.create_sheet("Personnes × projets")
     ws.append(exports.HEADERS)
     for done, row in enumerate(exports.rows(filters, membership), start=1):

@@ -48,7 +48,8 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
-from partez.households.models import EmploymentSituation, PastDeparture, Person, Relation
+from partez.households.models import ConsentScope, EmploymentSituation, PastDeparture, Person, Relation
+from partez.households.selectors import consent_given
 from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation, OrganisationKind
 from partez.organisations.selectors import own_commune_id
@@ -519,7 +520,11 @@ def _budget(filters: Filters) -> Table:
 
 
 def _satisfaction(filters: Filters) -> tuple[Table, dict[str, Any]]:
-    responses = SurveyResponse.objects.filter(scope(filters, "project__"))
+    # The survey's answers are the one figure that rests on consent: counted only while the
+    # household's « statistics » consent is active (see surveys.py).
+    responses = SurveyResponse.objects.filter(
+        scope(filters, "project__"), consent_given(ConsentScope.STATISTICS, ref="project__household")
+    )
     counts = dict(responses.values_list("satisfaction").annotate(n=Count("id")).order_by())
     again = dict(responses.values_list("again").annotate(n=Count("id")).order_by())
     sent = SurveyInvitation.objects.filter(scope(filters, "project__"), sent_at__isnull=False).aggregate(

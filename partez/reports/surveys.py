@@ -2,8 +2,11 @@
 e-mail — there is no SMS backend in this code base yet), a short questionnaire answered once,
 without login, and a « no thank you » that stops every further message.
 
-Only households whose consent covers being contacted (« contact » scope, not revoked) and who gave
-an e-mail address are invited. The token is random (``secrets``); only its SHA-256 is stored.
+Only households whose active consent covers both being contacted (« contact ») and the anonymous
+statistics (« statistics »: the survey has no other use than the bilan's satisfaction figures),
+and who gave an e-mail address, are invited; an answer counts in the bilan only while the
+« statistics » consent stays active (``reports.selectors._satisfaction``). The token is random
+(``secrets``); only its SHA-256 is stored.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from django.utils import timezone
 
 from partez.core import audit
 from partez.core.errors import DomainError
-from partez.households.models import Consent, ConsentScope
+from partez.households.models import ConsentScope
+from partez.households.selectors import active_consent_scopes, consent_given
 from partez.projects.models import Project
 from partez.territory.models import Edition
 
@@ -27,28 +31,19 @@ from .models import Again, Satisfaction, SurveyInvitation, SurveyResponse, hash_
 from .selectors import RETURNED
 
 
-def _contact_allowed(project_ids: list[int]) -> set[int]:
-    """Projects whose household's consent (not revoked) covers being contacted. The scopes are a
-    JSON list, checked here rather than with a JSON lookup SQLite lacks."""
-    ok = set()
-    rows = Consent.objects.filter(household__projects__in=project_ids, revoked_at__isnull=True).values_list(
-        "household__projects", "scopes"
-    )
-    for project_id, scopes in rows:
-        if ConsentScope.CONTACT in (scopes or []):
-            ok.add(project_id)
-    return ok
-
-
 def candidates(edition: Edition) -> list[Project]:
-    projects = list(
-        Project.objects.filter(edition=edition, status__in=RETURNED, survey_invitation__isnull=True)
+    return list(
+        Project.objects.filter(
+            consent_given(ConsentScope.CONTACT, ref="household"),
+            consent_given(ConsentScope.STATISTICS, ref="household"),
+            edition=edition,
+            status__in=RETURNED,
+            survey_invitation__isnull=True,
+        )
         .exclude(household__email="")
         .select_related("household")
         .order_by("pk")
     )
-    allowed = _contact_allowed([p.pk for p in projects])
-    return [p for p in projects if p.pk in allowed]
 
 
 @dataclass
@@ -58,7 +53,10 @@ class Invited:
 
 
 def survey_invite(*, project: Project, base_url: str) -> Invited | None:
-    """Create the project's invitation and send the link (None when it already had one)."""
+    """Create the project's invitation and send the link (None when it already had one, or when
+    the household's consent does not cover the survey: checked here too, where the mail leaves)."""
+    if not {ConsentScope.CONTACT, ConsentScope.STATISTICS} <= active_consent_scopes(project.household):
+        return None
     token = secrets.token_urlsafe(24)
     try:
         with transaction.atomic():

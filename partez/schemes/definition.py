@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from partez.core.parameters import DatedValue, Parameter
 
@@ -253,6 +254,15 @@ def _check_value(unit: str, value: Any, path: str, errors: dict[str, str]) -> An
     return int(number)
 
 
+def is_web_address(value) -> bool:
+    """An http(s) address with a host: a source is shown as a link, so never ``javascript:``,
+    ``data:`` or anything a browser would run."""
+    if not isinstance(value, str) or value != value.strip() or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def _parse_parameters(raw: Any, errors: dict[str, str]):
     params: dict[str, Parameter] = {}
     labels: dict[str, tuple[str, str]] = {}
@@ -291,7 +301,7 @@ def _parse_parameters(raw: Any, errors: dict[str, str]):
                 continue
             seen.add(start)
             source = item.get("source", "")
-            if not isinstance(source, str) or not source.startswith(("http://", "https://")):
+            if not is_web_address(source):
                 errors[f"{vpath}.source"] = "la source (adresse web) de la valeur est obligatoire."
             if "value" not in item:
                 errors[f"{vpath}.value"] = "la valeur est obligatoire."
@@ -490,6 +500,8 @@ def parse(raw: Any, *, version: int = 1, known_slugs: set[str] | None = None) ->
             errors["excludes"] = f"dispositif(s) inconnu(s) : {', '.join(unknown)}."
     if raw.get("slug") in excludes:
         errors["excludes"] = "un dispositif ne peut pas s'exclure lui-même."
+    if raw.get("source") and not is_web_address(raw.get("source")):
+        errors["source"] = "doit être une adresse web (http:// ou https://)."
     params, labels = _parse_parameters(raw.get("parameters"), errors)
     units = {name: unit for name, (_label, unit) in labels.items()}
     criteria_raw = raw.get("criteria", [])

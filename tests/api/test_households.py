@@ -371,3 +371,17 @@ def test_invalid_json_is_a_json_error(worker_api):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail"] == "Le corps de la requête n'est pas du JSON valide."
+
+
+def test_api_refuses_a_household_over_the_cap(worker_api, commune):
+    payload = valid_payload(commune)
+    payload["persons"] = payload["persons"][:1] + [
+        {"first_name": f"Enfant{i}", "last_name": "Durand", "birth_date": "2015-01-01", "relation": "child"}
+        for i in range(20)
+    ]
+    response = worker_api.post("/households", payload)
+    assert response.status_code == 400, response.content
+    assert "20 personnes" in str(response.json()) and "persons" in str(response.json())
+    assert not Household.objects.exists()
+    payload["persons"] = payload["persons"][:20]
+    assert worker_api.post("/households", payload).status_code == 201

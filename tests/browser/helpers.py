@@ -127,3 +127,10 @@ def check_page(page, name: str) -> None:
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(DESKTOP)
     assert not problems, f"page {name!r}:\n" + "\n".join(problems)
+
+
+def go_to(page, group: str, link: str) -> None:
+    """Open a page from the main navigation: its group's drop-down, then the link."""
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.locator("summary", has_text=group).click()
+    nav.get_by_role("link", name=link, exact=True).click()

@@ -18,7 +18,7 @@ from partez.territory.models import Milestone, MilestoneKind
 from tests import factories
 from tests.reports.factories import more_households, small_edition
 
-from .helpers import check_page, log_in
+from .helpers import check_page, go_to, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_dashboard_and_funder_view(page, data):
     coordination = factories.OrganisationFactory(kind=OrganisationKind.COORDINATOR, commune=None)
     coordinator = factories.MembershipFactory(organisation=coordination, role=Role.COORDINATOR)
     log_in(page, coordinator.user.username)
-    page.get_by_role("link", name="Bilan").click()
+    go_to(page, "Bilan", "Bilan de l'édition")
     expect(page.get_by_role("heading", name="Bilan 2025")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Bilans dus aux financeurs")).to_be_visible()  # banner
     expect(page.locator("svg[role=img]")).to_have_count(11)  # map, frise and nine charts

@@ -13,7 +13,7 @@ from partez.organisations.models import Role
 from tests import factories
 from tests.camping.factories import W1, camp, participant
 
-from .helpers import check_page, log_in
+from .helpers import check_page, go_to, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_plan_look_move_lock_and_download(page, edition, coordinator_org):
     coordination = factories.MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
     log_in(page, coordination.user.username)
 
-    page.get_by_role("link", name="Séjour commun").click()
+    go_to(page, "Séjours", "Séjour commun")
     expect(page.get_by_role("heading", name="Séjour commun", level=1)).to_be_visible()
     expect(page.get_by_text("Pas encore planifié.").first).to_be_visible()
     check_page(page, "camping-board-empty")
@@ -66,7 +66,7 @@ def test_plan_look_move_lock_and_download(page, edition, coordinator_org):
     expect(page.get_by_text("Place du foyer F-B0 verrouillée.")).to_be_visible()
     assert Placement.objects.get(pk=moved.pk).locked
 
-    page.get_by_role("link", name="Séjour commun").first.click()
+    go_to(page, "Séjours", "Séjour commun")
     with page.expect_download() as download:
         page.get_by_role("link", name="Liste d'accueil (PDF)").first.click()
     assert download.value.suggested_filename.endswith(".pdf")

@@ -16,7 +16,7 @@ from partez.jobs.models import Job, JobStatus
 from partez.projects.models import Project
 from tests import factories
 
-from .helpers import check_page, log_in
+from .helpers import check_page, go_to, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     expect(page.get_by_role("heading", level=1)).to_have_text("CCAS de Lens")
     check_page(page, "02-dashboard")
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Foyers").click()
+    go_to(page, "Accompagner", "Foyers")
     expect(page.get_by_role("heading", name="Foyers", level=1)).to_be_visible()
     expect(page.get_by_text("Aucun foyer ne correspond à la recherche.")).to_be_visible()
     check_page(page, "03-household-list-empty")
@@ -71,6 +71,7 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     expect(page.locator("#id_persons-TOTAL_FORMS")).to_have_value("2")
 
     page.get_by_label("Partage avec les autres structures qui suivent le foyer").check()
+    page.get_by_label("Répondre à l'enquête de satisfaction, comptée sans nom dans le bilan").check()
     page.get_by_label(
         "J'ai informé le foyer de l'usage de ses données et recueilli son consentement."
     ).check()
@@ -234,7 +235,7 @@ def test_job_page_polls_progress_until_done(page, worker):
 
 def test_team_and_api_token_pages(page, worker, referent):
     log_in(page, referent.user.username)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Équipe").click()
+    go_to(page, "Réseau", "Équipe")
     expect(page.get_by_role("heading", level=1)).to_have_text("Équipe de CCAS de Lens")
     expect(page.get_by_role("cell", name=str(worker.user), exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=f"Désactiver {worker.user}")).to_be_visible()
@@ -260,7 +261,7 @@ def test_coordination_creates_an_edition_and_a_milestone(page, coordinator_org, 
     load_communes()  # a live-server test starts from a flushed database
     coordination = MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
     log_in(page, coordination.user.username)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Éditions").click()
+    go_to(page, "Administration", "Éditions")
     check_page(page, "18-editions")
     page.get_by_role("button", name="Nouvelle édition").click()  # a link styled (and announced) as a button
     page.get_by_label("Année").fill("2026")

@@ -15,7 +15,7 @@ from partez.schemes.models import Scheme
 from partez.schemes.services import catalogue_sync
 from tests import factories
 
-from .helpers import check_page, log_in
+from .helpers import check_page, go_to, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +50,7 @@ def test_envelopes_plan_choice_and_reservation(page, coordinator_org, edition, h
 
     # The coordination creates the APV envelope and gives Lens a quota.
     log_in(page, coordination.user.username)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Financements"
-    ).click()
+    go_to(page, "Financer", "Financements")
     expect(page.get_by_role("heading", name="Financements", level=1)).to_be_visible()
     expect(page.get_by_role("cell", name="50,00 €").first).to_be_visible()
     check_page(page, "funding-01-envelopes")

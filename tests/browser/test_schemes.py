@@ -13,7 +13,7 @@ from partez.schemes import services
 from partez.schemes.models import Scheme
 from tests import factories
 
-from .helpers import check_page, log_in
+from .helpers import check_page, go_to, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +30,7 @@ def coordination(coordinator_org):
 
 def test_coordination_adds_a_dated_value_then_the_yaml_editor_refuses_an_error(page, coordination):
     log_in(page, coordination.user.username)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Dispositifs"
-    ).click()
+    go_to(page, "Financer", "Dispositifs")
     expect(page.get_by_role("heading", name="Dispositifs", level=1)).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(9)
     check_page(page, "schemes-01-list")

@@ -7,9 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from partez.camping import documents, services
+from partez.households.models import Person
 from partez.jobs.models import JobStatus
 from partez.organisations.models import OrganisationKind, Role
 from tests import factories
+from tests.core.test_spreadsheet import EVIL
 
 from .factories import W1, camp, participant
 
@@ -73,3 +75,12 @@ def test_letters_job_makes_one_combined_pdf(c):
     with job.result_file.open("rb") as f:
         data = f.read()
     assert data.startswith(b"%PDF") and _pages(data) == 3  # one letter a page
+
+
+def test_rosters_and_bus_lists_neutralise_formulas(c):
+    Person.objects.filter(relation="head").update(last_name=EVIL, first_name="Claire")
+    for kind in ("rosters_xlsx", "buses_xlsx"):
+        wb = load_workbook(io.BytesIO(documents.render_bytes(kind, c.coordination, c.edition)))
+        cells = [v for ws in wb for row in ws.iter_rows(values_only=True) for v in row]
+        assert any(isinstance(v, str) and v.startswith("'=") for v in cells), kind
+        assert not any(isinstance(v, str) and v.startswith("=") for v in cells), kind

@@ -10,11 +10,13 @@ from partez.projects.models import Project
 
 SEED = 7
 HOUSEHOLDS = 150
-TODAY = dt.date(2025, 3, 20)
+TODAY = dt.date(2025, 7, 10)  # in the template season's week (partez.demo.calendar): dates as drawn
 
 
 def load_demo(*args: str) -> str:
     out = io.StringIO()
+    if "--today" not in args:
+        args = (*args, "--today", TODAY.isoformat())
     call_command("load_demo", "--seed", str(SEED), "--households", str(HOUSEHOLDS), *args, stdout=out)
     return out.getvalue()
 

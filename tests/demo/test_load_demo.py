@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from partez.core.models import AuditLog
 from partez.demo import generator
@@ -126,6 +125,13 @@ def test_households_live_in_participating_communes_with_their_ccas_as_referent(d
     assert Person.objects.filter(has_disability=True).exists()
     assert PastDeparture.objects.filter(year=2024).exists()
     assert PastDeparture.objects.filter(year=2025, project__isnull=False).exists()
+    # last year's departures with the operation are last year's edition's projects
+    last_year = PastDeparture.objects.filter(year=2024, project__isnull=False)
+    assert last_year.exists() and not last_year.exclude(project__edition__year=2024).exists()
+    assert not last_year.exclude(project__travellers=F("person")).exists()
+    assert Project.objects.filter(edition__year=2024, status="evaluated").count() == (
+        Project.objects.filter(edition__year=2024).count()
+    )
 
 
 def test_the_quotient_is_the_one_the_rules_compute(demo):
@@ -162,17 +168,20 @@ def test_projects_follow_the_workflow_and_the_calendar(demo):
     allowed = {(source, t.target) for t in TRANSITIONS.values() for source in t.sources}
     for change in StatusChange.objects.all():
         assert (change.from_status, change.to_status) in allowed
-    for project in Project.objects.exclude(status="draft").prefetch_related("status_changes"):
+    for project in (
+        Project.objects.exclude(status="draft").select_related("edition").prefetch_related("status_changes")
+    ):
         assert project.status_changes.all().reverse()[0].to_status == project.status
         assert project.budget_lines.exists() and project.start_date and project.destination_department
-        assert dt.date(2025, 5, 1) <= project.start_date and project.end_date <= dt.date(2025, 10, 31)
+        year = project.edition.year  # this year's edition, and last year's for the year-over-year figures
+        assert dt.date(year, 5, 1) <= project.start_date and project.end_date <= dt.date(year, 10, 31)
         assert project.checklist.count() == 5
     seniors = Project.objects.filter(format="seniors", start_date__isnull=False)
     assert not seniors.filter(Q(start_date__month__in=[7, 8]) | Q(end_date__month__in=[7, 8])).exists()
 
 
 def test_upcoming_appointments_and_a_single_audit_entry(demo):
-    upcoming = JournalEntry.objects.filter(kind="appointment", happens_at__date__gt=timezone.localdate())
+    upcoming = JournalEntry.objects.filter(kind="appointment", happens_at__date__gt=TODAY)
     assert upcoming.exists()
     logs = AuditLog.objects.filter(action="demo.load")
     assert logs.count() == 1 == AuditLog.objects.count()

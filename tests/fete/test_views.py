@@ -1,19 +1,23 @@
 """The web pages of the ledger and the Fête: who may open what (404 outside, 403 for the role),
 the scan page's JSON doors answering like the API, and the public RSVP link."""
 
+import io
 import json
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from partez.cheques.models import Cheque
 from partez.fete.models import Checkin, Handover, Invitation
 from partez.fete.sms import LocmemBackend
+from partez.households.models import Consent
 from partez.jobs.models import Job
-from partez.organisations.models import Role
+from partez.organisations.models import Organisation, Role
 from tests import factories
+from tests.core.test_spreadsheet import EVIL, assert_neutralised
 
 from .conftest import png_bytes
 
@@ -149,6 +153,8 @@ def test_the_invitations_job_prints_letters_and_sends_emails_and_sms(people, fet
     first = fete_setup.invitation.household
     first.email, first.phone = "famille@example.org", "06 12 34 56 78"
     first.save(update_fields=["email", "phone"])
+    # every household agreed to be contacted (without it, no message: test_consent.py)
+    Consent.objects.update(scopes=["casework", "contact"])
     c = client_for(people["coordination"])
     response = c.post(reverse("fete_send"), {"channels": ["letter", "email", "sms"]})
     job = Job.objects.get(kind="fete_invitations")
@@ -188,3 +194,10 @@ def test_counter_counts(people, fete_setup):
     assert page.context["figures"]["present"] == 1 and Checkin.objects.count() == 1
     assert not Handover.objects.exists()
     assert png_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_cheques_reconciliation_neutralises_formulas(people, fete_setup):
+    Organisation.objects.filter(pk=fete_setup.funder.pk).update(name=EVIL)
+    response = client_for(people["coordination"]).get(reverse("cheque_export"))
+    wb = load_workbook(io.BytesIO(response.content))
+    assert_neutralised([v for ws in wb for row in ws.iter_rows(values_only=True) for v in row], EVIL)

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from partez.jobs import services
 from partez.jobs.models import Job, JobStatus
 from tests import factories
+from tests.core.test_spreadsheet import EVIL, assert_neutralised
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,12 @@ def test_cancel_while_running_stops_the_handler(worker, household):
     Job.objects.filter(pk=job.pk).update(cancel_requested=True)
     with pytest.raises(Cancelled):
         Progress(job).update(1, 10)
+
+
+def test_households_export_neutralises_formulas(client, worker, household):
+    household.persons.filter(relation="head").update(last_name=EVIL)
+    job = services.job_start(actor=worker, kind="households_export", label="Export")
+    cells = [
+        v for row in load_workbook(job.result_file.open("rb")).active.iter_rows(values_only=True) for v in row
+    ]
+    assert_neutralised(cells, EVIL)

@@ -26,7 +26,7 @@ BASE = "https://partez.example"
 def allow_contact(household, email="famille@example.org"):
     household.email = email
     household.save(update_fields=["email"])
-    household.consents.update(scopes=[ConsentScope.CASEWORK, ConsentScope.CONTACT])
+    household.consents.update(scopes=[ConsentScope.CASEWORK, ConsentScope.CONTACT, ConsentScope.STATISTICS])
 
 
 @pytest.fixture
@@ -73,6 +73,37 @@ def test_answer_once_without_login_and_counted_in_the_bilan(client, data):
     assert b.satisfaction["responses"] == 1 and b.satisfaction["satisfied_percent"] == 100
     assert {r.key: r.values["responses"] for r in b.tables["satisfaction"].rows}["4"] == 1
     assert selectors.published(b).satisfaction["responses"] == "< 5"
+
+
+def test_contact_without_statistics_consent_is_not_surveyed(data):
+    h1 = data.households["h1"]
+    h1.consents.update(scopes=[ConsentScope.CASEWORK, ConsentScope.CONTACT])
+    assert surveys.surveys_send(edition=data.edition, base_url=BASE) == [] and not mail.outbox
+
+
+def test_a_withdrawn_contact_consent_stops_the_survey(data):
+    data.households["h1"].consents.update(revoked_at=timezone.now())
+    assert surveys.surveys_send(edition=data.edition, base_url=BASE) == [] and not mail.outbox
+    # the service that sends checks it too, whoever calls it
+    assert surveys.survey_invite(project=data.projects["p1"], base_url=BASE) is None and not mail.outbox
+
+
+def test_an_answer_stops_counting_when_the_statistics_consent_is_withdrawn(client, data):
+    surveys.surveys_send(edition=data.edition, base_url=BASE)
+    url = reverse("survey", args=[token_from_mail(mail.outbox[0])])
+    client.post(url, {"action": "answer", "satisfaction": "4", "again": "yes"})
+    assert selectors.bilan(Filters(data.edition)).satisfaction["responses"] == 1
+    h1 = data.households["h1"]
+    h1.consents.update(revoked_at=timezone.now())
+    h1.consents.create(
+        scopes=[ConsentScope.CASEWORK, ConsentScope.CONTACT],
+        collected_by=h1.consents.first().collected_by,
+        organisation=h1.created_by_organisation,
+        collected_at=timezone.now(),
+    )
+    b = selectors.bilan(Filters(data.edition))
+    assert b.satisfaction["responses"] == 0 and b.tables["satisfaction"].total["responses"] == 0
+    assert SurveyResponse.objects.count() == 1  # kept, not counted
 
 
 def test_opt_out_and_invalid_links(client, data):

@@ -13,11 +13,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from partez.households.models import Person
 from partez.jobs.models import Job, JobStatus
 from partez.organisations.models import OrganisationKind, Role
 from partez.reports import exports, funder_report, selectors
 from partez.reports.selectors import Filters
+from partez.schemes.models import Scheme
 from tests import factories
+from tests.core.test_spreadsheet import EVIL, assert_neutralised
 
 from .factories import more_households, small_edition
 
@@ -123,9 +126,15 @@ def test_csv_export_is_streamed_one_line_per_person_and_project(client, data, me
 
 
 def test_csv_export_is_refused_to_funders_and_scoped_for_communes(client, data, members):
+    from partez.households.models import Consent
+
     assert get(client, members["caf"], "bilan_export_csv").status_code == 403
+    # The export names people: a commune gets its residents' files that it opened or that the
+    # household agreed to share. Commune B's residents were opened by another CCAS, not shared.
+    assert read_csv(get(client, members["referent_b"], "bilan_export_csv")) == []
+    Consent.objects.filter(household__commune=data.communes["B"]).update(scopes=["casework", "sharing"])
     lines = read_csv(get(client, members["referent_b"], "bilan_export_csv"))
-    assert {r["Commune"] for r in lines} == {"Commune B"}
+    assert lines and {r["Commune"] for r in lines} == {"Commune B"}
 
 
 def test_export_reads_in_chunks(data, monkeypatch, django_assert_max_num_queries):
@@ -245,3 +254,16 @@ def test_cli_writes_pdf_and_refuses_bad_arguments(data, tmp_path):
         call_command("bilan", "--edition", "1999", "--json")
     with pytest.raises(CommandError, match="Introuvable"):
         call_command("bilan", "--edition", "2025", "--json", "--funder", "nobody")
+
+
+def test_every_bilan_export_neutralises_formulas(client, data, members):
+    Person.objects.update(last_name=EVIL)
+    Scheme.objects.filter(slug="sejour-individuel").update(name=EVIL)
+    lines = read_csv(get(client, members["coordinator"], "bilan_export_csv"))
+    assert_neutralised([v for line in lines for v in line.values()], EVIL)
+    client.post(reverse("bilan_export_xlsx"))
+    job = Job.objects.get(kind="bilan_export")
+    rows = load_workbook(job.result_file.open("rb")).active.iter_rows(values_only=True)
+    assert_neutralised([v for row in rows for v in row], EVIL)
+    wb = load_workbook(io.BytesIO(funder_report.build_xlsx(data.funders["call"], data.edition)))
+    assert_neutralised([v for ws in wb for row in ws.iter_rows(values_only=True) for v in row], EVIL)

@@ -42,6 +42,16 @@ def edited(change):
         (lambda r: r["formula"].__setitem__("cap", "share"), "formula.cap"),
         (lambda r: r.__setitem__("name", "x" * 121), "name"),
         (lambda r: r["funder"].__setitem__("slug", ["ancv"]), "funder.slug"),
+        # the scheme's source is a link on its page: web addresses only
+        (lambda r: r.__setitem__("source", "javascript:alert(document.cookie)"), "source"),
+        (lambda r: r.__setitem__("source", " JavaScript:alert(1)"), "source"),
+        (lambda r: r.__setitem__("source", "data:text/html,<script>alert(1)</script>"), "source"),
+        (lambda r: r.__setitem__("source", "https://"), "source"),
+        (lambda r: r.__setitem__("source", ["https://example.org"]), "source"),
+        (
+            lambda r: r["parameters"]["max_amount"]["values"][0].__setitem__("source", "https://"),
+            "parameters.max_amount.values[0].source",
+        ),
     ],
 )
 def test_bad_definitions_name_the_field(change, field):
@@ -53,3 +63,10 @@ def test_bad_definitions_name_the_field(change, field):
 def test_every_shipped_definition_is_valid():
     for slug in catalogue.slugs():
         assert parse(catalogue.raw(slug), known_slugs=set(catalogue.slugs())).slug == slug
+
+
+@pytest.mark.parametrize(
+    "source", ["", "https://www.service-public.fr/vosdroits/F1234", "http://example.org/a"]
+)
+def test_a_web_source_or_none_is_accepted(source):
+    assert parse(edited(lambda r: r.__setitem__("source", source))).source == source

@@ -14,6 +14,7 @@ from partez.funding.models import Envelope, EnvelopeQuota, FinancingPlan
 from partez.projects.services import ProjectInput, project_create, project_transition
 from partez.schemes.models import Scheme
 from tests import factories
+from tests.core.test_spreadsheet import EVIL, assert_neutralised
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +359,12 @@ def test_envelope_detail_query_count_does_not_grow_with_the_ledger(
     html = response.content.decode()
     assert "Registre des engagements (62)" in html and "Page 1 sur 2" in html
     assert html.count("+ 0,10 €") == 50
+
+
+def test_envelope_exports_neutralise_formulas(client, members, caf_envelope):
+    Envelope.objects.filter(pk=caf_envelope.pk).update(label=EVIL)
+    client.force_login(members["coordinator"].user)
+    text = client.get(reverse("envelope_export") + "?format=csv").content.decode("utf-8-sig")
+    assert_neutralised([v for row in csv.reader(io.StringIO(text), delimiter=";") for v in row], EVIL)
+    wb = load_workbook(io.BytesIO(client.get(reverse("envelope_export") + "?format=xlsx").content))
+    assert_neutralised([v for ws in wb for row in ws.iter_rows(values_only=True) for v in row], EVIL)

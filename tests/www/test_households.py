@@ -1,5 +1,6 @@
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -302,3 +303,12 @@ def test_small_forms_load_on_demand_and_post(client, worker, household, other_or
         {"person": person.pk, "year": 2019, "scheme": "bsv"},
     )
     assert person.past_departures.get().scheme == "bsv"
+
+
+def test_no_optional_consent_is_ticked_in_advance(client, worker):
+    """A pre-ticked box is no consent (CJEU, Planet49): only case work, which the file needs."""
+    client.force_login(worker.user)
+    page = client.get(reverse("household_create")).content.decode()
+    boxes = dict(re.findall(r'<input type="checkbox" name="consent-scopes" value="(\w+)"([^>]*)>', page))
+    assert set(boxes) == {"casework", "sharing", "contact", "statistics"}
+    assert [scope for scope, attrs in boxes.items() if "checked" in attrs] == ["casework"]

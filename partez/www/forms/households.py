@@ -66,7 +66,8 @@ class ConsentForm(forms.Form):
         label="Finalités acceptées par le foyer",
         choices=ConsentScope.choices,
         widget=forms.CheckboxSelectMultiple,
-        initial=[ConsentScope.CASEWORK, ConsentScope.STATISTICS],
+        # Only case work (the file needs it): an optional consent is never ticked in advance.
+        initial=[ConsentScope.CASEWORK],
     )
     confirmed = forms.BooleanField(
         label="J'ai informé le foyer de l'usage de ses données et recueilli son consentement.",

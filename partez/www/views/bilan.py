@@ -5,8 +5,6 @@ SVG (:mod:`partez.reports.svg`), each with its data table."""
 
 from __future__ import annotations
 
-import csv
-
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -15,7 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from partez.core import audit
+from partez.core import audit, spreadsheet
 from partez.jobs import services as job_services
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
@@ -148,24 +146,16 @@ def _export_filters(request, m) -> Filters:
     return filters
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 @membership_required(perms.can_export_bilan)
 def bilan_export_csv(request, m):
     """One line per person × project, streamed (French Excel: semicolons, BOM)."""
     filters = _export_filters(request, m)
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = spreadsheet.csv_writer(_Echo(), delimiter=";")
 
     def lines():
         yield "\ufeff" + writer.writerow(exports.HEADERS)
         for row in exports.rows(filters, m):
-            yield writer.writerow([_csv_value(v) for v in row])
+            yield writer.writerow(row)
 
     audit.record(
         actor=m.user,

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from partez.cheques import selectors, services
 from partez.cheques.models import Booklet, Cheque, ChequeOrder, ChequeStatus
 from partez.core.errors import DomainError
+from partez.core.spreadsheet import Workbook
 from partez.households.models import Household
 from partez.households.selectors import households_for
 from partez.organisations import perms
@@ -70,7 +70,7 @@ def cheque_export(request, m):
     edition = _edition_or_404()
     qs = selectors.cheques_for(m).filter(edition=edition)
     today = timezone.localdate()
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     for title, by, label in (("Par financeur", "funder", "Financeur"), ("Par commune", "commune", "Commune")):
         ws = wb.create_sheet(title)
         ws.append([label] + [f"{h} (nombre)" for h in XLSX_HEADERS] + [f"{h} (€)" for h in XLSX_HEADERS])
@@ -173,12 +173,8 @@ def cheque_allocate(request, m):
 
 
 def _preparation_commune(request, m, edition) -> Commune | None:
-    """The commune asked for, within those ``m`` may prepare; a commune's members get theirs."""
-    communes = selectors.preparation_communes(m, edition)
-    if perms.sees_whole_territory(m):
-        wanted = request.GET.get("commune") or request.POST.get("commune")
-        return communes.filter(insee_code=wanted).first() if wanted else None
-    return communes.first()
+    wanted = request.GET.get("commune") or request.POST.get("commune") or ""
+    return selectors.preparation_commune(m, edition, wanted)
 
 
 @membership_required(perms.can_prepare_cheques)

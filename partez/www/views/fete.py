@@ -91,7 +91,12 @@ def fete_send(request, m):
         actor=m,
         kind="fete_invitations",
         label=f"Invitations à la {fete} ({', '.join(channels)})",
-        params={"fete": fete.pk, "channels": channels, "base_url": request.build_absolute_uri("/")},
+        params={
+            "fete": fete.pk,
+            "channels": channels,
+            "base_url": request.build_absolute_uri("/"),
+            "resend": bool(request.POST.get("resend")),
+        },
     )
     return redirect("job_detail", pk=job.pk)
 

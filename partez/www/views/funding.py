@@ -3,7 +3,6 @@ quotas, and the financing plan chosen on a project page."""
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -13,9 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
+from partez.core import spreadsheet
 from partez.core.errors import DomainError
+from partez.core.spreadsheet import Workbook
 from partez.funding import selectors, services
 from partez.organisations import perms
 from partez.territory.models import Edition
@@ -88,14 +88,14 @@ def envelope_export(request, m):
     suffix = edition.year if edition else "toutes-editions"
     if request.GET.get("format") == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
+        writer = spreadsheet.csv_writer(out, delimiter=";")
         writer.writerow(HEADERS)
         for e in envelopes:
             writer.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in _row(e)])
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="enveloppes-{suffix}.csv"'
         return response
-    wb = Workbook(write_only=True)
+    wb = Workbook()
     sheet = wb.create_sheet("Enveloppes")
     sheet.append(HEADERS)
     for e in envelopes:

@@ -1,11 +1,12 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from partez.core.errors import DomainError
-from partez.jobs import services
-from partez.jobs.models import Job, JobStatus
+from partez.core.errors import DomainError, NotAllowed
+from partez.jobs import files, services
+from partez.jobs.models import Job
 from partez.organisations import perms
 
 from ..access import membership_required
@@ -53,6 +54,12 @@ def job_cancel(request, m, pk):
 @membership_required()
 def job_download(request, m, pk):
     job = _get_job(m, pk)
-    if job.status != JobStatus.DONE or not job.result_file:
-        raise Http404("Fichier indisponible.")
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+    try:
+        handle = files.job_file_open(actor=m, job=job)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except files.FileExpired as exc:
+        return render(request, "www/jobs/detail.html", {"job": job, "gone": exc.message}, status=410)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return FileResponse(handle, as_attachment=True, filename=job.result_name)

@@ -1,7 +1,11 @@
+import datetime as dt
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from partez.core.errors import DomainError
 from partez.demo import generator, loader
+from partez.demo.calendar import DemoCalendar
 
 
 class Command(BaseCommand):
@@ -21,11 +25,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="Supprime d'abord les données de démonstration."
         )
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Le jour auquel les dates de l'édition se rapportent, AAAA-MM-JJ (défaut : aujourd'hui).",
+        )
 
     def handle(self, *args, **options):
         try:
             result = loader.demo_load(
-                seed=options["seed"], households=options["households"], reset=options["reset"]
+                seed=options["seed"],
+                households=options["households"],
+                reset=options["reset"],
+                today=options["today"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
@@ -39,9 +52,10 @@ class Command(BaseCommand):
             )
         else:
             c = result.counts
+            year = DemoCalendar.on(options["today"] or timezone.localdate()).year
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Édition de démonstration chargée en {result.seconds:.1f} s (graine {result.seed}) : "
+                    f"Édition de démonstration {year} chargée en {result.seconds:.1f} s (graine {result.seed}) : "
                     f"{c['organisations']} organisations, {c['users']} professionnel·les, {c['households']} foyers, "
                     f"{c['persons']} personnes, {c['projects']} projets."
                 )

@@ -1,0 +1,121 @@
+"""The main navigation as data: groups named by what people do, each entry with the permission
+function its view checks, so a role is shown only what it may open. A new section is one line
+in :data:`MENU`; a group with nothing to show is left out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.urls import reverse
+
+from partez.camping import perms as camping_perms
+from partez.organisations import perms
+from partez.organisations.models import Membership
+from partez.territory.selectors import CACHE_SECONDS, current_edition
+
+
+def every_member(m: Membership) -> bool:
+    """Pages any member opens (their view asks for a membership only)."""
+    return True
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    allowed: Callable[[Membership], bool]
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    entries: tuple[Entry, ...]
+
+
+MENU: tuple[Group, ...] = (
+    Group("accompagner", "Accompagner", (Entry("Foyers", "household_list", perms.can_view_households),)),
+    Group(
+        "financer",
+        "Financer",
+        (
+            Entry("Financements", "envelope_list", perms.can_view_envelopes),
+            Entry("Dispositifs", "scheme_list", every_member),
+            Entry("Chèques-vacances", "cheque_overview", perms.can_view_cheques),
+        ),
+    ),
+    Group("sejours", "Séjours", (Entry("Séjour commun", "camping_board", camping_perms.can_view_camping),)),
+    Group(
+        "fete",
+        "Fête",
+        (
+            Entry("Fête des vacances", "fete_home", perms.can_manage_fete),
+            Entry("Pointage", "scan_choose", perms.can_check_in),
+        ),
+    ),
+    Group("reseau", "Réseau", (Entry("Équipe", "members", every_member),)),
+    Group("bilan", "Bilan", (Entry("Bilan de l'édition", "bilan", perms.can_view_bilan),)),
+    Group(
+        "administration",
+        "Administration",
+        (
+            Entry("Éditions", "edition_list", perms.can_manage_editions),
+            Entry("Journal d'audit", "audit_log", perms.can_view_audit),
+            Entry("Sécurité", "organisation_security", perms.can_manage_account_security),
+        ),
+    ),
+)
+
+
+def _is_under(path: str, url: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))
+
+
+def menu_for(m: Membership, path: str, groups: tuple[Group, ...] = MENU) -> list[dict]:
+    """The groups ``m`` may use, each with its entries: label, URL, whether it is the page shown
+    (``current``) or the page shown is below it (``active``, e.g. a household under « Foyers »)."""
+    shown = []
+    for group in groups:
+        entries = []
+        for entry in group.entries:
+            if not entry.allowed(m):
+                continue
+            url = reverse(entry.url_name)
+            entries.append(
+                {"label": entry.label, "url": url, "current": path == url, "active": _is_under(path, url)}
+            )
+        if entries:
+            active = any(e["active"] for e in entries)
+            shown.append({"key": group.key, "label": group.label, "entries": entries, "active": active})
+    return shown
+
+
+NO_EDITION_KEY = "www:navigation:no-edition"
+
+
+def edition_shown():
+    """The edition the header names: :func:`current_edition` (cached a minute), and « none »
+    remembered as long (until an edition is saved: :func:`forget_no_edition`), so that the
+    header costs no query on every page of a database without editions."""
+    if cache.get(NO_EDITION_KEY):
+        return None
+    edition = current_edition()
+    if edition is None:
+        cache.set(NO_EDITION_KEY, True, CACHE_SECONDS)
+    return edition
+
+
+def forget_no_edition(**kwargs) -> None:
+    """``post_save`` of an edition: the header names it at once."""
+    cache.delete(NO_EDITION_KEY)
+
+
+def navigation(request) -> dict:
+    """Context processor: the menu of the current membership and the edition worked on."""
+    getter = getattr(request, "get_membership", None)
+    membership = getter() if getter else None
+    if membership is None:
+        return {"menu": [], "menu_edition": None}
+    return {"menu": menu_for(membership, request.path), "menu_edition": edition_shown()}
