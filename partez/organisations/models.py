@@ -92,7 +92,6 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
-    token: str  # the clear token of a new invitation, for its e-mail link only: never stored
 
     class Meta:
         verbose_name = "invitation"
