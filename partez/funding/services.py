@@ -357,7 +357,7 @@ def _check_still_current(plan: FinancingPlan, project: Project) -> None:
     saved = tuple(
         PlanLine.objects.filter(plan=plan).order_by("order", "id").values_list("scheme__slug", "aid_cents")
     )
-    if saved not in proposed:
+    if saved and saved not in proposed:  # a plan without any aid reserves nothing: never stale
         raise DomainError(
             "Le plan de financement choisi ne correspond plus au projet (budget, personnes, dates ou droits "
             "ont changé depuis) : choisissez à nouveau un plan sur la page du projet.",

@@ -37,9 +37,7 @@ def _day(d: dt.date) -> str:
 
 def edition_for_stay(start: dt.date, end: dt.date | None) -> Edition | None:
     """The edition whose dates contain the whole stay, if any."""
-    return (
-        Edition.objects.filter(starts_on__lte=start, ends_on__gte=end or start).order_by("-year").first()
-    )
+    return Edition.objects.filter(starts_on__lte=start, ends_on__gte=end or start).order_by("-year").first()
 
 
 def stay_edition_errors(start: dt.date | None, end: dt.date | None) -> tuple[Edition | None, dict[str, str]]:

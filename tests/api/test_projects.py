@@ -77,7 +77,8 @@ def test_detail_content(worker_api, project, household, worker, ccas):
         ("coordinator", ["validate", "refuse", "withdraw"]),
     ],
 )
-def test_transitions_are_those_of_the_role(api_as, project, worker, who, actions):
+def test_transitions_are_those_of_the_role(api_as, complete_project, worker, who, actions):
+    project = complete_project
     project_transition(actor=worker, project=project, action="submit")
     body = api_as(who).get(f"/projects/{project.pk}").json()
     assert [t["action"] for t in body["transitions"]] == actions
@@ -203,7 +204,8 @@ def post_action(api, project, action, reason=""):
     return api.post(f"/projects/{project.pk}/transitions", {"action": action, "reason": reason})
 
 
-def test_the_whole_workflow(api_as, project):
+def test_the_whole_workflow(api_as, complete_project):
+    project = complete_project
     worker, referent = api_as("social_worker"), api_as("commune_referent")
     steps = [
         (worker, "submit", "submitted"),
@@ -223,7 +225,8 @@ def test_the_whole_workflow(api_as, project):
     assert PastDeparture.objects.filter(project=project).count() == 2  # both travellers
 
 
-def test_refuse_with_reason(api_as, project, worker):
+def test_refuse_with_reason(api_as, complete_project, worker):
+    project = complete_project
     project_transition(actor=worker, project=project, action="submit")
     response = post_action(api_as("commune_referent"), project, "refuse", "Hors critères de ressources")
     assert response.status_code == 200
@@ -264,7 +267,8 @@ def test_submitting_an_incomplete_file_names_the_missing_fields(worker_api, hous
     before = counts()
     response = post_action(worker_api, project, "submit")
     assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"destination", "start_date", "budget"}
+    # every missing item at once, including the plan and the required documents
+    assert set(response.json()["errors"]) == {"destination", "start_date", "budget", "plan", "checklist"}
     assert counts() == before
 
 
