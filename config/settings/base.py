@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "partez.jobs",
     "partez.demo",
     "partez.reports",
+    "partez.privacy",
     # web apps
     "partez.www",
 ]
@@ -141,9 +142,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "partez.www.views.account.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind nginx, REMOTE_ADDR is the proxy's: with TRUSTED_PROXY_COUNT=1 the client is read from
-# the last hop of X-Forwarded-For that the proxy appended (partez.www.security.client_ip).
+# the last hop of X-Forwarded-For that the proxy appended (partez.accounts.throttling.client_ip).
 TRUSTED_PROXY_COUNT = int(env.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "partez.www.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "partez.accounts.throttling.client_ip"
 AXES_VERBOSE = False
 
 # Second factor (django-otp): the issuer shown in the authenticator app.

@@ -11,6 +11,7 @@ verification or enrolment pages.
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
@@ -27,8 +28,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.models import AuditLog
 from partez.organisations import perms
 from partez.organisations.models import Membership, Role
+from partez.users.models import User
 
 from .models import SecondFactorPolicy
 
@@ -37,7 +40,7 @@ OK, VERIFY, ENROL = "ok", "verify", "enrol"
 DEFAULT_REQUIRED = {Role.COORDINATOR, Role.COMMUNE_REFERENT}
 
 
-def account_event(user, action: str, **changes):
+def account_event(user: User, action: str, **changes: Any) -> AuditLog:
     """An event of one's own account in the audit log (no organisation: an account spans them)."""
     return audit.record(actor=user, organisation=None, action=action, obj=user, changes=changes)
 
@@ -51,7 +54,7 @@ def policy() -> dict[str, bool]:
     return {role: stored.get(role, role in DEFAULT_REQUIRED) for role in Role.values}
 
 
-def second_factor_required(user) -> bool:
+def second_factor_required(user: User) -> bool:
     """Staff and superusers always; others when one of their active roles requires it (in any
     organisation: switching organisation cannot escape it)."""
     if user.is_staff or user.is_superuser:
@@ -61,15 +64,16 @@ def second_factor_required(user) -> bool:
     return any(rules.get(role, False) for role in roles)
 
 
-def confirmed_totp(user) -> TOTPDevice | None:
+def confirmed_totp(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+def recovery_codes_left(user: User) -> int:
+    left: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return left
 
 
-def login_state(user) -> str:
+def login_state(user: User) -> str:
     """What a freshly logged-in session must do next: verify its device, enrol one, or nothing."""
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return VERIFY
@@ -88,7 +92,7 @@ def totp_now(device: TOTPDevice, offset_steps: int = 0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def locked_out() -> list[dict]:
+def locked_out() -> list[dict[str, Any]]:
     """The lockouts in force: accounts (whatever the address) with AXES_FAILURE_LIMIT failures or
     more within the cool-off, addresses (whatever the accounts) with LOGIN_ADDRESS_FAILURE_LIMIT,
     newest first."""
@@ -118,21 +122,21 @@ def locked_out() -> list[dict]:
 # --- second factor: the user's own ------------------------------------------------------------
 
 
-def pending_totp(user, device_id) -> TOTPDevice | None:
+def pending_totp(user: User, device_id: int | None) -> TOTPDevice | None:
     """The user's authenticator being added (not confirmed yet), if it is still there."""
     if not device_id:
         return None
     return TOTPDevice.objects.filter(user=user, pk=device_id, confirmed=False).first()
 
 
-def totp_start(*, user) -> TOTPDevice:
+def totp_start(*, user: User) -> TOTPDevice:
     """A new (unconfirmed) authenticator for the user, replacing a previous unconfirmed one."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         return TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=False)
 
 
-def _new_recovery_codes(user) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Codes de secours", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODES_COUNT)]
@@ -140,7 +144,7 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
-def totp_confirm(*, user, device_id: int, token: str) -> list[str]:
+def totp_confirm(*, user: User, device_id: int, token: str) -> list[str]:
     """Confirm the authenticator with a code it shows; returns the recovery codes (shown once)."""
     token = (token or "").replace(" ", "").strip()
     if not token.isdigit():
@@ -164,7 +168,7 @@ def totp_confirm(*, user, device_id: int, token: str) -> list[str]:
     return codes
 
 
-def second_factor_verify(*, user, token: str) -> str:
+def second_factor_verify(*, user: User, token: str) -> str:
     """Check a code from the authenticator, or a recovery code (used once). Returns the kind of
     device that matched; a wrong code raises and is recorded. django-otp slows repeated failures
     down (growing delays per device)."""
@@ -190,7 +194,7 @@ def second_factor_verify(*, user, token: str) -> str:
     return kind
 
 
-def recovery_codes_renew(*, user) -> list[str]:
+def recovery_codes_renew(*, user: User) -> list[str]:
     """New recovery codes (the old ones stop working); shown once."""
     if confirmed_totp(user) is None:
         raise DomainError("Activez d'abord une application d'authentification.")
@@ -200,12 +204,12 @@ def recovery_codes_renew(*, user) -> list[str]:
     return codes
 
 
-def _remove_devices(user) -> None:
+def _remove_devices(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 
-def second_factor_remove(*, user) -> None:
+def second_factor_remove(*, user: User) -> None:
     """The user removes their own second factor. Refused when their role requires one (they
     replace it by enrolling a new authenticator instead)."""
     if second_factor_required(user):
@@ -240,7 +244,7 @@ def second_factor_reset(*, actor: Membership, username: str) -> None:
         )
 
 
-def _user_named(username: str):
+def _user_named(username: str) -> User:
     username = (username or "").strip()
     user = get_user_model().objects.filter(username=username).first() if username else None
     if user is None:
@@ -251,7 +255,7 @@ def _user_named(username: str):
 # --- passwords ---------------------------------------------------------------------------------
 
 
-def password_errors(password: str, user=None) -> list[str]:
+def password_errors(password: str, user: User | None = None) -> list[str]:
     """The validators' French messages (AUTH_PASSWORD_VALIDATORS), empty when it is accepted."""
     try:
         validate_password(password, user=user)
@@ -260,7 +264,7 @@ def password_errors(password: str, user=None) -> list[str]:
     return []
 
 
-def password_set(*, user, password: str, reason: str):
+def password_set(*, user: User, password: str, reason: str) -> User:
     """Set a password (change while logged in, reset by e-mail) after the validators; a reset
     also lifts a login lockout on the account."""
     errors = password_errors(password, user)
@@ -296,12 +300,13 @@ def policy_update(*, actor: Membership, required: dict[str, bool]) -> dict[str, 
             )
         after = policy()
         changes = audit.diff(before, after)
-        if changes:
+        first = SecondFactorPolicy.objects.order_by("pk").first()
+        if changes and first is not None:  # a change wrote a row above
             audit.record(
                 actor=actor.user,
                 organisation=actor.organisation,
                 action="second_factor.policy",
-                obj=SecondFactorPolicy.objects.order_by("pk").first(),
+                obj=first,
                 changes=changes,
             )
     return after
@@ -327,5 +332,5 @@ def account_unlock(*, actor: Membership, username: str = "", ip_address: str = "
             obj=attempt,
             changes=where,
         )
-        removed = AxesProxyHandler.reset_attempts(**where)
+        removed: int = AxesProxyHandler.reset_attempts(**where)
     return removed

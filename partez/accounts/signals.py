@@ -12,11 +12,10 @@ from django.dispatch import receiver
 from partez.core import audit
 
 from . import services
+from .throttling import client_ip  # the one reading of the client's address
 
 
 def _address(request) -> str:
-    from partez.www.security import client_ip  # the one reading of the client's address
-
     return client_ip(request) if request is not None else ""
 
 

@@ -17,6 +17,18 @@ from django.conf import settings
 from django.db.models import Sum
 
 
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT`` proxies the entry of
+    X-Forwarded-For they appended (the left part can be forged by the client)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count > 0 and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= count:
+            return hops[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def address_failures_as_account_failures(address_failures: int) -> int:
     return address_failures * settings.AXES_FAILURE_LIMIT // settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
@@ -31,7 +43,7 @@ class LoginThrottle(AxesDatabaseHandler):
         return max(account, address_failures_as_account_failures(address))
 
     def reset_user_attempts(self, request, credentials=None) -> int:
-        username = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD) or ""
+        username = (credentials or {}).get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")) or ""
         if not username:
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()

@@ -6,9 +6,10 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households import selectors
-from partez.households.models import FollowUp, Person
+from partez.households.models import FollowUp, Household, Person
 from partez.households.selectors import households_for
 from partez.households.services import HouseholdInput, PersonInput, household_create
 from partez.organisations.models import Membership
@@ -189,7 +190,12 @@ def get_household(request: HttpRequest, household_id: int):
     """Composition, ressources, situation fiscale, quotient familial recalculé avec son
     explication, organisations qui suivent le foyer et projets de départ. 404 pour un foyer
     hors du périmètre de votre organisation."""
-    return household_detail(casework_membership(request), household_id)
+    m = casework_membership(request)
+    detail = household_detail(m, household_id)  # 404 outside the organisation's scope
+    audit.record_read(
+        actor=m.user, organisation=m.organisation, action="read.household_api", obj=Household(pk=household_id)
+    )
+    return detail
 
 
 @router.post(

@@ -6,12 +6,13 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households.models import Person
 from partez.households.selectors import households_for
 from partez.organisations.models import Membership
 from partez.projects import perms as project_perms
-from partez.projects.models import JournalEntry, StatusChange
+from partez.projects.models import JournalEntry, Project, StatusChange
 from partez.projects.selectors import projects_for
 from partez.projects.services import ProjectInput, project_create, project_transition
 from partez.schemes import engine, selectors, situations
@@ -131,7 +132,12 @@ def project_detail(m: Membership, pk: int) -> ProjectDetail:
 def get_project(request: HttpRequest, project_id: int):
     """Qui part, où, quand, le budget, le statut et les changements de statut que votre rôle
     permet, la liste des pièces et le journal d'accompagnement. 404 hors de votre périmètre."""
-    return project_detail(casework_membership(request), project_id)
+    m = casework_membership(request)
+    detail = project_detail(m, project_id)  # 404 outside the organisation's scope
+    audit.record_read(
+        actor=m.user, organisation=m.organisation, action="read.project_api", obj=Project(pk=project_id)
+    )
+    return detail
 
 
 @router.get(

@@ -69,6 +69,9 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Set by partez.privacy when the file is anonymised (retention or erasure): nothing personal
+    # is left, only what the bilan counts; the services refuse to change it any more.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "foyer"

@@ -187,6 +187,11 @@ def _require_casework(actor: Membership) -> None:
         raise NotAllowed("Votre rôle ne permet pas de modifier des foyers.")
 
 
+def require_not_anonymised(household: Household) -> None:
+    if household.anonymised_at is not None:
+        raise DomainError("Ce foyer a été anonymisé : son dossier ne peut plus être modifié.")
+
+
 def _sort_name(persons: Iterable[PersonInput | Person]) -> str:
     head = next((p for p in persons if p.relation == Relation.HEAD), None)
     return Person.search_key(head.first_name, head.last_name) if head else ""
@@ -285,6 +290,7 @@ def household_update(*, actor: Membership, household: Household, data: Household
     commune = _validate_household(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
+        require_not_anonymised(household)
         before = audit.snapshot(household, HOUSEHOLD_FIELDS)
         for k, v in asdict(data).items():
             if k != "commune_insee":
@@ -310,6 +316,7 @@ def person_add(*, actor: Membership, household: Household, data: PersonInput) ->
     validate_person(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
+        require_not_anonymised(household)
         person = Person(
             household=household,
             search_name=Person.search_key(data.first_name, data.last_name),
@@ -337,6 +344,7 @@ def person_update(*, actor: Membership, person: Person, data: PersonInput) -> Pe
     validate_person(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=person.household_id)
+        require_not_anonymised(household)
         person = Person.objects.get(pk=person.pk)
         before = audit.snapshot(person, PERSON_FIELDS)
         for k, v in asdict(data).items():
@@ -392,7 +400,8 @@ CLOSED = (
 
 
 def require_open_file(household: Household) -> None:
-    """Refuse any change to a closed file (the « case work » consent withdrawn)."""
+    """Refuse any change to a closed file (the « case work » consent withdrawn) or an anonymised one."""
+    require_not_anonymised(household)
     require_consent(household, ConsentScope.CASEWORK, CLOSED)
 
 

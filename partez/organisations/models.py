@@ -82,6 +82,7 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField("adresse e-mail")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    token = ""  # not a column: the clear token, set by invitation_create() for the e-mail link only
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

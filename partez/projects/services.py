@@ -15,7 +15,7 @@ from partez.core.errors import DomainError, NotAllowed
 from partez.funding import selectors as funding_selectors
 from partez.funding import services as funding
 from partez.households.models import ConsentScope, Household, PastDeparture, Person, SchemeCode
-from partez.households.services import require_consent, require_open_file
+from partez.households.services import require_consent, require_not_anonymised, require_open_file
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.models import Edition
@@ -125,6 +125,7 @@ def project_create(
         ConsentScope.CASEWORK,
         "Le foyer a retiré son consentement au traitement de son dossier : aucun nouveau projet possible.",
     )
+    require_not_anonymised(household)
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -174,6 +175,7 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.status not in EDITABLE:
             raise DomainError("Ce projet n'est plus modifiable : le séjour a eu lieu ou a été abandonné.")
+        require_not_anonymised(project.household)
         list(Household.objects.select_for_update().filter(pk=project.household_id).values_list("pk"))
         travellers, stay_edition = _validate(data, project.household, project)
         if stay_edition is not None and stay_edition.pk != project.edition_id:

@@ -20,6 +20,7 @@ from partez.core.money import euros
 from .definition import STATUSES, Criterion, SchemeDefinition
 from .engine import FORMAT_LABELS
 from .months import join as _join
+from .months import months_text as months_text  # re-exported: the scheme pages and tests read it here
 from .months import period as _period
 
 UNIT_LABELS = {

@@ -22,6 +22,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from partez.accounts import services as accounts
+from partez.accounts.throttling import client_ip as client_ip  # re-exported: its home is accounts
 
 LAST_SEEN = "partez_last_seen"
 WRITE_EVERY = 60  # seconds between two writes of the last activity
@@ -29,18 +30,6 @@ WRITE_EVERY = 60  # seconds between two writes of the last activity
 # What a session that still owes its second factor may open.
 SECOND_FACTOR_OPEN = {"logout", "second_factor_verify", "second_factor_enrol", "health"}
 SECOND_FACTOR_PAGE = {accounts.VERIFY: "second_factor_verify", accounts.ENROL: "second_factor_enrol"}
-
-
-def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT`` proxies the entry of
-    X-Forwarded-For they appended (the left part can be forged by the client)."""
-    count = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if count > 0 and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class AccountSecurityMiddleware:

@@ -107,4 +107,5 @@ urlpatterns = [
     path("", include("partez.www.urls_camping")),
     path("", include("partez.www.urls_bilan")),
     path("", include("partez.www.urls_fete")),  # chèques-vacances and the Fête des vacances
+    path("", include("partez.www.urls_privacy")),  # retention, right of access and erasure, readers
 ]

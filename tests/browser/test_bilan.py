@@ -75,7 +75,7 @@ def test_public_page_and_survey(page, data):
     h1 = data.households["h1"]
     h1.email = "famille@example.org"
     h1.save(update_fields=["email"])
-    h1.consents.update(scopes=["casework", "contact"])
+    h1.consents.update(scopes=["casework", "contact", "statistics"])  # the survey asks both
     surveys.surveys_send(edition=data.edition, base_url="http://ignored")
     path = re.search(r"(/enquete/[^/]+/)", mail.outbox[-1].body).group(1)
     page.goto(path)

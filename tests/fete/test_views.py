@@ -196,6 +196,26 @@ def test_counter_counts(people, fete_setup):
     assert png_bytes()[:4] == b"\x89PNG"
 
 
+def test_letters_and_signed_receipts_opened_are_recorded_in_the_access_log(people, fete_setup):
+    from partez.core.models import AccessLog
+    from partez.fete import services
+
+    from .conftest import png_bytes
+
+    s = fete_setup
+    c = client_for(people["coordination"])
+    assert c.get(reverse("fete_letter", args=[s.invitation.pk])).status_code == 200
+    serials = list(s.invitation.household.cheques.values_list("serial", flat=True))
+    handover, _ = services.handover_record(
+        actor=s.volunteer, code=s.invitation.code, serials=serials, signature_png=png_bytes(), nonce="a" * 16
+    )
+    assert c.get(reverse("fete_receipt", args=[handover.receipt])).status_code == 200
+    assert sorted(AccessLog.objects.values_list("action", "object_id", "actor")) == [
+        ("download.fete_letter", str(s.invitation.household_id), people["coordination"].user.pk),
+        ("download.signature", str(s.invitation.household_id), people["coordination"].user.pk),
+    ]
+
+
 def test_the_cheques_reconciliation_neutralises_formulas(people, fete_setup):
     Organisation.objects.filter(pk=fete_setup.funder.pk).update(name=EVIL)
     response = client_for(people["coordination"]).get(reverse("cheque_export"))

@@ -163,3 +163,29 @@ def test_settings_page_saves_and_names_the_field(client, c):
     from partez.camping.models import CommuneQuota
 
     assert CommuneQuota.objects.get(commune=c.lens).people == 10
+
+
+def test_document_downloads_are_recorded_in_the_access_log(client, c):
+    from partez.core.models import AccessLog
+
+    coordinator = c.members["coordinator"]
+    client.force_login(coordinator.user)
+    participant = c.lens_household
+    assert client.get(reverse("camping_letter", args=[participant.pk])).status_code == 200
+    week = c.week(c.mouettes, W1)
+    assert client.get(reverse("camping_roster", args=[week.pk, "pdf"])).status_code == 200
+    assert client.get(reverse("camping_roster", args=[week.pk, "pdf"])).status_code == 200  # every download
+    assert sorted(AccessLog.objects.values_list("action", "object_type", "object_id", "actor")) == [
+        (
+            "download.camping_letter",
+            "households.household",
+            str(participant.household_id),
+            coordinator.user.pk,
+        ),
+        ("download.camping_roster", "camping.campingweek", str(week.pk), coordinator.user.pk),
+        ("download.camping_roster", "camping.campingweek", str(week.pk), coordinator.user.pk),
+    ]
+    # the household's « who saw this file » page lists the roster it is on, and its letter
+    page = client.get(reverse("household_readers", args=[participant.household_id])).content.decode()
+    assert page.count("Liste d&#x27;accueil du séjour commun téléchargée") == 2
+    assert "Convocation au séjour commun téléchargée" in page

@@ -1,4 +1,4 @@
-"""Validation of an input, and the problem every method shares: sorted input, unit kinds, options."""
+"""The problem every method shares: sorted input, unit kinds, every household's options, a plan's figures."""
 
 from __future__ import annotations
 

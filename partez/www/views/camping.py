@@ -25,6 +25,7 @@ from partez.camping.models import (
     Participant,
     Placement,
 )
+from partez.core import audit
 from partez.core.errors import DomainError
 from partez.territory.selectors import current_edition
 
@@ -358,7 +359,11 @@ def _format(ext: str) -> str:
     return ext
 
 
-def _download(data: bytes, ext: str, name: str) -> HttpResponse:
+def _download(data: bytes, ext: str, name: str, *, m, action: str, obj) -> HttpResponse:
+    """The file, its download recorded in the access log (who took which document, when)."""
+    audit.record_read(
+        actor=m.user, organisation=m.organisation, action=action, obj=obj, changes={"format": ext}
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[ext])
     response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
     return response
@@ -374,7 +379,8 @@ def roster_download(request, m, pk, ext):
         pk=pk,
     )
     data = documents.render_bytes(f"rosters_{ext}", m, edition, week_ids=[week.pk])
-    return _download(data, ext, f"liste-accueil-{week.campsite.pk}-{week.starts_on:%Y-%m-%d}")
+    name = f"liste-accueil-{week.campsite.pk}-{week.starts_on:%Y-%m-%d}"
+    return _download(data, ext, name, m=m, action="download.camping_roster", obj=week)
 
 
 @membership_required(perms.can_view_camping)
@@ -384,7 +390,7 @@ def trip_download(request, m, pk, ext):
         BusTrip.objects.filter(edition=edition, week__campsite__in=selectors.campsites_for(m, edition)), pk=pk
     )
     data = documents.render_bytes(f"buses_{ext}", m, edition, trip_ids=[trip.pk])
-    return _download(data, ext, f"car-{trip.pk}")
+    return _download(data, ext, f"car-{trip.pk}", m=m, action="download.camping_bus_list", obj=trip)
 
 
 @membership_required(perms.can_view_camping)
@@ -394,7 +400,8 @@ def letter_download(request, m, pk):
     if not Placement.objects.filter(participant=participant).exists():
         raise Http404("Ce foyer n'a pas encore de place.")
     data = documents.render_bytes("letters_pdf", m, edition, participant_ids=[participant.pk])
-    return _download(data, "pdf", f"convocation-{participant.household.reference}")
+    name = f"convocation-{participant.household.reference}"
+    return _download(data, "pdf", name, m=m, action="download.camping_letter", obj=participant.household)
 
 
 @require_POST

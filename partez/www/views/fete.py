@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from partez.core import audit
 from partez.core.errors import DomainError
 from partez.fete import codes, letters, protocol, selectors, services
 from partez.fete.jobs import fete_info, letter_for
@@ -138,6 +139,9 @@ def fete_letter(request, m, pk):
     )
     stands = dict(Stand.objects.filter(fete=fete, commune__isnull=False).values_list("commune_id", "name"))
     data = letters.render(fete_info(fete), [letter_for(inv, stands, request.build_absolute_uri("/"))])
+    audit.record_read(
+        actor=m.user, organisation=m.organisation, action="download.fete_letter", obj=inv.household
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="invitation-{inv.code}.pdf"'
     return response
@@ -240,6 +244,9 @@ def fete_receipt(request, m, receipt):
         raise Http404("Reçu introuvable.")
     lines = handover.lines.select_related("cheque").order_by("-cheque__denomination_cents", "cheque__serial")
     signature = base64.b64encode(bytes(handover.signature_png)).decode()
+    audit.record_read(
+        actor=m.user, organisation=m.organisation, action="download.signature", obj=handover.household
+    )
     return render(
         request, "www/fete/receipt.html", {"handover": handover, "lines": lines, "signature": signature}
     )

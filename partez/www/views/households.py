@@ -12,6 +12,7 @@ from partez.households.models import Consent, ConsentScope, FollowUp, PastDepart
 from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
+from partez.privacy import perms as privacy_perms
 from partez.projects.models import Project
 from partez.territory.selectors import current_edition
 
@@ -157,6 +158,10 @@ def household_detail(request, m, pk):
     )
     consents = list(household.consents.select_related("collected_by", "organisation"))
     open_file = any(ConsentScope.CASEWORK in c.scopes for c in consents if c.revoked_at is None)
+    if request.method == "GET":  # a refused form shown again is not a new opening
+        audit.record_read(
+            actor=request.user, organisation=m.organisation, action="read.household", obj=household
+        )
     context = {
         "household": household,
         "persons": persons,
@@ -164,9 +169,12 @@ def household_detail(request, m, pk):
         "projects": projects,
         "consents": consents,
         # a closed file (case-work consent withdrawn) is read only; a remaining consent may still go
-        "can_edit": perms.can_edit_household(m) and open_file,
-        "can_revoke": perms.can_edit_household(m),
+        "can_edit": perms.can_edit_household(m) and open_file and household.anonymised_at is None,
+        "can_revoke": perms.can_edit_household(m) and household.anonymised_at is None,
         "closed": not open_file,
+        "can_export_file": privacy_perms.can_export_household_file(m),
+        "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
+        "can_view_readers": privacy_perms.can_view_file_readers(m),
         "history": audit.history_for(
             {
                 "households.household": [household.pk],

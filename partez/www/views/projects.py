@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partez.core import audit
 from partez.core.errors import DomainError
 from partez.organisations import perms
 from partez.projects import perms as project_perms
@@ -103,6 +104,8 @@ def project_edit(request, m, pk):
 @membership_required(perms.can_view_households)
 def project_detail(request, m, pk):
     project = get_project(m, pk)
+    if request.method == "GET":  # a refused form shown again is not a new opening
+        audit.record_read(actor=request.user, organisation=m.organisation, action="read.project", obj=project)
     budget = list(project.budget_lines.all())
     possible = workflow.available(project.status)
     transitions = project_perms.allowed_transitions(m, project.status)
