@@ -277,3 +277,30 @@ def test_transition_of_a_project_of_another_organisation_is_404(members, project
     assert response.status_code == 404
     project.refresh_from_db()
     assert project.status == "draft"
+
+
+def test_create_outside_every_edition_and_over_an_open_project_is_a_400_naming_the_fields(
+    worker_api, project, household
+):
+    """A stay in July 2027 (no edition) and a copy of an open project: one 400, every field named."""
+    before = counts()
+    persons = [p.pk for p in household.persons.all()]
+    payload = {"household_id": household.pk, "format": "individual", "travellers": persons}
+    response = worker_api.post(
+        "/projects", {**payload, "start_date": "2027-07-10", "end_date": "2027-07-17", "budget": []}
+    )
+    assert response.status_code == 400
+    assert "Aucune édition ne couvre ces dates" in response.json()["errors"]["start_date"]
+    response = worker_api.post(
+        "/projects",
+        {**payload, "start_date": "2025-07-14", "end_date": "2025-07-21", "travellers": []},
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"travellers", "overlap_reason"}
+    assert project.reference in response.json()["errors"]["overlap_reason"]
+    assert counts() == before
+    response = worker_api.post(
+        "/projects",
+        {**payload, "start_date": "2025-07-14", "end_date": "2025-07-21", "overlap_reason": "Deux séjours"},
+    )
+    assert response.status_code == 201

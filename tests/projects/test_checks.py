@@ -186,3 +186,29 @@ def test_household_form_shows_negative_income_and_future_birth_date_at_once(clie
     page = html.unescape(response.content.decode())
     assert "Le montant ne peut pas être négatif." in page
     assert "La date de naissance ne peut pas être dans le futur." in page
+
+
+def test_the_coordination_makes_a_document_required_from_a_date(worker, household, edition, coordinator_org):
+    """The « required » flag is a dated parameter of the scheme: a value added from 1 July 2025
+    makes the tax notice required for stays from that day, not before."""
+    from partez.organisations.models import Role
+    from partez.projects.checks import required_documents
+    from partez.schemes.edits import value_added
+    from partez.schemes.models import Scheme
+    from partez.schemes.services import scheme_update
+
+    coordination = factories.MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
+    edition.communes.add(household.commune)
+    project = project_create(actor=worker, household=household, edition=edition, data=data(household))
+    plan = funding.plan_choose(actor=worker, project=project, index=0)
+    for scheme in Scheme.objects.filter(pk__in=plan.lines.values("scheme")):
+        definition = value_added(
+            scheme.definition,
+            "requires_tax_notice",
+            start=dt.date(2025, 7, 1),
+            value=True,
+            source="https://www.horizonactu.fr/",
+        )
+        scheme_update(actor=coordination, scheme=scheme, definition=definition, comment="Avis exigé")
+    assert "Avis d'imposition" in required_documents(plan, dt.date(2025, 7, 14))
+    assert "Avis d'imposition" not in required_documents(plan, dt.date(2025, 6, 14))
