@@ -110,6 +110,12 @@ def required_documents(plan: FinancingPlan | None, on: dt.date | None) -> list[s
     return [label for label in DEFAULT_CHECKLIST if label in needed]
 
 
+def project_required_documents(project: Project) -> list[str]:
+    """The documents the project's current plan needs (every one without a plan)."""
+    plan = FinancingPlan.objects.filter(project=project, is_current=True).first()
+    return required_documents(plan, project.start_date)
+
+
 def submission_errors(project: Project) -> dict[str, str]:
     """Everything the commission needs that the project lacks, each under its field."""
     errors: dict[str, str] = {}

@@ -5,8 +5,8 @@ from django.views.decorators.http import require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.organisations import perms
+from partez.projects import checks, services, workflow
 from partez.projects import perms as project_perms
-from partez.projects import services, workflow
 from partez.projects.models import ChecklistItem
 from partez.schemes import situations
 from partez.territory.selectors import current_edition
@@ -123,6 +123,7 @@ def project_detail(request, m, pk):
         "waiting_for": waiting_for,
         "history": project.status_changes.select_related("by"),
         "checklist": project.checklist.all(),
+        "required_labels": checks.project_required_documents(project),
         "journal": project.journal.select_related("author", "organisation"),
         "journal_form": forms.JournalForm(),
         "can_edit": perms.can_edit_project(m) and project.status in services.EDITABLE,
@@ -204,6 +205,11 @@ def checklist_toggle(request, m, pk, item_pk):
         return render(
             request,
             "www/projects/_checklist_item.html",
-            {"item": item, "project": project, "can_write": True},
+            {
+                "item": item,
+                "project": project,
+                "can_write": True,
+                "required_labels": checks.project_required_documents(project),
+            },
         )
     return redirect("project_detail", pk=project.pk)
