@@ -98,12 +98,10 @@ def household(ccas, commune):
     return h
 
 
-@pytest.fixture(autouse=True)
-def _force_login_is_verified(monkeypatch):
-    """``client.force_login(user)`` stands for a finished login: password and second factor. It
-    is not a login to audit either (the tests of logins post the real form). Pass
-    ``verified=False`` for a session that still owes its second factor, as after the password
-    step: tests/www/test_accounts.py proves the enforcement that way and with the real form."""
+def force_login_verified(client, user, backend=None, original=None):
+    """Log ``user`` in on ``client`` as after a finished login (password and second factor),
+    without auditing it as a login. Module-scoped fixtures (set up before the patch below) call it
+    directly."""
     from django.contrib.auth.signals import user_logged_in
     from django.test import Client
 
@@ -111,19 +109,30 @@ def _force_login_is_verified(monkeypatch):
     from partez.accounts import signals as account_signals
     from partez.www.security import LAST_SEEN
 
+    user_logged_in.disconnect(dispatch_uid="partez_audit_login")
+    try:
+        (original or Client.force_login)(client, user, backend)
+    finally:
+        user_logged_in.connect(account_signals._logged_in, dispatch_uid="partez_audit_login")
+    session = client.session
+    session[accounts.SESSION_STATE] = accounts.OK
+    session[LAST_SEEN] = int(time.time())
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_verified(monkeypatch):
+    """``client.force_login(user)`` stands for a finished login: password and second factor. It
+    is not a login to audit either (the tests of logins post the real form). Pass
+    ``verified=False`` for a session that still owes its second factor, as after the password
+    step: tests/www/test_accounts.py proves the enforcement that way and with the real form."""
+    from django.test import Client
+
     original = Client.force_login
 
     def force_login(self, user, backend=None, verified=True):
         if not verified:
             return original(self, user, backend)
-        user_logged_in.disconnect(dispatch_uid="partez_audit_login")
-        try:
-            original(self, user, backend)
-        finally:
-            user_logged_in.connect(account_signals._logged_in, dispatch_uid="partez_audit_login")
-        session = self.session
-        session[accounts.SESSION_STATE] = accounts.OK
-        session[LAST_SEEN] = int(time.time())
-        session.save()
+        return force_login_verified(self, user, backend, original=original)
 
     monkeypatch.setattr(Client, "force_login", force_login)

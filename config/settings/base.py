@@ -146,6 +146,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 TRUSTED_PROXY_COUNT = int(env.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "partez.accounts.throttling.client_ip"
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # unlocks go through the coordination's page (audited)
 
 # Second factor (django-otp): the issuer shown in the authenticator app.
 OTP_TOTP_ISSUER = "partez"

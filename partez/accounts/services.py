@@ -16,7 +16,6 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -69,8 +68,7 @@ def confirmed_totp(user: User) -> TOTPDevice | None:
 
 
 def recovery_codes_left(user: User) -> int:
-    left: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-    return left
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def login_state(user: User) -> str:
@@ -246,7 +244,7 @@ def second_factor_reset(*, actor: Membership, username: str) -> None:
 
 def _user_named(username: str) -> User:
     username = (username or "").strip()
-    user = get_user_model().objects.filter(username=username).first() if username else None
+    user = User.objects.filter(username=username).first() if username else None
     if user is None:
         raise DomainError("Aucun compte ne porte cet identifiant.", field="username")
     return user
@@ -300,13 +298,12 @@ def policy_update(*, actor: Membership, required: dict[str, bool]) -> dict[str, 
             )
         after = policy()
         changes = audit.diff(before, after)
-        first = SecondFactorPolicy.objects.order_by("pk").first()
-        if changes and first is not None:  # a change wrote a row above
+        if changes:
             audit.record(
                 actor=actor.user,
                 organisation=actor.organisation,
                 action="second_factor.policy",
-                obj=first,
+                obj=SecondFactorPolicy.objects.get(role=next(iter(changes))),
                 changes=changes,
             )
     return after
@@ -332,5 +329,5 @@ def account_unlock(*, actor: Membership, username: str = "", ip_address: str = "
             obj=attempt,
             changes=where,
         )
-        removed: int = AxesProxyHandler.reset_attempts(**where)
-    return removed
+        removed = AxesProxyHandler.reset_attempts(**where)
+    return int(removed)

@@ -12,7 +12,9 @@ from partez.core.models import AuditLog
 from partez.organisations.models import Role
 from tests import factories
 
-from .helpers import PASSWORD, check_page, totp_code
+from .helpers import PASSWORD, check_page, log_in, totp_code
+from .test_fete import _setup as _fete_setup
+from .test_fete import scan_page  # noqa: F401  (the fixture: a phone whose expected errors are offline ones)
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +78,13 @@ def test_enrol_a_second_factor_log_in_with_it_then_with_a_recovery_code(page, co
     page.get_by_role("link", name="Mon compte").click()
     expect(page.get_by_text("Codes de secours restants : 9.")).to_be_visible()
     check_page(page, "accounts-05-my-account")
+    page.get_by_role("link", name="Changer mon mot de passe").click()
+    page.get_by_label("Ancien mot de passe").fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Nouveau mot de passe\s*:?$")).fill("123")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("123")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.get_by_text("Ce mot de passe est trop court.", exact=False).first).to_be_visible()
+    check_page(page, "accounts-08-password-change-refused")
 
     _log_out(page)
     _password_step(page, username)
@@ -95,12 +104,13 @@ def test_locked_out_login_and_the_coordination_unlock(page, coordinator_org, cca
     _password_step(page, worker.user.username)
     expect(page.get_by_role("alert")).to_contain_text("Trop d'essais de connexion sans succès")
     check_page(page, "accounts-06-locked-out")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    expect(page.get_by_role("heading", name="Mot de passe oublié")).to_be_visible()
+    check_page(page, "accounts-09-password-reset")
 
     # the coordination unlocks from another browser (same address here: it is not locked itself)
     context = page.context.browser.new_context(base_url=page.url.split("/connexion")[0], locale="fr-FR")
     other = context.new_page()
-    from .helpers import log_in
-
     try:
         log_in(other, coordination.user.username)
         other.goto("/organisation/securite/")
@@ -113,3 +123,35 @@ def test_locked_out_login_and_the_coordination_unlock(page, coordinator_org, cca
 
     _password_step(page, worker.user.username)
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_logout_from_the_scan_page_leaves_no_roster_and_warns_of_unsent_operations(scan_page):  # noqa: F811
+    s = _fete_setup()
+    page = scan_page
+    log_in(page, s.volunteer.user.username)
+    page.goto("/fete/pointage/")
+    page.get_by_role("link", name="Entrée").click()
+    expect(page.get_by_role("heading", name="Entrée", level=1)).to_be_visible()
+    stored = "() => Object.keys(localStorage).filter((k) => k.startsWith('partez-fete-'))"
+    assert page.evaluate("() => localStorage.getItem('partez-fete-owner')") == str(s.volunteer.user.pk)
+
+    # the network drops for the check-ins only: one operation stays in the queue
+    checkin_url = page.evaluate(
+        "() => JSON.parse(document.getElementById('scan-config').textContent).checkin_url"
+    )
+    page.route(f"**{checkin_url}", lambda route: route.abort("internetdisconnected"))
+    code = page.get_by_label("Code d'invitation")
+    code.fill(s.gate_codes[0])
+    code.press("Enter")
+    expect(page.locator("#pending")).to_have_text("1")
+
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.locator("#pending")).to_have_text("1")  # cancelled: still logged in, still queued
+    assert asked and "1 opération(s) pas encore envoyée(s)" in asked[0] and "perdues" in asked[0]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible()
+    assert page.evaluate(stored) == []

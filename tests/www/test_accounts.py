@@ -69,6 +69,16 @@ def test_thirty_wrong_passwords_then_the_right_one_is_refused(client, worker):
     assert AuditLog.objects.filter(action="login.failed", object_id=str(worker.user.pk)).count() >= 10
 
 
+def test_a_refused_login_while_locked_counts_once(client, worker, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "travailleuse", "pas-le-bon")
+    before = AuditLog.objects.filter(action="login.failed").count()
+    response = _log_in(client, "travailleuse")
+    assert response.status_code == 429
+    assert 'value="travailleuse"' in response.content.decode()
+    assert AuditLog.objects.filter(action="login.failed").count() == before + 1
+
+
 def test_an_account_is_locked_from_any_address(client, worker, settings):
     for i in range(settings.AXES_FAILURE_LIMIT):
         client.post(
@@ -530,3 +540,12 @@ def test_the_security_page_lists_lockouts_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         page = client.get(reverse("organisation_security"))
     assert page.content.decode().count("Débloquer<span") == 60  # 30 accounts and 30 addresses
+
+
+def test_devices_and_lockouts_are_not_editable_in_the_admin():
+    """Keys, recovery codes and lockouts change only through the audited services."""
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticToken.device.field.related_model)
+    assert not admin.site.is_registered(AccessAttempt)

@@ -49,7 +49,8 @@ class LoginView(auth_views.LoginView):
 
 def lockout(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: the login page with a French message (429)."""
-    form = forms.LoginForm(request, data=request.POST or None)
+    # unbound: a bound form would authenticate again when the page shows its errors
+    form = forms.LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,
