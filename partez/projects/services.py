@@ -89,10 +89,16 @@ def project_errors(
     if "end_date" not in errors:
         edition, problems = checks.stay_edition_errors(data.start_date, data.end_date)
         errors |= problems
-        others = checks.overlapping_projects(
-            household.pk, data.start_date, data.end_date, exclude=project.pk if project else None
+        # asked once, when the dates are set or changed (the reason is kept in the audit log)
+        unchanged = project is not None and (project.start_date, project.end_date) == (
+            data.start_date,
+            data.end_date,
         )
-        errors |= checks.overlap_errors(others, data.overlap_reason or "")
+        if not unchanged:
+            others = checks.overlapping_projects(
+                household.pk, data.start_date, data.end_date, exclude=project.pk if project else None
+            )
+            errors |= checks.overlap_errors(others, data.overlap_reason or "")
     if len(data.overlap_reason or "") > 300:
         errors["overlap_reason"] = "Le motif ne peut pas dépasser 300 caractères."
     return [members[i] for i in ids if i in members], edition, errors

@@ -138,6 +138,9 @@ def test_a_second_open_project_on_the_same_dates_needs_a_reason(worker, househol
     )
     log = AuditLog.objects.get(action="project.create", object_id=str(second.pk))
     assert log.changes["overlap_reason"] == "Le fils part en colonie, les parents ailleurs"
+    project_update(actor=worker, project=second, data=data(household, destination="Le Touquet"))  # same dates
+    with pytest.raises(DomainError, match="déjà un projet en cours"):  # dates moved onto the first again
+        project_update(actor=worker, project=second, data=data(household, end_date=dt.date(2025, 7, 22)))
     # other dates: no question asked
     project_create(
         actor=worker,
