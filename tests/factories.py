@@ -166,3 +166,28 @@ class EnvelopeQuotaFactory(factory.django.DjangoModelFactory):
     envelope = factory.SubFactory(EnvelopeFactory)
     commune = factory.SubFactory(CommuneFactory)
     amount_cents = 100_000
+
+
+# --- a complete file ------------------------------------------------------------------------
+
+
+def complete_file(project: Project, actor: Membership, *, aid: bool = True) -> Project:
+    """What the commission needs before a submission, for tests that walk the workflow: every
+    document of the checklist received, and a financing plan chosen — the first one the rules
+    propose (through the service, ``aid=True``), or an empty plan (no aid from any envelope:
+    ``aid=False``, or when no scheme helps the household)."""
+    from partez.core.errors import DomainError
+    from partez.funding.models import FinancingPlan
+    from partez.funding.services import plan_choose
+
+    project.checklist.update(received_at=timezone.now())
+    if not FinancingPlan.objects.filter(project=project, is_current=True).exists():
+        try:
+            if not aid:
+                raise DomainError("no aid wanted")
+            plan_choose(actor=actor, project=project, index=0)
+        except DomainError:
+            FinancingPlan.objects.create(
+                project=project, chosen_by=actor.user, cost_cents=0, total_aid_cents=0, remaining_cents=0
+            )
+    return project

@@ -298,6 +298,7 @@ def test_the_project_page_proposes_plans_with_warnings_then_shows_the_chosen_one
 def test_validation_short_of_money_is_refused_with_the_envelope_named(client, members, funded_project):
     worker, referent = members["social_worker"], members["commune_referent"]
     services.plan_choose(actor=worker, project=funded_project, index=0)
+    factories.complete_file(funded_project, worker)  # the documents: a complete file
     project_transition(actor=worker, project=funded_project, action="submit")
     client.force_login(referent.user)
     response = client.post(
