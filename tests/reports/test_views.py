@@ -21,8 +21,7 @@ from partez.reports.selectors import Filters
 from partez.schemes.models import Scheme
 from tests import factories
 from tests.core.test_spreadsheet import EVIL, assert_neutralised
-
-from .factories import more_households, small_edition
+from tests.factories.bilan import more_households, small_edition
 
 pytestmark = pytest.mark.django_db
 
