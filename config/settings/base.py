@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "partez.www.limits.PublicLimitsMiddleware",  # before CSRF, which reads a POST's body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -191,6 +192,27 @@ SMS_SENDER = env.get("SMS_SENDER", "PARTEZ")
 SMS_BREVO_API_KEY = env.get("SMS_BREVO_API_KEY", "")
 # The public address printed on invitations (RSVP link); the request's host when empty.
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL", "")
+
+# Pages and endpoints open without an account (by URL name): requests per client address
+# ("30/m": 30 a minute; also /s, /h, /d, "10/30s") and the largest request body in bytes
+# (partez/www/limits.py; 429 with Retry-After, 413). Counters live in the default cache: Redis in
+# production (REDIS_URL), so every worker shares them.
+PUBLIC_LIMITS = {
+    "simulator": {"rate": "30/m", "max_body": 64 * 1024},
+    "api-v1:simulate": {"rate": "30/m", "max_body": 64 * 1024},
+    "survey": {"rate": "20/m", "max_body": 16 * 1024},
+    "fete_rsvp": {"rate": "20/m", "max_body": 4 * 1024},
+    # above the login throttling's address lockout (LOGIN_ADDRESS_FAILURE_LIMIT failures), which
+    # speaks first; this one bounds the password hashing a flood of requests would cost
+    "login": {"rate": "60/m", "max_body": 8 * 1024},
+    "password_reset": {"rate": "10/m", "max_body": 8 * 1024},  # each one may send an e-mail
+    "invitation_accept": {"rate": "20/m", "max_body": 8 * 1024},
+    "bilan_public": {"rate": "60/m", "max_body": 0},
+    "bilan_public_current": {"rate": "60/m", "max_body": 0},
+}
+# The client address: partez.www.security.client_ip (TRUSTED_PROXY_COUNT, above).
+# Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1 000) answer 400 beyond.
 
 # Invitations to join an organisation expire after this many days.
 INVITATION_VALIDITY_DAYS = 14

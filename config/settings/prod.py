@@ -31,6 +31,17 @@ X_FRAME_OPTIONS = "DENY"
 # before reuse, so a PostgreSQL restart or a failover costs an error-free reconnect.
 DATABASES = {"default": {**DATABASES["default"], "CONN_HEALTH_CHECKS": True}}
 
+# The cache (the public pages' rate limits, the bilan's minute cache): Redis, shared by every
+# worker. Without REDIS_URL each process counts on its own (the limits then apply per worker).
+if env.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.get("REDIS_URL"),
+            "KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "partez"),
+        }
+    }
+
 STATIC_ROOT = Path(env.get("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {

@@ -8,7 +8,7 @@ domain services. Errors share one JSON shape (see :mod:`.errors`).
 
 from ninja import NinjaAPI
 
-from . import cheques, errors, fete, funding, households, projects, simulate
+from . import bilan, cheques, errors, fete, funding, households, projects, simulate
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -32,3 +32,4 @@ api.add_router("/simulate", simulate.router)
 api.add_router("/envelopes", funding.router)
 api.add_router("", fete.router)
 api.add_router("/cheques", cheques.router)
+api.add_router("/bilan", bilan.router)

@@ -105,10 +105,17 @@ def french_message(error: Mapping[str, Any]) -> str:
         return template.split(":")[0] + "."
 
 
+MAX_ERRORS = 40  # field errors reported at most; a note says when there were more
+
+
 def validation_errors(errors: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for error in errors:
-        out.setdefault(field_path(error.get("loc", ())), french_message(error))
+        path = field_path(error.get("loc", ()))
+        if path not in out and len(out) >= MAX_ERRORS:
+            out["__all__"] = f"Plus de {MAX_ERRORS} erreurs : corrigez celles-ci, puis renvoyez la demande."
+            break
+        out.setdefault(path, french_message(error))
     return out
 
 

@@ -183,7 +183,9 @@ def _edition(year: int | None) -> Edition:
 )
 def create_project(request: HttpRequest, payload: ProjectIn):
     """Ouvre un projet au statut brouillon pour des personnes d'un foyer de votre périmètre
-    (404 sinon), avec la liste des pièces par défaut. Tout ou rien."""
+    (404 sinon), avec la liste des pièces par défaut. Tout ou rien. Le projet est rattaché à
+    l'édition dont les dates couvrent le séjour (400 sur `start_date` sinon) ; `edition_year`
+    ne vaut que pour un brouillon sans dates."""
     m = casework_membership(request)
     household = get_or_404(
         households_for(m), payload.household_id, "Foyer introuvable.", field="household_id"
@@ -197,6 +199,7 @@ def create_project(request: HttpRequest, payload: ProjectIn):
         start_date=payload.start_date,
         end_date=payload.end_date,
         budget=[(b.kind.value, b.label.strip(), b.amount_cents) for b in payload.budget],
+        overlap_reason=payload.overlap_reason.strip(),
     )
     with api_fields({r"budget\[(\d+)\]\.amount": r"budget[\1].amount_cents"}):
         project = project_create(actor=m, household=household, edition=edition, data=data)

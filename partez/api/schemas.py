@@ -279,6 +279,12 @@ class ProjectIn(Schema):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     budget: list[BudgetLineIn] = Field(default_factory=list)
+    overlap_reason: str = Field(
+        "",
+        max_length=300,
+        description="Motif d'un second projet ouvert du foyer sur des dates qui se chevauchent "
+        "(sinon 400 sur ce champ).",
+    )
 
 
 class TransitionIn(Schema):

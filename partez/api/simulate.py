@@ -4,8 +4,10 @@ No authentication and nothing stored: the body is validated by the same function
 page (:func:`partez.schemes.simulation.build`), evaluated by the pure engine with the rules in
 force on the stay's first day, and answered. A handful of SELECTs (the cached commune list, the
 commune, the edition of that year, its participation, the schemes' definitions), whatever the
-size of the household. Rate limiting is not done here: put it in front (reverse proxy), or add a
-ninja throttle on this operation if it is ever needed.
+size of the household. Requests per address and the body size are capped by
+:mod:`partez.www.limits` (``PUBLIC_LIMITS["api-v1:simulate"]``: 429 / 413), list lengths by the
+schema (members, past departures, travellers, schemes) and the errors reported by
+:data:`~partez.schemes.simulation.MAX_ERRORS`.
 
 Every refusal is a 422 in the API's one error shape, naming the field (``commune``,
 ``household.members[0].birth_date``, ``travellers``…): ninja's own schema errors and the
@@ -17,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import StringConstraints
 
 from partez.core.errors import DomainError
 from partez.schemes import engine, simulation
@@ -35,7 +38,7 @@ Relation = StrEnum("Relation", {"adult": "adult", "child": "child"})
 # Built from the rules' own lists, so mypy cannot enumerate their members.
 MemberStatus = StrEnum("MemberStatus", {code: code for code in STATUSES})  # type: ignore[misc]
 Format = StrEnum("Format", {code: code for code in engine.FORMAT_LABELS})  # type: ignore[misc]
-MemberId = str | int
+MemberId = Annotated[str, StringConstraints(max_length=simulation.MAX_ID_LENGTH)] | int
 
 EXAMPLE: dict[str, Any] = {
     "date": "2026-07-11",
@@ -121,6 +124,7 @@ class HouseholdIn(Schema):
     )
     past_departures: list[PastDepartureIn] = Field(
         default_factory=list,
+        max_length=simulation.MAX_PAST_DEPARTURES,
         description="Départs passés (premier départ, « une fois par an », « une seule fois »).",
     )
 
@@ -138,16 +142,22 @@ class SimulationIn(Schema):
         description="Nombre de nuits (1 à 365) ; ou bien `end_date`.",
     )
     end_date: dt.date | None = Field(None, description="Jour du retour, à la place de `nights`.")
-    commune: str = Field(description="Code INSEE de la commune de résidence (territoire de l'opération).")
+    commune: str = Field(
+        max_length=10, description="Code INSEE de la commune de résidence (territoire de l'opération)."
+    )
     cost_cents: int = Field(
         ge=0, le=simulation.MAX_CENTS, description="Coût total du séjour, en centimes (10 M€ au plus)."
     )
     household: HouseholdIn
     travellers: list[MemberId] | None = Field(
-        None, description="Identifiants des personnes qui partent ; par défaut tout le foyer."
+        None,
+        max_length=simulation.MAX_MEMBERS,
+        description="Identifiants des personnes qui partent ; par défaut tout le foyer.",
     )
     schemes: list[str] | None = Field(
-        None, description="Identifiants des dispositifs à évaluer (`depart-18-25`…) ; par défaut tous."
+        None,
+        max_length=simulation.MAX_SCHEMES,
+        description="Identifiants des dispositifs à évaluer (`depart-18-25`…) ; par défaut tous.",
     )
     format: Format | None = Field(
         None,
@@ -284,7 +294,8 @@ def as_json(s: engine.Situation, evaluation: engine.Evaluation) -> dict:
 @router.post(
     "",
     auth=None,
-    response={200: SimulationOut, 422: ErrorOut},
+    # 413 and 429 come from partez.www.limits (PUBLIC_LIMITS["api-v1:simulate"]), before this view
+    response={200: SimulationOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     operation_id="simulate",
     summary="Simuler les aides aux vacances d'un foyer",
 )
@@ -296,7 +307,9 @@ def simulate(request: HttpRequest, payload: SimulationIn):
     Les règles appliquées sont celles **en vigueur à la date du départ** ; la participation de la
     commune est lue dans l'édition de l'année du départ (sans elle, les dispositifs locaux ne sont
     pas accessibles, avec la raison). Sans authentification ; **rien n'est enregistré**.
-    Erreurs : 422 avec le champ en cause (`household.members[0].birth_date`, `commune`, `travellers`…)."""
+    Erreurs : 422 avec le champ en cause (`household.members[0].birth_date`, `commune`, `travellers`…) ;
+    413 au-delà de 64 Kio ; 429 au-delà de 30 requêtes par minute depuis une même adresse (en-tête
+    `Retry-After`) — valeurs par défaut du réglage `PUBLIC_LIMITS`."""
     try:
         sim, evaluation = simulation.simulate(payload.model_dump())
     except DomainError as exc:

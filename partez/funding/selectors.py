@@ -16,7 +16,7 @@ from partez.schemes import engine
 from partez.schemes.models import Scheme
 from partez.schemes.selectors import history_codes
 
-from .models import Commitment, CommitmentKind, Envelope, EnvelopeQuota, FinancingPlan, PlanLine
+from .models import Commitment, CommitmentKind, Envelope, EnvelopeQuota, FinancingPlan, PlanLine, PlanStatus
 
 if TYPE_CHECKING:
     from partez.projects.models import Project
@@ -222,3 +222,10 @@ def departure_codes(plan: FinancingPlan | None) -> set[str]:
     code_of = {slug: code for code, slug in history_codes().items()}
     slugs = plan.lines.values_list("scheme__slug", flat=True)
     return {code_of[s] for s in slugs if s in code_of}
+
+
+def has_commitments(project: Project) -> bool:
+    """Whether money of an envelope is reserved or consumed for the project right now."""
+    return FinancingPlan.objects.filter(
+        project=project, is_current=True, status__in=[PlanStatus.RESERVED, PlanStatus.CONSUMED]
+    ).exists()

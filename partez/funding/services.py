@@ -357,11 +357,32 @@ def _check_still_current(plan: FinancingPlan, project: Project) -> None:
     saved = tuple(
         PlanLine.objects.filter(plan=plan).order_by("order", "id").values_list("scheme__slug", "aid_cents")
     )
-    if saved not in proposed:
+    if saved and saved not in proposed:  # a plan without any aid reserves nothing: never stale
         raise DomainError(
             "Le plan de financement choisi ne correspond plus au projet (budget, personnes, dates ou droits "
             "ont changé depuis) : choisissez à nouveau un plan sur la page du projet.",
             field="plan",
+        )
+
+
+def _check_edition(project: Project, envelopes: Iterable[Envelope]) -> None:
+    """A project's aids come only from the envelopes of its own edition, and its stay must lie
+    within that edition's dates: nothing is reserved otherwise."""
+    edition = Edition.objects.get(pk=project.edition_id)
+    problems = [
+        f"l'enveloppe « {e.label} » appartient à une autre édition que le projet ({edition.year})"
+        for e in envelopes
+        if e.edition_id != project.edition_id
+    ]
+    start, end = project.start_date, project.end_date or project.start_date
+    if start is None or start < edition.starts_on or (end and end > edition.ends_on):
+        problems.append(
+            f"le séjour n'a pas lieu pendant l'édition {edition.year} "
+            f"(du {edition.starts_on:%d/%m/%Y} au {edition.ends_on:%d/%m/%Y})"
+        )
+    if problems:
+        raise DomainError(
+            "Financement impossible, rien n'a été engagé : " + " ; ".join(problems) + ".", field="plan"
         )
 
 
@@ -384,6 +405,7 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
         _resolve(plan, project)
         lines = _lines(plan)
         envelopes = _lock_envelopes([li.envelope_id for li in lines])
+        _check_edition(project, envelopes.values())
         # Read the quotas under the envelope locks: quota_save locks the envelope before it
         # adds or changes a quota, so this set cannot change before we commit.
         with_quotas, quota_of = set(), {}

@@ -77,6 +77,13 @@ def _today() -> dt.date:
 
 
 def validate_person(data: PersonInput, *, prefix: str = "") -> None:
+    errors = person_errors(data, prefix=prefix)
+    if errors:
+        raise DomainError(errors)
+
+
+def person_errors(data: PersonInput, *, prefix: str = "") -> dict[str, str]:
+    """Every problem of a person's data, by field (empty if none)."""
     errors = {}
     if not (data.first_name or "").strip():
         errors[f"{prefix}first_name"] = "Le prénom est obligatoire."
@@ -96,11 +103,19 @@ def validate_person(data: PersonInput, *, prefix: str = "") -> None:
         errors[f"{prefix}relation"] = "Lien avec le foyer inconnu."
     if data.employment not in EmploymentSituation.values:
         errors[f"{prefix}employment"] = "Situation professionnelle inconnue."
-    if errors:
-        raise DomainError(errors)
+    return errors
 
 
 def _validate_household(data: HouseholdInput) -> Commune:
+    errors = household_errors(data)
+    if errors:
+        raise DomainError(errors)
+    commune = Commune.objects.get(insee_code=(data.commune_insee or "").strip())
+    return commune
+
+
+def household_errors(data: HouseholdInput) -> dict[str, str]:
+    """Every problem of a household's data, by field (empty if none)."""
     errors = {}
     commune = Commune.objects.filter(insee_code=(data.commune_insee or "").strip()).first()
     if commune is None:
@@ -139,10 +154,7 @@ def _validate_household(data: HouseholdInput) -> Commune:
         value = getattr(data, name)
         if isinstance(value, int) and value > MAX_CENTS and name not in errors:
             errors[name] = "Montant trop élevé."
-    if errors:
-        raise DomainError(errors)
-    assert commune is not None  # else an error above
-    return commune
+    return errors
 
 
 def max_persons(on: dt.date) -> int:
@@ -205,10 +217,13 @@ def household_create(
     """Create a household with its members, the consent collected and a follow-up where the
     actor's organisation is the referent."""
     _require_casework(actor)
-    commune = _validate_household(data)
     _validate_size(len(persons))  # before validating each one: a list of 10,000 is refused at once
+    errors = household_errors(data)  # the household's and every person's problems, all at once
     for i, p in enumerate(persons):
-        validate_person(p, prefix=f"persons[{i}].")
+        errors |= person_errors(p, prefix=f"persons[{i}].")
+    if errors:
+        raise DomainError(errors)
+    commune = _validate_household(data)
     _validate_composition(persons)
     scopes = sorted(set(consent_scopes or []))
     if ConsentScope.CASEWORK not in scopes:

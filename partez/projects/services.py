@@ -20,8 +20,8 @@ from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.models import Edition
 
+from . import checks, workflow
 from . import perms as project_perms
-from . import workflow
 from .models import (
     DEFAULT_CHECKLIST,
     BudgetKind,
@@ -48,6 +48,7 @@ class ProjectInput:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     budget: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, label, amount_cents)
+    overlap_reason: str = ""  # why a second open project of the household on the same dates
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -55,8 +56,12 @@ def _require(allowed: bool, message: str) -> None:
         raise NotAllowed(message)
 
 
-def _validate(data: ProjectInput, household: Household) -> list[Person]:
-    errors = {}
+def project_errors(
+    data: ProjectInput, household: Household, *, project: Project | None = None
+) -> tuple[list[Person], Edition | None, dict[str, str]]:
+    """Every problem of ``data`` at once: (travellers, the stay's edition, errors by field). Also
+    used by the forms to show the service's errors beside their own parsing errors."""
+    errors: dict[str, str] = {}
     if data.format not in ProjectFormat.values:
         errors["format"] = "Format de séjour inconnu."
     members = {p.pk: p for p in household.persons.all()}
@@ -80,15 +85,46 @@ def _validate(data: ProjectInput, household: Household) -> list[Person]:
             errors[f"budget[{i}].amount"] = "Un montant ne peut pas être négatif."
         elif amount > MAX_LINE_CENTS:
             errors[f"budget[{i}].amount"] = "Montant trop élevé pour une ligne de budget (100 000 € au plus)."
+    edition = None
+    if "end_date" not in errors:
+        edition, problems = checks.stay_edition_errors(data.start_date, data.end_date)
+        errors |= problems
+        # asked once, when the dates are set or changed (the reason is kept in the audit log)
+        unchanged = project is not None and (project.start_date, project.end_date) == (
+            data.start_date,
+            data.end_date,
+        )
+        if not unchanged:
+            others = checks.overlapping_projects(
+                household.pk, data.start_date, data.end_date, exclude=project.pk if project else None
+            )
+            errors |= checks.overlap_errors(others, data.overlap_reason or "")
+    if len(data.overlap_reason or "") > 300:
+        errors["overlap_reason"] = "Le motif ne peut pas dépasser 300 caractères."
+    return [members[i] for i in ids if i in members], edition, errors
+
+
+def _validate(
+    data: ProjectInput, household: Household, project: Project | None = None
+) -> tuple[list[Person], Edition | None]:
+    travellers, edition, errors = project_errors(data, household, project=project)
     if errors:
         raise DomainError(errors)
-    return [members[i] for i in ids]
+    return travellers, edition
+
+
+def _overlap_audit(data: ProjectInput) -> dict[str, str]:
+    reason = (data.overlap_reason or "").strip()
+    return {"overlap_reason": reason} if reason else {}
 
 
 def project_create(
     *, actor: Membership, household: Household, edition: Edition, data: ProjectInput
 ) -> Project:
-    """Open a draft project for some members of a household, with the default checklist."""
+    """Open a draft project for some members of a household, with the default checklist. The
+    project belongs to the edition whose dates contain its stay (``edition`` is only the one of a
+    draft without dates yet); a stay outside every edition, or over the dates of another open
+    project of the household without ``overlap_reason``, is refused."""
     _require(perms.can_edit_project(actor), "Votre rôle ne permet pas de créer des projets.")
     require_consent(
         household,
@@ -96,15 +132,18 @@ def project_create(
         "Le foyer a retiré son consentement au traitement de son dossier : aucun nouveau projet possible.",
     )
     require_not_anonymised(household)
-    travellers = _validate(data, household)
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                # One creation at a time per household, so two identical projects posted at the
+                # same moment cannot both miss each other in the overlap check.
+                list(Household.objects.select_for_update().filter(pk=household.pk).values_list("pk"))
+                travellers, stay_edition = _validate(data, household)
                 project = Project.objects.create(
                     reference=new_reference("P"),
                     household=household,
                     organisation=actor.organisation,
-                    edition=edition,
+                    edition=stay_edition or edition,
                     created_by=actor.user,
                     **{k: getattr(data, k) for k in PROJECT_FIELDS},
                 )
@@ -126,6 +165,7 @@ def project_create(
                         "household": household.pk,
                         "travellers": [p.pk for p in travellers],
                         "budget_cents": sum(a for _k, _l, a in data.budget),
+                        **_overlap_audit(data),
                     },
                 )
                 return project
@@ -142,7 +182,16 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
         if project.status not in EDITABLE:
             raise DomainError("Ce projet n'est plus modifiable : le séjour a eu lieu ou a été abandonné.")
         require_not_anonymised(project.household)
-        travellers = _validate(data, project.household)
+        list(Household.objects.select_for_update().filter(pk=project.household_id).values_list("pk"))
+        travellers, stay_edition = _validate(data, project.household, project)
+        if stay_edition is not None and stay_edition.pk != project.edition_id:
+            if funding_selectors.has_commitments(project):
+                raise DomainError(
+                    f"Ces dates relèvent de l'édition {stay_edition.year} alors que l'aide est déjà engagée "
+                    "sur les enveloppes de l'édition du projet : abandonnez ce projet et créez-en un nouveau.",
+                    field="start_date",
+                )
+            project.edition = stay_edition
         before = {
             **audit.snapshot(project, PROJECT_FIELDS),
             "travellers": sorted(project.travellers.values_list("pk", flat=True)),
@@ -158,6 +207,7 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
         after = {**audit.snapshot(project, PROJECT_FIELDS), "travellers": sorted(p.pk for p in travellers)}
         changes: dict[str, Any] = audit.diff(before, after)
         changes["budget_cents"] = sum(a for _k, _l, a in data.budget)
+        changes |= _overlap_audit(data)
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -169,15 +219,8 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
 
 
 def _check_submittable(project: Project) -> None:
-    errors = {}
-    if not project.travellers.exists():
-        errors["travellers"] = "Choisissez au moins une personne qui part."
-    if not project.destination:
-        errors["destination"] = "Indiquez la destination avant de déposer le dossier."
-    if not project.start_date or not project.end_date:
-        errors["start_date"] = "Indiquez les dates du séjour avant de déposer le dossier."
-    if not project.budget_lines.exists():
-        errors["budget"] = "Renseignez au moins une ligne de budget avant de déposer le dossier."
+    """All that the commission needs, reported at once (see ``checks.submission_errors``)."""
+    errors = checks.submission_errors(project)
     if errors:
         raise DomainError(errors)
 
@@ -199,7 +242,7 @@ def project_transition(*, actor: Membership, project: Project, action: str, reas
         reason = (reason or "").strip()
         if transition.needs_reason and not reason:
             raise DomainError("Indiquez un motif.", field="reason")
-        if action == "submit":
+        if action in ("submit", "validate"):  # re-checked at validation: rules may have changed
             _check_submittable(project)
         previous = project.status
         project.status = transition.target

@@ -20,7 +20,7 @@ from partez.territory.models import Edition
 
 from . import selectors
 from .models import ReportDefinition
-from .stats import SUPPRESSED, text
+from .stats import MASKED_EXPLANATION, SUPPRESSED, text
 
 # section key → (heading, table of the bilan or None for the key figures, measure charted)
 SECTIONS = {
@@ -133,8 +133,7 @@ def build_pdf(funder: Organisation | None, edition: Edition, output=None) -> byt
         Spacer(1, 4 * pdf.mm),
         pdf.para(
             "Ce rapport ne contient que des chiffres agrégés de ce que vos enveloppes ont financé : "
-            "aucun nom, aucune adresse. Toute case de moins de 5 personnes est masquée (« < 5 »), "
-            "ainsi qu'une seconde case quand il le faut pour que les totaux ne la révèlent pas.",
+            "aucun nom, aucune adresse. " + MASKED_EXPLANATION,
             "small",
         ),
     ]

@@ -47,6 +47,7 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
+from partez.core.errors import NotAllowed
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
 from partez.households.models import ConsentScope, EmploymentSituation, PastDeparture, Person, Relation
 from partez.households.selectors import consent_given
@@ -127,6 +128,56 @@ class Filters:
             "scheme": self.scheme.slug if self.scheme else None,
             "funder": self.funder.slug if self.funder else None,
         }
+
+
+# --- the filters a membership gets ------------------------------------------------------------
+
+NO_BILAN = "Votre rôle ne donne pas accès au bilan."
+# The filters a funder may not choose: the funder's view is one fixed set of published tables per
+# edition. Any sub-population a funder could pick (a commune, a scheme, a commune × scheme
+# combination) would let it subtract two published views and recover a cell that each view masks
+# (e.g. commune A's « partis » for the whole view minus the same for scheme X = the people of A
+# aided by the other schemes, possibly under 5). The breakdowns by commune and by scheme are
+# already in the funder's tables, suppressed together with their totals.
+FUNDER_IGNORED_FILTERS = ("commune", "scheme", "funder")
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The filters a membership gets for what it asked, whether small cells are suppressed, and
+    the asked-for filters that were not honoured (by name)."""
+
+    filters: Filters
+    suppressed: bool
+    ignored: tuple[str, ...] = ()
+
+
+def bilan_filters(
+    m: Membership | None,
+    edition: Edition,
+    *,
+    commune: Commune | None = None,
+    scheme: Scheme | None = None,
+    funder: Organisation | None = None,
+) -> Scoped:
+    """The bilan ``m`` gets for the filters it asked (the web page and the API share it), within
+    :func:`bilan_scope`: the coordination any filter; a commune's members their commune (any
+    scheme); a funder its own envelopes' figures for the whole edition, suppressed, whatever it
+    asked (:data:`FUNDER_IGNORED_FILTERS`); anyone else :class:`NotAllowed`."""
+    scope = bilan_scope(m) if perms.can_view_bilan(m) else None
+    if scope is None:
+        raise NotAllowed(NO_BILAN)
+    asked = {"commune": commune, "scheme": scheme, "funder": funder}
+    if scope.funder is not None:
+        if funder == scope.funder:
+            asked["funder"] = None  # itself: nothing to ignore
+        ignored = tuple(k for k in FUNDER_IGNORED_FILTERS if asked[k] is not None)
+        return Scoped(Filters(edition, funder=scope.funder), scope.suppressed, ignored)
+    if scope.commune is not None:
+        ignored = ("commune",) if commune is not None and commune != scope.commune else ()
+        ignored += ("funder",) if funder is not None else ()
+        return Scoped(Filters(edition, commune=scope.commune, scheme=scheme), scope.suppressed, ignored)
+    return Scoped(Filters(edition, commune=commune, scheme=scheme, funder=funder), scope.suppressed)
 
 
 def _paid_lines(filters: Filters, project_ref: str) -> QuerySet[PlanLine]:

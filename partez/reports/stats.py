@@ -1,8 +1,9 @@
 """The bilan's pure parts (no ORM): bands, the département → région table, and small-cell
 suppression of the published tables.
 
-**Small-cell suppression.** A published count of people under :data:`THRESHOLD` (5) is shown as
-« < 5 » (primary suppression). A table also publishes its total, so one suppressed cell in a
+**Small-cell suppression.** A published count of people under :data:`THRESHOLD` (5) is hidden
+(primary suppression): the data carries :data:`SUPPRESSED`, pages and reports print « masqué »
+with :data:`MASKED_EXPLANATION`. A table also publishes its total, so one suppressed cell in a
 column could be recovered as « total − the others »: whenever a column has exactly one suppressed
 cell, the smallest other cell is suppressed too (secondary suppression), so every suppressed cell
 hides in a sum of at least two unknowns. Amounts (euros, nights) that describe fewer than five
@@ -22,7 +23,13 @@ from typing import Any
 from partez.core.money import euros
 
 THRESHOLD = 5
-SUPPRESSED = "< 5"
+SUPPRESSED = "< 5"  # the value of a masked cell in the data (JSON); pages and reports print MASKED
+MASKED = "masqué"
+# The sentence every page, chart and report that shows masked cells prints once beside them.
+MASKED_EXPLANATION = (
+    "« masqué » : la case compte moins de 5 personnes, ou elle est masquée avec une autre pour "
+    "qu'un total ne la révèle pas ; les montants décrivant moins de 5 personnes le sont aussi."
+)
 # A cell of a table: a count, an amount in cents, a rate, SUPPRESSED, or None (no data).
 Figure = int | float | Decimal | str | None
 
@@ -221,10 +228,11 @@ def rate_per_thousand(count: int, population: int) -> float | None:
 
 
 def text(measure: str, value: Figure) -> str:
-    """A figure as the dashboard, the SVG charts and the funder PDF print it: « < 5 » when
-    suppressed, euros for ``*_cents``, one decimal with a comma, French digit grouping."""
+    """A figure as the dashboard, the SVG charts and the funder PDF print it: « masqué » when
+    suppressed (a cell hidden for the total's sake is not under 5: « < 5 » would be untrue),
+    euros for ``*_cents``, one decimal with a comma, French digit grouping."""
     if value == SUPPRESSED:
-        return "< 5"
+        return MASKED
     if value is None:
         return "—"
     if measure.endswith("_cents"):

@@ -2,7 +2,7 @@
 
 Every chart is ``role="img"`` with a ``<title>`` and a ``<desc>`` (``aria-labelledby`` both), and
 the page shows its data table next to it: the picture is never the only way to read a figure.
-Values may be « < 5 » (a suppressed cell): the bar is then not drawn and the label says « < 5 ».
+Values may be suppressed (:data:`~partez.reports.stats.SUPPRESSED`): the bar is then not drawn and the label says « masqué ».
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def choropleth(
     parts.append(
         f'<rect x="{x}" y="{y}" width="16" height="14" fill="{NO_DATA}" stroke="{MUTED}" stroke-width="0.5"/>'
     )
-    parts.append(f'<text x="{x + 20}" y="{y + 12}" font-size="11" fill="{INK}">hors édition, &lt; 5</text>')
+    parts.append(f'<text x="{x + 20}" y="{y + 12}" font-size="11" fill="{INK}">hors édition ou masqué</text>')
     parts.append(
         f'<text x="{pad}" y="{y + 34}" font-size="11" fill="{MUTED}">{escape(unit.capitalize())}</text>'
     )

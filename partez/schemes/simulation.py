@@ -30,7 +30,11 @@ from .definition import _date as parse_date  # ISO text, date or datetime → da
 MAX_CENTS = 1_000_000_000  # 10 million euros: anything above is a typing slip, not a holiday
 MAX_NIGHTS = 365
 MAX_MEMBERS = 20
+MAX_PAST_DEPARTURES = 100  # five a person
+MAX_SCHEMES = 50
 MAX_ID_LENGTH = 40
+MAX_ERRORS = 40  # errors reported at most (a list of 20 bad members would give hundreds)
+MAX_NAMED = 5  # unknown values quoted at most in one message
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # departure dates; the schemes' oldest values start in 2000
 FIRST_PAST_YEAR = 1950
 RELATIONS = {"adult": "adulte", "child": "enfant"}
@@ -68,8 +72,35 @@ def simulate(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition]
 
 
 class _Errors(dict):
+    """Field path → French message, the first for each field, :data:`MAX_ERRORS` at most."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = 0  # every error found, reported or not (a row is valid when it adds none)
+
+    @property
+    def truncated(self) -> bool:
+        return self.found > len(self)
+
     def add(self, field: str, message: str) -> None:
-        self.setdefault(field, message)
+        if field in self:
+            return
+        self.found += 1
+        if len(self) < MAX_ERRORS:
+            self[field] = message
+
+    def refusal(self) -> DomainError:
+        errors = dict(self)
+        if self.truncated:
+            errors["__all__"] = (
+                f"Plus de {MAX_ERRORS} erreurs : corrigez celles-ci, puis renvoyez la demande."
+            )
+        return DomainError(errors)
+
+
+def _quoted(values: Sequence[str]) -> str:
+    shown = ", ".join(f"« {str(v)[:MAX_ID_LENGTH]} »" for v in values[:MAX_NAMED])
+    return shown + (f" et {len(values) - MAX_NAMED} autre(s)" if len(values) > MAX_NAMED else "")
 
 
 def _date(errors: _Errors, value: Any, field: str, *, required: bool = True) -> dt.date | None:
@@ -129,11 +160,14 @@ def _id(value: Any) -> str | None:
     return text if 0 < len(text) <= MAX_ID_LENGTH else None
 
 
-def _list(errors: _Errors, value: Any, field: str) -> list | None:
-    if isinstance(value, list | tuple):
-        return list(value)
-    errors.add(field, "Liste attendue.")
-    return None
+def _list(errors: _Errors, value: Any, field: str, most: int) -> list | None:
+    if not isinstance(value, list | tuple):
+        errors.add(field, "Liste attendue.")
+        return None
+    if len(value) > most:
+        errors.add(field, f"Au plus {most} élément(s) attendu(s).")
+        return None
+    return list(value)
 
 
 def _parts(errors: _Errors, value: Any, field: str) -> Decimal | None:
@@ -226,19 +260,18 @@ def build(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition] | 
     wanted = data.get("schemes")
     chosen = all_definitions
     if wanted:
-        wanted = _list(errors, wanted, "schemes") or []
+        wanted = _list(errors, wanted, "schemes", MAX_SCHEMES) or []
         unknown = [str(s) for s in wanted if not isinstance(s, str) or s not in by_slug]
         if unknown:
             errors.add(
                 "schemes",
-                f"Dispositif inconnu : {', '.join(f'« {s} »' for s in unknown)} "
-                f"(dispositifs possibles : {_scheme_list(by_slug)}).",
+                f"Dispositif inconnu : {_quoted(unknown)} (dispositifs possibles : {_scheme_list(by_slug)}).",
             )
         else:
             chosen = [by_slug[s] for s in dict.fromkeys(wanted)]
 
     if errors:
-        raise DomainError(dict(errors))
+        raise errors.refusal()
     # Valid from here: a missing required field was an error above.
     assert isinstance(insee, str) and date is not None and nights is not None and cost_cents is not None
 
@@ -301,14 +334,14 @@ def _members(errors: _Errors, value: Any, date: dt.date | None) -> tuple[list[en
     if value is None:
         errors.add(field, MISSING)
         return [], False
-    rows = _list(errors, value, field)
+    if isinstance(value, list | tuple) and len(value) > MAX_MEMBERS:
+        errors.add(field, f"Un foyer compte au plus {MAX_MEMBERS} personnes.")
+        return [], False
+    rows = _list(errors, value, field, MAX_MEMBERS)
     if rows is None:
         return [], False
     if not rows:
         errors.add(field, "Ajoutez au moins une personne au foyer.")
-        return [], False
-    if len(rows) > MAX_MEMBERS:
-        errors.add(field, f"Un foyer compte au plus {MAX_MEMBERS} personnes.")
         return [], False
     members, seen = [], set()
     for i, row in enumerate(rows):
@@ -316,7 +349,7 @@ def _members(errors: _Errors, value: Any, date: dt.date | None) -> tuple[list[en
         if not isinstance(row, Mapping):
             errors.add(prefix, "Objet JSON attendu.")
             continue
-        errors_before = len(errors)
+        errors_before = errors.found
         member_id = _id(row.get("id"))
         if member_id is None:
             errors.add(
@@ -353,7 +386,7 @@ def _members(errors: _Errors, value: Any, date: dt.date | None) -> tuple[list[en
         if not isinstance(label, str) or len(label) > 80:
             errors.add(f"{prefix}.label", "Texte de 80 caractères au plus attendu.")
             label = ""
-        if len(errors) == errors_before:
+        if errors.found == errors_before:
             assert member_id is not None and birth is not None and isinstance(relation, str)  # else an error
             members.append(
                 engine.MemberIn(
@@ -381,7 +414,7 @@ def _past_departures(
     if value in (None, ""):
         return []
     field = "household.past_departures"
-    rows = _list(errors, value, field)
+    rows = _list(errors, value, field, MAX_PAST_DEPARTURES)
     if rows is None:
         return []
     # A scheme slug, or the code past departures carry elsewhere in partez (depart1825, camping…).
@@ -399,7 +432,8 @@ def _past_departures(
             errors.add(f"{prefix}.person", MISSING)
         elif person is None or (member_ids is not None and person not in member_ids):
             errors.add(
-                f"{prefix}.person", f"Personne inconnue : « {shown} » n'est pas dans household.members."
+                f"{prefix}.person",
+                f"Personne inconnue : « {str(shown)[:MAX_ID_LENGTH]} » n'est pas dans household.members.",
             )
         year = None
         if row.get("year") in (None, ""):
@@ -416,7 +450,7 @@ def _past_departures(
         ):
             errors.add(
                 f"{prefix}.scheme",
-                f"Dispositif inconnu : « {scheme} » (identifiants possibles : {_scheme_list(slugs)}, "
+                f"Dispositif inconnu : « {str(scheme)[:MAX_ID_LENGTH]} » (identifiants possibles : {_scheme_list(slugs)}, "
                 "ou other pour un départ hors dispositif).",
             )
             continue
@@ -434,7 +468,7 @@ def _past_departures(
 def _travellers(errors: _Errors, value: Any, member_ids: set[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()  # every member
-    rows = _list(errors, value, "travellers")
+    rows = _list(errors, value, "travellers", MAX_MEMBERS)
     if rows is None:
         return ()
     if not rows:
@@ -449,7 +483,7 @@ def _travellers(errors: _Errors, value: Any, member_ids: set[str] | None) -> tup
     if unknown:
         errors.add(
             "travellers",
-            f"Personne inconnue : {', '.join(f'« {u} »' for u in unknown)} n'est pas dans household.members.",
+            f"Personne inconnue : {_quoted(unknown)} n'est pas dans household.members.",
         )
         return ()
     return tuple(dict.fromkeys(i for i in ids if i))

@@ -106,3 +106,10 @@ def project(worker, household, edition):
             budget=[("lodging", "Mobil-home", 42_000), ("transport", "Train", 8_550)],
         ),
     )
+
+
+@pytest.fixture
+def complete_project(project, worker):
+    """The draft project with what the commission needs: documents received, a plan chosen (one
+    drawing on no envelope, so the workflow tests move no money)."""
+    return factories.complete_file(project, worker, aid=False)

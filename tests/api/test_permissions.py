@@ -87,7 +87,8 @@ def test_project_create(api_as, who, household, edition):
 
 
 @pytest.mark.parametrize("who", EVERYONE)
-def test_project_transition_submit(api_as, who, project):
+def test_project_transition_submit(api_as, who, complete_project):
+    project = complete_project
     response = api_as(who).post(f"/projects/{project.pk}/transitions", {"action": "submit"})
     assert_json_status(response, expected(who, ok=200, other_org=404))
     project.refresh_from_db()
@@ -104,7 +105,8 @@ def test_project_transition_submit(api_as, who, project):
         (OTHER_ORG, 404),
     ],
 )
-def test_project_transition_validate_needs_a_decision_role(api_as, who, status, project, worker):
+def test_project_transition_validate_needs_a_decision_role(api_as, who, status, complete_project, worker):
+    project = complete_project
     from partez.projects.services import project_transition
 
     project_transition(actor=worker, project=project, action="submit")

@@ -77,7 +77,8 @@ def test_detail_content(worker_api, project, household, worker, ccas):
         ("coordinator", ["validate", "refuse", "withdraw"]),
     ],
 )
-def test_transitions_are_those_of_the_role(api_as, project, worker, who, actions):
+def test_transitions_are_those_of_the_role(api_as, complete_project, worker, who, actions):
+    project = complete_project
     project_transition(actor=worker, project=project, action="submit")
     body = api_as(who).get(f"/projects/{project.pk}").json()
     assert [t["action"] for t in body["transitions"]] == actions
@@ -203,7 +204,8 @@ def post_action(api, project, action, reason=""):
     return api.post(f"/projects/{project.pk}/transitions", {"action": action, "reason": reason})
 
 
-def test_the_whole_workflow(api_as, project):
+def test_the_whole_workflow(api_as, complete_project):
+    project = complete_project
     worker, referent = api_as("social_worker"), api_as("commune_referent")
     steps = [
         (worker, "submit", "submitted"),
@@ -223,7 +225,8 @@ def test_the_whole_workflow(api_as, project):
     assert PastDeparture.objects.filter(project=project).count() == 2  # both travellers
 
 
-def test_refuse_with_reason(api_as, project, worker):
+def test_refuse_with_reason(api_as, complete_project, worker):
+    project = complete_project
     project_transition(actor=worker, project=project, action="submit")
     response = post_action(api_as("commune_referent"), project, "refuse", "Hors critères de ressources")
     assert response.status_code == 200
@@ -264,7 +267,8 @@ def test_submitting_an_incomplete_file_names_the_missing_fields(worker_api, hous
     before = counts()
     response = post_action(worker_api, project, "submit")
     assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"destination", "start_date", "budget"}
+    # every missing item at once, including the plan and the required documents
+    assert set(response.json()["errors"]) == {"destination", "start_date", "budget", "plan", "checklist"}
     assert counts() == before
 
 
@@ -273,3 +277,30 @@ def test_transition_of_a_project_of_another_organisation_is_404(members, project
     assert response.status_code == 404
     project.refresh_from_db()
     assert project.status == "draft"
+
+
+def test_create_outside_every_edition_and_over_an_open_project_is_a_400_naming_the_fields(
+    worker_api, project, household
+):
+    """A stay in July 2027 (no edition) and a copy of an open project: one 400, every field named."""
+    before = counts()
+    persons = [p.pk for p in household.persons.all()]
+    payload = {"household_id": household.pk, "format": "individual", "travellers": persons}
+    response = worker_api.post(
+        "/projects", {**payload, "start_date": "2027-07-10", "end_date": "2027-07-17", "budget": []}
+    )
+    assert response.status_code == 400
+    assert "Aucune édition ne couvre ces dates" in response.json()["errors"]["start_date"]
+    response = worker_api.post(
+        "/projects",
+        {**payload, "start_date": "2025-07-14", "end_date": "2025-07-21", "travellers": []},
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"travellers", "overlap_reason"}
+    assert project.reference in response.json()["errors"]["overlap_reason"]
+    assert counts() == before
+    response = worker_api.post(
+        "/projects",
+        {**payload, "start_date": "2025-07-14", "end_date": "2025-07-21", "overlap_reason": "Deux séjours"},
+    )
+    assert response.status_code == 201

@@ -380,3 +380,60 @@ def test_a_single_parent_with_a_grown_up_child_is_not_a_couple(client):
     body["household"]["couple"] = "peut-être"
     response = client.post("/api/v1/simulate", body, content_type="application/json")
     assert response.status_code == 422 and "household.couple" in str(response.json()["errors"])
+
+
+# --- oversized input: list lengths and the number of errors reported ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("travellers", [f"p{i}" for i in range(21)]),
+        ("schemes", [f"s{i}" for i in range(51)]),
+        ("household.past_departures", [{"person": "nadia", "year": 2019}] * 101),
+        (
+            "household.members",
+            [{"id": f"p{i}", "birth_date": "1990-01-01", "relation": "adult"} for i in range(21)],
+        ),
+    ],
+)
+def test_lists_longer_than_the_cap_are_refused_naming_the_field(edition_2026, field, value):
+    payload = family()
+    if field.startswith("household."):
+        payload["household"][field.split(".")[1]] = value
+    else:
+        payload[field] = value
+    response = simulate(payload)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert "Au plus" in response.json()["errors"][field]
+
+
+def test_the_number_of_errors_reported_is_capped():
+    bad = {
+        "id": "x" * 41,
+        "birth_date": "hier",
+        "relation": "cousin",
+        "status": "king",
+        "disabled": "peut-être",
+    }
+    payload = family(household={"members": [dict(bad) for _ in range(20)]})
+    body = simulate(payload).json()
+    assert len(body["errors"]) == 41  # 40 errors, then a note
+    assert body["errors"]["__all__"].startswith("Plus de 40 erreurs")
+
+
+def test_the_simulators_own_checks_cap_the_errors_too():
+    """Past the schema (the web page calls the same builder): 20 members with 5 bad fields each."""
+    from partez.core.errors import DomainError
+    from partez.schemes import simulation
+
+    bad = {"id": "x" * 41, "birth_date": "hier", "relation": "cousin", "status": "king", "disabled": "?"}
+    with pytest.raises(DomainError) as refused:
+        simulation.build({**family(), "household": {"members": [dict(bad) for _ in range(20)]}})
+    assert len(refused.value.errors) == simulation.MAX_ERRORS + 1
+    assert "__all__" in refused.value.errors
+    with pytest.raises(DomainError) as refused:
+        simulation.build({**family(), "schemes": ["y" * 500] * 50})
+    message = refused.value.errors["schemes"]
+    assert "et 45 autre(s)" in message and "y" * 41 not in message  # quoted values are cut short

@@ -60,9 +60,21 @@ def test_dashboard_and_funder_view(page, data):
     funder = factories.MembershipFactory(organisation=data.funders["call"], role=Role.FUNDER)
     log_in(page, funder.user.username)
     page.goto("/bilan/")
-    expect(page.get_by_text("Toute case de moins de 5 personnes est masquée")).to_be_visible()
+    expect(
+        page.get_by_text("la différence entre deux vues filtrées pourrait révéler une case masquée")
+    ).to_be_visible()
+    expect(page.locator("select[name=commune], select[name=scheme], select[name=funder]")).to_have_count(0)
+    expect(page.get_by_role("cell", name="masqué").first).to_be_visible()
+    expect(page.get_by_role("cell", name="< 5")).to_have_count(0)
     expect(page.get_by_role("button", name="Export CSV")).to_have_count(0)
     check_page(page, "bilan-financeur")
+    # the funder's envelope page: aggregates per commune and per month, never a line
+    page.goto(f"/financements/{data.envelopes['call'].pk}/")
+    expect(page.get_by_role("heading", name="Par commune")).to_be_visible()
+    expect(page.get_by_role("heading", name="Par mois")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Registre"))).to_have_count(0)
+    expect(page.get_by_text(data.projects["p1"].reference)).to_have_count(0)
+    check_page(page, "funding-financeur-enveloppe")
 
 
 def test_public_page_and_survey(page, data):

@@ -99,8 +99,9 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     page.get_by_label("Format du séjour").select_option(label="Séjour individuel")
     travellers = page.get_by_role("group", name="Qui part ?")
     expect(travellers.get_by_role("checkbox")).to_have_count(2)
-    for box in travellers.get_by_role("checkbox").all():  # the whole household leaves by default
-        expect(box).to_be_checked()
+    for box in travellers.get_by_role("checkbox").all():  # nobody by default: ticked explicitly
+        expect(box).not_to_be_checked()
+        box.check()
     page.get_by_label(exactly("Destination")).fill("Berck-sur-Mer")
     page.get_by_label("Département de destination").fill("62")
     page.get_by_label("Date de départ").fill("2025-07-12")
@@ -118,6 +119,11 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     assert project.nights == 7
     check_page(page, "07-project-detail-draft")
 
+    page.get_by_role("button", name="Déposer le dossier").click()  # refused: no plan, no documents
+    expect(page.locator("hgroup .badge")).to_have_text("Brouillon")
+    expect(page.get_by_text("Choisissez un plan de financement avant de déposer le dossier.")).to_be_visible()
+    factories.complete_file(project, worker, aid=False)  # documents in, a plan chosen
+    page.reload()
     page.get_by_role("button", name="Déposer le dossier").click()
     expect(page.locator("hgroup .badge")).to_have_text("Déposé")
     project.refresh_from_db()

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from partez.funding.models import Envelope
@@ -47,6 +48,7 @@ def test_envelopes_plan_choice_and_reservation(page, coordinator_org, edition, h
             budget=[("lodging", "Mobil-home", 60_000)],
         ),
     )
+    project.checklist.update(received_at=timezone.now())  # the documents are in: a complete file
 
     # The coordination creates the APV envelope and gives Lens a quota.
     log_in(page, coordination.user.username)

@@ -186,7 +186,6 @@ class FinancingPlanFactory(factory.django.DjangoModelFactory):
     total_aid_cents = 20_000
     cost_cents = factory.LazyAttribute(lambda o: o.total_aid_cents * 2)
     remaining_cents = factory.LazyAttribute(lambda o: o.total_aid_cents)
-    status = "reserved"
 
 
 class PlanLineFactory(factory.django.DjangoModelFactory):
@@ -262,6 +261,29 @@ class PickupPointFactory(factory.django.DjangoModelFactory):
     place = "Parking de la gare"
     departure_time = dt.time(8, 0)
     return_time = dt.time(18, 0)
+
+
+# --- a complete file ------------------------------------------------------------------------
+
+
+def complete_file(project: Project, actor: Membership, *, aid: bool = True) -> Project:
+    """What the commission needs before a submission, for tests that walk the workflow: every
+    document of the checklist received, and a financing plan chosen — the first one the rules
+    propose (through the service, ``aid=True``), or an empty plan (no aid from any envelope:
+    ``aid=False``, or when no scheme helps the household)."""
+    from partez.core.errors import DomainError
+    from partez.funding.models import FinancingPlan
+    from partez.funding.services import plan_choose
+
+    project.checklist.update(received_at=timezone.now())
+    if not FinancingPlan.objects.filter(project=project, is_current=True).exists():
+        try:
+            if not aid:
+                raise DomainError("no aid wanted")
+            plan_choose(actor=actor, project=project, index=0)
+        except DomainError:
+            FinancingPlanFactory(project=project, chosen_by=actor.user, total_aid_cents=0)
+    return project
 
 
 # The scenario builders (they use the factories above, so they are imported last): reach them as

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from partez.funding.models import CommitmentKind, PlanStatus
 from partez.households.models import EmploymentSituation as Job
 from partez.households.models import Relation
-from partez.organisations.models import OrganisationKind
+from partez.organisations.models import OrganisationKind, Role
 from partez.schemes.models import Scheme
 from tests import factories
 
@@ -175,3 +175,19 @@ def more_households(e: Edition, n: int) -> None:
         person(h, Relation.SPOUSE)
         person(h, Relation.CHILD, dt.date(2012, 5, 5), Job.OTHER)
         add_project(e.edition, h, status="returned", department="76", aids=[(e.envelopes["call"], 50_00)])
+
+
+def bilan_members(data: Edition) -> dict:
+    """One membership per kind of bilan reader of :func:`small_edition`: the coordination, commune
+    B's referent, the two funders, a host and a volunteer."""
+    coordination = factories.OrganisationFactory(kind=OrganisationKind.COORDINATOR, commune=None)
+    ccas_b = factories.OrganisationFactory(kind=OrganisationKind.COMMUNE, commune=data.communes["B"])
+    host = factories.OrganisationFactory(kind=OrganisationKind.HOST, commune=None)
+    return {
+        "coordinator": factories.MembershipFactory(organisation=coordination, role=Role.COORDINATOR),
+        "referent_b": factories.MembershipFactory(organisation=ccas_b, role=Role.COMMUNE_REFERENT),
+        "caf": factories.MembershipFactory(organisation=data.funders["caf"], role=Role.FUNDER),
+        "call": factories.MembershipFactory(organisation=data.funders["call"], role=Role.FUNDER),
+        "host": factories.MembershipFactory(organisation=host, role=Role.HOST),
+        "volunteer": factories.MembershipFactory(organisation=coordination, role=Role.VOLUNTEER),
+    }

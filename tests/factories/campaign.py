@@ -33,6 +33,7 @@ def submitted_projects(*, worker, edition, commune, count=3, envelope_cents=40_0
                 budget=[("lodging", "", 40_000)],
             ),
         )
+        factories.complete_file(p, worker)
         project_transition(actor=worker, project=p, action="submit")
         projects.append(p)
     envelope = factories.EnvelopeFactory(

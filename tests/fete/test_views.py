@@ -221,3 +221,24 @@ def test_the_cheques_reconciliation_neutralises_formulas(people, fete_setup):
     response = client_for(people["coordination"]).get(reverse("cheque_export"))
     wb = load_workbook(io.BytesIO(response.content))
     assert_neutralised([v for ws in wb for row in ws.iter_rows(values_only=True) for v in row], EVIL)
+
+
+def test_a_funders_cheque_reconciliation_is_aggregates_only(people, fete_setup):
+    """Counts and amounts per funder and per commune: no household, no staff name (issue 13, 7)."""
+    staff = fete_setup.coordination.user
+    staff.first_name, staff.last_name = "Agentprenom", "Agentnom"
+    staff.save()
+    c = client_for(people["funder"])
+    html = c.get(reverse("cheque_overview")).content.decode()
+    workbook = load_workbook(io.BytesIO(c.get(reverse("cheque_export")).content))
+    cells = " ".join(
+        str(v) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
+    assert "Par commune" in html and "CALL" in html
+    for text in (html, cells):
+        for households in fete_setup.households.values():
+            for h in households:
+                assert h.reference not in text
+                for p in h.persons.all():
+                    assert p.last_name not in text
+        assert "Agentnom" not in text and staff.username not in text

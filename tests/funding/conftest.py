@@ -4,6 +4,7 @@ APV (ANCV) 300 € + séjour individuel (CALL) 200 € + CAF 80 € on a 600 €
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from partez.organisations.models import OrganisationKind
 from partez.projects.services import ProjectInput, project_create
@@ -35,9 +36,10 @@ def coordination(coordinator_org):
     return factories.MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
 
 
-def make_project(worker, household, edition, *, format="individual", budget=60_000):
+def make_project(worker, household, edition, *, format="individual", budget=60_000, overlap_reason=""):
+    """A draft project with every document of its checklist received (a complete file)."""
     persons = list(household.persons.all())
-    return project_create(
+    project = project_create(
         actor=worker,
         household=household,
         edition=edition,
@@ -49,8 +51,11 @@ def make_project(worker, household, edition, *, format="individual", budget=60_0
             start_date=dt.date(2025, 7, 14),
             end_date=dt.date(2025, 7, 21),
             budget=[("lodging", "Mobil-home", budget)],
+            overlap_reason=overlap_reason,
         ),
     )
+    project.checklist.update(received_at=timezone.now())
+    return project
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from partez.core.errors import DomainError, NotAllowed
 from partez.core.models import AuditLog
 from partez.funding import selectors, services
 from partez.funding.models import Commitment, Envelope, FinancingPlan, PlanStatus
 from partez.households.models import PastDeparture
+from partez.projects.models import Project
 from partez.projects.services import ProjectInput, project_transition, project_update
 from partez.schemes import situations
 from partez.schemes.models import Scheme
@@ -33,6 +35,7 @@ def _assert_ledger_matches(*envelopes):
 
 
 def _validate(project, worker, referent):
+    project.checklist.update(received_at=timezone.now())  # a complete file: the documents are in
     project_transition(actor=worker, project=project, action="submit")
     return project_transition(actor=referent, project=project, action="validate")
 
@@ -203,7 +206,8 @@ def test_plan_choose_picks_an_alternative_and_detects_a_changed_plan(
 def test_plan_choose_is_for_caseworkers_before_the_decision(worker, referent, project, members_funder):
     with pytest.raises(NotAllowed):
         services.plan_choose(actor=members_funder, project=project, index=0)
-    _validate(project, worker, referent)
+    # decided (validation itself now needs a plan, so the status is set directly)
+    Project.objects.filter(pk=project.pk).update(status="validated")
     with pytest.raises(DomainError, match="avant la décision"):
         services.plan_choose(actor=worker, project=project, index=0)
     assert not FinancingPlan.objects.filter(project=project).exists()
@@ -290,10 +294,13 @@ def test_not_enough_money_reserves_nothing_and_names_the_envelope(
     assert selectors.current_plan(project).status == PlanStatus.DRAFT
 
 
-def test_validation_without_a_plan_is_allowed(worker, referent, project, envelopes):
-    _validate(project, worker, referent)
+def test_submission_without_a_plan_is_refused(worker, referent, project, envelopes):
+    """It used to be allowed (« some projects need no money »): the commission now needs a plan."""
+    with pytest.raises(DomainError) as exc:
+        _validate(project, worker, referent)
+    assert "plan" in exc.value.errors
     project.refresh_from_db()
-    assert project.status == "validated"
+    assert project.status == "draft"
     assert not Commitment.objects.exists()
 
 

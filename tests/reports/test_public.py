@@ -22,8 +22,8 @@ def test_public_page_needs_no_login_and_hides_small_cells(client):
     for p in data.households["h1"].persons.all():
         assert p.last_name not in html
     communes = dict(response.context["communes"]["rows"])
-    assert communes["Commune B"][1] == "< 5"  # nobody left from B: hidden, and A's figure with it
-    assert communes["Commune A"][1] == "< 5"
+    assert communes["Commune B"][1] == "masqué"  # nobody left from B: hidden, and A's figure with it
+    assert communes["Commune A"][1] == "masqué"
 
 
 def test_operation_redirects_to_the_current_edition(client):

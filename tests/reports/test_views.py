@@ -15,35 +15,15 @@ from openpyxl import load_workbook
 
 from partez.households.models import Person
 from partez.jobs.models import Job, JobStatus
-from partez.organisations.models import OrganisationKind, Role
 from partez.reports import exports, funder_report, selectors
 from partez.reports.selectors import Filters
+from partez.reports.stats import SUPPRESSED
 from partez.schemes.models import Scheme
 from tests import factories
 from tests.core.test_spreadsheet import EVIL, assert_neutralised
-from tests.factories.bilan import more_households, small_edition
+from tests.factories.bilan import more_households
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def data(db):
-    return small_edition()
-
-
-@pytest.fixture
-def members(data):
-    coordination = factories.OrganisationFactory(kind=OrganisationKind.COORDINATOR, commune=None)
-    ccas_b = factories.OrganisationFactory(kind=OrganisationKind.COMMUNE, commune=data.communes["B"])
-    host = factories.OrganisationFactory(kind=OrganisationKind.HOST, commune=None)
-    return {
-        "coordinator": factories.MembershipFactory(organisation=coordination, role=Role.COORDINATOR),
-        "referent_b": factories.MembershipFactory(organisation=ccas_b, role=Role.COMMUNE_REFERENT),
-        "caf": factories.MembershipFactory(organisation=data.funders["caf"], role=Role.FUNDER),
-        "call": factories.MembershipFactory(organisation=data.funders["call"], role=Role.FUNDER),
-        "host": factories.MembershipFactory(organisation=host, role=Role.HOST),
-        "volunteer": factories.MembershipFactory(organisation=coordination, role=Role.VOLUNTEER),
-    }
 
 
 def get(client, member, name, *args, **params):
@@ -76,10 +56,49 @@ def test_a_funder_sees_aggregates_of_its_own_envelopes_never_a_name(client, data
     b = response.context["bilan"]
     assert b.filters.funder == data.funders["caf"] and b.suppressed
     html = response.content.decode()
-    assert "&lt; 5" in html or "< 5" in html
+    assert "masqué" in html and "&lt; 5" not in html  # a masked cell reads as masked, never « < 5 »
+    assert "moins de 5 personnes" in html  # the explanation beside it
     for p in data.households["h1"].persons.all():
         assert p.last_name not in html
     assert "Export CSV" not in html
+
+
+def _commune_cell(b, insee, measure):
+    return next(r.values[measure] for r in b.tables["by_commune"].rows if r.key == insee)
+
+
+def test_a_funder_cannot_recover_a_masked_cell_by_differencing_two_filtered_views(client, data, members):
+    more_households(data, 3)  # nine more people left from commune A, on CALL's envelope
+    call = data.funders["call"]
+    whole = selectors.published(selectors.bilan(Filters(data.edition, funder=call)))
+    assert _commune_cell(whole, "62902", "left") == SUPPRESSED  # nobody left from B: masked
+    # The attack, had the commune filter been honoured: the whole view's total minus commune A's
+    # view gives commune B's masked cell back.
+    only_a = selectors.published(
+        selectors.bilan(Filters(data.edition, funder=call, commune=data.communes["A"]))
+    )
+    raw = selectors.bilan(Filters(data.edition, funder=call))
+    assert whole.key["persons_left"] - only_a.key["persons_left"] == _commune_cell(raw, "62902", "left")
+    # The page neither offers nor honours those filters to a funder: every filtered request
+    # answers the very same figures, so there is nothing to subtract.
+    for params in [
+        {"commune": "62901"},
+        {"commune": "62902"},
+        {"scheme": "sejour-individuel"},
+        {"commune": "62901", "scheme": "sejour-individuel"},
+        {"funder": "caf-pas-de-calais"},
+    ]:
+        response = get(client, members["call"], "bilan", **params)
+        shown = response.context["bilan"]
+        assert response.context["filters"] == Filters(data.edition, funder=call), params
+        assert shown.as_dict() == whole.as_dict(), params
+    html = response.content.decode()
+    assert 'name="commune"' not in html and 'name="scheme"' not in html and 'name="funder"' not in html
+    assert "la différence entre deux vues filtrées pourrait révéler une case masquée" in html
+    # the coordination keeps every filter
+    response = get(client, members["coordinator"], "bilan", commune="62901", scheme="sejour-individuel")
+    assert response.context["filters"].commune == data.communes["A"]
+    assert 'name="scheme"' in response.content.decode()
 
 
 def test_dashboard_query_count_does_not_grow_with_rows(client, data, members, django_assert_max_num_queries):

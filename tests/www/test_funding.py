@@ -298,6 +298,7 @@ def test_the_project_page_proposes_plans_with_warnings_then_shows_the_chosen_one
 def test_validation_short_of_money_is_refused_with_the_envelope_named(client, members, funded_project):
     worker, referent = members["social_worker"], members["commune_referent"]
     services.plan_choose(actor=worker, project=funded_project, index=0)
+    factories.complete_file(funded_project, worker)  # the documents: a complete file
     project_transition(actor=worker, project=funded_project, action="submit")
     client.force_login(referent.user)
     response = client.post(
@@ -359,6 +360,77 @@ def test_envelope_detail_query_count_does_not_grow_with_the_ledger(
     html = response.content.decode()
     assert "Registre des engagements (62)" in html and "Page 1 sur 2" in html
     assert html.count("+ 0,10 €") == 50
+
+
+# --- a funder sees aggregates only (issue 13 item 7) ----------------------------------------------
+
+
+def _funder_page(client, members, envelope):
+    client.force_login(members["funder"].user)
+    response = client.get(reverse("envelope_detail", args=[envelope.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def test_a_funders_envelope_page_has_no_commitment_line_no_project_no_staff_name(
+    client, members, caf_envelope
+):
+    _ledger_rows(caf_envelope, 7)
+    from partez.funding.models import Commitment
+
+    lines = list(
+        Commitment.objects.filter(envelope=caf_envelope).select_related("project__household", "actor")
+    )
+    for i, c in enumerate(lines):  # names no page can contain by chance (Faker's could be the funder's)
+        c.actor.first_name, c.actor.last_name, c.actor.username = (
+            f"Agentprenom{i}",
+            f"Agentnom{i}",
+            f"agent{i}x",
+        )
+        c.actor.save()
+    html = _funder_page(client, members, caf_envelope).content.decode()
+    assert "Registre des engagements" not in html
+    for c in lines:
+        assert c.project.reference not in html
+        assert c.project.household.reference not in html
+        assert c.actor.last_name not in html and c.actor.username not in html
+        assert f"/projets/{c.project_id}/" not in html
+    assert "Par commune" in html and "Par mois" in html
+    # the coordination still reads the ledger line by line
+    client.force_login(members["coordinator"].user)
+    html = client.get(reverse("envelope_detail", args=[caf_envelope.pk])).content.decode()
+    assert "Registre des engagements (7)" in html and lines[0].project.reference in html
+
+
+def test_a_funders_envelope_figures_are_masked_under_five_households(client, members, caf_envelope):
+    _ledger_rows(caf_envelope, 3)  # three households, each in its own commune
+    response = _funder_page(client, members, caf_envelope)
+    tables = {t["key"]: t for t in response.context["tables"]}
+    for label, values in tables["by_commune"]["rows"]:
+        assert values == ["masqué", "masqué", "masqué"], label
+    assert tables["by_month"]["total"] == ["masqué", "masqué", "masqué"]
+    html = response.content.decode()
+    assert "&lt; 5" not in html and "moins de 5 personnes" in html
+
+
+def test_a_funders_envelope_figures_are_shown_from_five_households(client, members, caf_envelope):
+    _ledger_rows(caf_envelope, 6)
+    response = _funder_page(client, members, caf_envelope)
+    by_month = {t["key"]: t for t in response.context["tables"]}["by_month"]
+    assert by_month["total"] == ["6", "0,60 €", "0,00 €"]
+
+
+def test_a_funders_envelope_page_query_count_does_not_grow_with_the_ledger(
+    client, members, caf_envelope, django_assert_max_num_queries
+):
+    _ledger_rows(caf_envelope, 2)
+    _funder_page(client, members, caf_envelope)  # logs in (outside the count)
+    url = reverse("envelope_detail", args=[caf_envelope.pk])
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+    _ledger_rows(caf_envelope, 30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
 
 
 def test_envelope_exports_neutralise_formulas(client, members, caf_envelope):

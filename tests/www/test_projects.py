@@ -37,6 +37,7 @@ def test_create_project_then_walk_the_workflow(client, worker, referent, househo
     assert project.checklist.count() == 5
     assert project.status == "draft"
 
+    factories.complete_file(project, worker, aid=False)  # documents in, a plan chosen (no envelope)
     client.post(reverse("project_transition", args=[project.pk]), {"action": "submit"})
     project.refresh_from_db()
     assert project.status == "submitted"

@@ -129,7 +129,7 @@ def test_detail_explains_the_rules_values_cases_and_history(client, members):
     # every dated value of the share, the one in force marked
     for start, value in [("05/09/2014", "50 %"), ("02/06/2021", "90 %"), ("01/01/2022", "80 %")]:
         assert re.search(rf"{start}</td>\s*<td[^>]*>(<strong>)?{value}", page), start
-    assert page.count("en vigueur</span>") == 8  # one per parameter
+    assert page.count("en vigueur</span>") == 13  # one per parameter (8 rules, 5 required documents)
     assert "12 conformes sur 12" in page
     assert "Première version" in page and "Catalogue livré" in page
 

@@ -27,9 +27,17 @@ class ProjectForm(forms.Form):
     )
     start_date = forms.DateField(label="Date de départ", required=False, widget=DateInput())
     end_date = forms.DateField(label="Date de retour", required=False, widget=DateInput())
+    overlap_reason = forms.CharField(
+        label="Motif d'un second projet sur les mêmes dates",
+        required=False,
+        max_length=300,
+        help_text="Seulement si le foyer a déjà un projet en cours sur ces dates (par exemple, "
+        "deux séjours distincts pour des membres différents).",
+    )
 
-    def __init__(self, *args, persons=(), **kwargs):
+    def __init__(self, *args, persons=(), project=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["travellers"].choices = [(p.pk, f"{p} ({p.birth_date:%d/%m/%Y})") for p in persons]
         for kind, label in BudgetKind.choices:
             self.fields[f"budget_{kind}"] = EurosField(label=f"{label} (€)", required=False)

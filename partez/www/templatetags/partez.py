@@ -1,6 +1,7 @@
 from django import template
 
 from partez.core.money import euros as format_euros
+from partez.reports.stats import text as figure_text
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def nombre(value):
 def jjmmaaaa(value):
     """A date as « 31/12/2025 » (cheaper than the date filter in long tables)."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+@register.filter
+def chiffre(value):
+    """A bilan figure as pages print it (« masqué » for a suppressed cell, French grouping)."""
+    return figure_text("", value)

@@ -14,11 +14,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from partez.core import audit, spreadsheet
+from partez.core.errors import NotAllowed
 from partez.jobs import services as job_services
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.reports import exports, funder_report, selectors, timeline
 from partez.reports.selectors import Filters
+from partez.reports.stats import MASKED_EXPLANATION
 from partez.reports.stats import text as cell  # one formatting for the page, the charts and the PDF
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition, MilestoneKind
@@ -43,19 +45,20 @@ def _by(queryset, field, value):
 
 
 def resolve_filters(request, m) -> tuple[Filters, Edition | None, bool]:
-    """The filters of the request within what ``m`` may see: a commune's members see their
-    commune only, a funder only what its envelopes paid (and always with small cells hidden).
-    Returns the filters, the edition to compare with, and whether to suppress small cells."""
+    """The filters of the request within what ``m`` may see (:func:`selectors.bilan_filters`: a
+    commune's members see their commune only, a funder only what its envelopes paid, for the whole
+    edition and always with small cells hidden). Returns the filters, the edition to compare
+    with, and whether to suppress small cells."""
     edition, editions = _report_edition(request)
     compare = _by(editions, "year", request.GET.get("compare"))
     commune = _by(Commune.objects.defer("geometry"), "insee_code", request.GET.get("commune"))
     scheme = _by(Scheme.objects.all(), "slug", request.GET.get("scheme"))
     funder = _by(Organisation.objects.filter(kind=OrganisationKind.FUNDER), "slug", request.GET.get("funder"))
-    scope = selectors.bilan_scope(m)
-    if scope is None:
-        raise PermissionDenied("Votre rôle ne donne pas accès au bilan.")
-    commune, funder = scope.commune or commune, scope.funder or funder
-    return Filters(edition, commune=commune, scheme=scheme, funder=funder), compare, scope.suppressed
+    try:
+        scoped = selectors.bilan_filters(m, edition, commune=commune, scheme=scheme, funder=funder)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    return scoped.filters, compare, scoped.suppressed
 
 
 CACHE_SECONDS = 60
@@ -122,6 +125,7 @@ def bilan_dashboard(request, m):
         else [],
         "coordinator": coordinator,
         "suppressed": suppressed,
+        "masked_explanation": MASKED_EXPLANATION,
         "reminders": report_reminders(filters.edition) if coordinator else [],
         "can_export": perms.can_export_bilan(m),
         "can_report": perms.can_view_funder_reports(m),

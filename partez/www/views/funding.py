@@ -18,6 +18,8 @@ from partez.core.errors import DomainError
 from partez.core.spreadsheet import Workbook
 from partez.funding import selectors, services
 from partez.organisations import perms
+from partez.reports import ledgers
+from partez.reports.stats import MASKED_EXPLANATION
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
@@ -25,6 +27,7 @@ from ..access import get_project, membership_required
 from ..forms import funding as funding_forms
 from ..forms.errors import apply_domain_error, errors_text
 from ..forms.fields import euros_to_cents
+from ..presenters.bilan import display
 
 LEDGER_PAGE_SIZE = 50
 
@@ -125,6 +128,15 @@ def _get_envelope(m, pk):
 @membership_required(perms.can_view_envelopes)
 def envelope_detail(request, m, pk):
     envelope = _get_envelope(m, pk)
+    if not perms.sees_whole_territory(m):
+        # a funder: aggregates only (per commune, per month, small cells masked), never a line
+        summary = ledgers.funder_summary(envelope)
+        context = {
+            "envelope": envelope,
+            "tables": [display(t) for t in summary.values()],
+            "masked_explanation": MASKED_EXPLANATION,
+        }
+        return render(request, "www/funding/detail_funder.html", context)
     page = Paginator(selectors.ledger(envelope), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "envelope": envelope,
@@ -132,7 +144,6 @@ def envelope_detail(request, m, pk):
         "has_quotas": envelope.quotas.exists(),
         "page": page,
         "can_manage": perms.can_manage_envelopes(m),
-        "link_projects": perms.can_view_households(m),  # funders see figures, not case files
         "quota_form": funding_forms.QuotaForm() if perms.can_manage_envelopes(m) else None,
     }
     return render(request, "www/funding/detail.html", context)

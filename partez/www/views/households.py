@@ -82,7 +82,11 @@ def household_create(request, m):
         request.POST or None, prefix="persons", initial=[{"relation": "head"}] if not request.POST else None
     )
     consent = forms.ConsentForm(request.POST or None, prefix="consent")
-    if request.method == "POST" and form.is_valid() and formset.is_valid() and consent.is_valid():
+    # every form is validated (no short-circuit), so all errors show in one round
+    valid = request.method == "POST" and all([form.is_valid(), formset.is_valid(), consent.is_valid()])
+    if request.method == "POST" and not valid:
+        _service_errors_anyway(form, formset)
+    if valid:
         persons = [_person_input(f.cleaned_data) for f in formset.forms if f.has_changed() and f.cleaned_data]
         try:
             household = services.household_create(
@@ -97,6 +101,21 @@ def household_create(request, m):
             messages.success(request, f"Foyer {household.reference} créé.")
             return redirect("household_detail", pk=household.pk)
     return render(request, "www/households/form.html", {"form": form, "formset": formset, "consent": consent})
+
+
+def _service_errors_anyway(form, formset) -> None:
+    """When some form did not parse, still run the services' checks on the parts that did, so a
+    negative income and a future birth date are reported together."""
+    for person_form in formset.forms:
+        if person_form.is_valid() and person_form.has_changed() and person_form.cleaned_data:
+            errors = services.person_errors(_person_input(person_form.cleaned_data))
+            for name, message in errors.items():
+                if name not in person_form.errors:
+                    person_form.add_error(name if name in person_form.fields else None, message)
+    if form.is_valid():
+        errors = services.household_errors(_household_input(form.cleaned_data))
+        if errors:
+            _attach_household_errors(DomainError(errors), form)
 
 
 def _attach_household_errors(exc: DomainError, form, formset=None, consent=None) -> None:

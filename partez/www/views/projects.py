@@ -5,8 +5,8 @@ from django.views.decorators.http import require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.organisations import perms
+from partez.projects import checks, services, workflow
 from partez.projects import perms as project_perms
-from partez.projects import services, workflow
 from partez.projects.models import ChecklistItem
 from partez.schemes import situations
 from partez.territory.selectors import current_edition
@@ -18,22 +18,39 @@ from ..presenters.financing import financing_context
 
 
 def _project_input(form) -> services.ProjectInput:
-    cd = form.cleaned_data
+    cd = form.cleaned_data  # partial when the form is invalid: see _save
     return services.ProjectInput(
-        format=cd["format"],
-        traveller_ids=cd["travellers"],
+        format=cd.get("format", ""),
+        traveller_ids=cd.get("travellers", []),
         destination=cd.get("destination", "").strip(),
         destination_department=cd.get("destination_department", "").strip().upper(),
         start_date=cd.get("start_date"),
         end_date=cd.get("end_date"),
         budget=form.budget_lines(),
+        overlap_reason=cd.get("overlap_reason", "").strip(),
     )
 
 
-def _attach(form, exc: DomainError) -> None:
-    for field, message in exc.errors.items():
+def _attach(form, errors: dict[str, str]) -> None:
+    for field, message in errors.items():
         name = "budget_other" if field.startswith("budget") else field
+        if name in form.errors:
+            continue  # the field's own parsing error says it already
         form.add_error(name if name in form.fields else None, message)
+
+
+def _save(form, household, save):
+    """Run ``save(data)`` on a valid form; on an invalid one, add the service's own checks of what
+    did parse, so every error shows in one round. The saved project, or None."""
+    if not form.is_valid():
+        _, _, errors = services.project_errors(_project_input(form), household, project=form.project)
+        _attach(form, errors)
+        return None
+    try:
+        return save(_project_input(form))
+    except DomainError as exc:
+        _attach(form, exc.errors)
+        return None
 
 
 @membership_required(perms.can_edit_project)
@@ -41,22 +58,20 @@ def project_create(request, m, household_pk):
     household = get_household(m, household_pk)
     persons = list(household.persons.all())
     edition = current_edition()
-    form = forms.ProjectForm(
-        request.POST or None, persons=persons, initial={"travellers": [p.pk for p in persons]}
-    )
+    # « Qui part ? » starts empty: the professional ticks who leaves, never the whole household by default
+    form = forms.ProjectForm(request.POST or None, persons=persons)
     if edition is None:
         messages.error(
             request, "Aucune édition n'est ouverte : la coordination doit d'abord créer l'édition."
         )
         return redirect("household_detail", pk=household.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(
-                actor=m, household=household, edition=edition, data=_project_input(form)
-            )
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
+    if request.method == "POST":
+        project = _save(
+            form,
+            household,
+            lambda data: services.project_create(actor=m, household=household, edition=edition, data=data),
+        )
+        if project is not None:
             messages.success(request, f"Projet {project.reference} créé en brouillon.")
             return redirect("project_detail", pk=project.pk)
     return render(request, "www/projects/form.html", {"form": form, "household": household, "project": None})
@@ -75,15 +90,12 @@ def project_edit(request, m, pk):
         "end_date": project.end_date,
         **{f"budget_{b.kind}": b.amount_cents / 100 for b in project.budget_lines.all()},
     }
-    form = forms.ProjectForm(request.POST or None, persons=persons, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(actor=m, project=project, data=_project_input(form))
-        except DomainError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, "Projet mis à jour.")
-            return redirect("project_detail", pk=project.pk)
+    form = forms.ProjectForm(request.POST or None, persons=persons, initial=initial, project=project)
+    if request.method == "POST" and _save(
+        form, project.household, lambda data: services.project_update(actor=m, project=project, data=data)
+    ):
+        messages.success(request, "Projet mis à jour.")
+        return redirect("project_detail", pk=project.pk)
     return render(
         request, "www/projects/form.html", {"form": form, "household": project.household, "project": project}
     )
@@ -111,6 +123,7 @@ def project_detail(request, m, pk):
         "waiting_for": waiting_for,
         "history": project.status_changes.select_related("by"),
         "checklist": project.checklist.all(),
+        "required_labels": checks.project_required_documents(project),
         "journal": project.journal.select_related("author", "organisation"),
         "journal_form": forms.JournalForm(),
         "can_edit": perms.can_edit_project(m) and project.status in services.EDITABLE,
@@ -192,6 +205,11 @@ def checklist_toggle(request, m, pk, item_pk):
         return render(
             request,
             "www/projects/_checklist_item.html",
-            {"item": item, "project": project, "can_write": True},
+            {
+                "item": item,
+                "project": project,
+                "can_write": True,
+                "required_labels": checks.project_required_documents(project),
+            },
         )
     return redirect("project_detail", pk=project.pk)

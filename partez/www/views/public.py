@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.reports import selectors, timeline
+from partez.reports.stats import MASKED_EXPLANATION
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
@@ -63,5 +64,6 @@ def public_bilan(request, year: int):
         "frise": mark_safe(context["frise"]),
         "sections": [{**s, "svg": mark_safe(s["svg"])} for s in context["sections"]],
         "editions": Edition.objects.order_by("-year").values_list("year", flat=True),
+        "masked_explanation": MASKED_EXPLANATION,
     }
     return render(request, "www/bilan/public.html", context)
