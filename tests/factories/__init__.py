@@ -286,6 +286,41 @@ def complete_file(project: Project, actor: Membership, *, aid: bool = True) -> P
     return project
 
 
+def draft_project(
+    actor,
+    household,
+    edition,
+    *,
+    format="individual",
+    budget=(("lodging", "Mobil-home", 60_000),),
+    overlap_reason="",
+    checklist_received=False,
+):
+    """A draft project of every person of the household, created through the service: a week in
+    Berck from 14 July; ``checklist_received=True`` marks every document of its checklist received
+    (a complete file)."""
+    from partez.projects.services import ProjectInput, project_create
+
+    project = project_create(
+        actor=actor,
+        household=household,
+        edition=edition,
+        data=ProjectInput(
+            format=format,
+            traveller_ids=[p.pk for p in household.persons.all()],
+            destination="Berck-sur-Mer",
+            destination_department="62",
+            start_date=dt.date(2025, 7, 14),
+            end_date=dt.date(2025, 7, 21),
+            budget=list(budget),
+            overlap_reason=overlap_reason,
+        ),
+    )
+    if checklist_received:
+        project.checklist.update(received_at=timezone.now())
+    return project
+
+
 # The scenario builders (they use the factories above, so they are imported last): reach them as
 # ``factories.camping.camp(...)`` or ``from tests.factories.camping import camp``.
 from . import bilan, campaign, camping, fete  # noqa: E402, F401
