@@ -25,6 +25,7 @@ import datetime as dt
 import operator
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -92,6 +93,14 @@ def _resolve(value, world):
     return value
 
 
+def _resolve_pairs(text: str, world) -> dict:
+    pairs = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, _, path = part.partition("=")
+        pairs[key] = operator.attrgetter(path)(world) if "." in path else path
+    return pairs
+
+
 @dataclass(frozen=True)
 class Row:
     """One URL: its name (``api-v1:…`` for the API), method, kwargs (``key=dotted.path`` into the
@@ -102,13 +111,12 @@ class Row:
     kwargs: str
     statuses: str
     data: dict | None = None
+    query: str = ""  # a query string, written like kwargs (``edition=edition.year``)
 
     def url(self, world) -> str:
-        kwargs = {}
-        for part in filter(None, (p.strip() for p in self.kwargs.split(","))):
-            key, _, path = part.partition("=")
-            kwargs[key] = operator.attrgetter(path)(world) if "." in path else path
-        return reverse(self.name, kwargs=kwargs)
+        kwargs, query = _resolve_pairs(self.kwargs, world), _resolve_pairs(self.query, world)
+        url = reverse(self.name, kwargs=kwargs)
+        return f"{url}?{urlencode(query)}" if query else url
 
     def expected(self) -> dict[str, int]:
         codes = [int(c) for c in self.statuses.split()]
@@ -261,6 +269,7 @@ MATRIX = [
     Row("api-v1:checkin_create", "POST", "", "401 201 201 403 201 403 403 403 404 403", CHECKIN),
     Row("api-v1:handover_create", "POST", "", "401 409 409 403 409 403 403 403 404 403", HANDOVER),
     Row("api-v1:reconciliation", "GET", "", "401 200 200 403 403 200 403 403 403 403"),
+    Row("api-v1:bilan", "GET", "", "401 200 200 200 403 200 403 403 403 200", query="edition=edition.year"),
 ]
 # fmt: on
 

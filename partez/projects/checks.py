@@ -92,7 +92,10 @@ def required_documents(plan: FinancingPlan | None, on: dt.date | None) -> list[s
     the stay's start date). Without a plan, every document of the default checklist."""
     if plan is None or on is None:
         return list(DEFAULT_CHECKLIST)
-    slugs = sorted(set(plan.lines.values_list("scheme__slug", flat=True)))
+    if "lines" in getattr(plan, "_prefetched_objects_cache", {}):  # funding.selectors.current_plan
+        slugs = sorted({line.scheme.slug for line in plan.lines.all()})
+    else:
+        slugs = sorted(set(plan.lines.values_list("scheme__slug", flat=True)))
     if not slugs:
         return list(DEFAULT_CHECKLIST)
     needed: set[str] = set()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from partez.funding import selectors, services
 from partez.organisations import perms
 
+_UNREAD = object()
 
-def financing_context(m, project, evaluation) -> dict:
+
+def financing_context(m, project, evaluation, plan=_UNREAD) -> dict:
     """What ``projects/_financing.html`` needs: the saved plan in force, and the proposed plans
     (best first) with the envelopes that cannot pay them today."""
     options = []
@@ -20,7 +22,8 @@ def financing_context(m, project, evaluation) -> dict:
             {"index": i, "plan": plan, "schemes": ",".join(plan.schemes), "shortages": short}
             for (i, plan), short in zip(indexed, found, strict=True)
         ]
-    plan = selectors.current_plan(project)
+    if plan is _UNREAD:  # the page may have read it already
+        plan = selectors.current_plan(project)
     return {
         "financing": {
             "plan": plan,

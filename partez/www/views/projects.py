@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from partez.core import audit
 from partez.core.errors import DomainError
+from partez.funding import selectors as funding_selectors
 from partez.organisations import perms
 from partez.projects import checks, services, workflow
 from partez.projects import perms as project_perms
@@ -114,6 +115,7 @@ def project_detail(request, m, pk):
     if forward and not any(t in transitions for t in forward):
         waiting_for = "En attente de la décision de la commission (référent·e communal·e ou coordination)."
     travellers = list(project.travellers.all())
+    plan = funding_selectors.current_plan(project)  # one read for the financing block and the checklist
     context = {
         "project": project,
         "travellers": travellers,
@@ -123,7 +125,7 @@ def project_detail(request, m, pk):
         "waiting_for": waiting_for,
         "history": project.status_changes.select_related("by"),
         "checklist": project.checklist.all(),
-        "required_labels": checks.project_required_documents(project),
+        "required_labels": checks.required_documents(plan, project.start_date),
         "journal": project.journal.select_related("author", "organisation"),
         "journal_form": forms.JournalForm(),
         "can_edit": perms.can_edit_project(m) and project.status in services.EDITABLE,
@@ -133,7 +135,7 @@ def project_detail(request, m, pk):
     }
     if context["evaluation"] is not None:  # the schemes the project can get first
         context["schemes_in_order"] = sorted(context["evaluation"].schemes, key=lambda s: not s.eligible)
-    context |= financing_context(m, project, context["evaluation"])
+    context |= financing_context(m, project, context["evaluation"], plan=plan)
     return render(request, "www/projects/detail.html", context)
 
 
