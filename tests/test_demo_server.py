@@ -28,7 +28,7 @@ from partez.fete.models import Checkin, Invitation
 from partez.organisations.services import api_token_create
 from partez.schemes.services import catalogue_sync
 from tests import factories
-from tests.fete.conftest import build_fete
+from tests.factories.fete import build_fete
 
 pytestmark = [
     pytest.mark.postgres,

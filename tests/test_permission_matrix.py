@@ -309,8 +309,9 @@ def _build() -> World:
     from partez.fete import services as fete_services
     from partez.fete.models import CheckinList
     from partez.territory.models import Milestone, MilestoneKind
-    from tests.camping.factories import W1, camp, participant
-    from tests.fete.conftest import build_fete, png_bytes
+    from tests.factories.camping import W1, camp, participant
+    from tests.factories.fete import build_fete
+    from tests.fete.conftest import png_bytes
 
     w = World()
     w.edition = factories.EditionFactory()

@@ -1,14 +1,11 @@
 """Fixtures for the API tests: one membership per role, their tokens, a client that sends them,
 and a household with a project that is complete enough to be submitted."""
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 
 from partez.organisations.models import OrganisationKind, Role
 from partez.organisations.services import api_token_create, api_token_revoke
-from partez.projects.services import ProjectInput, project_create
 from tests import factories
 
 # Every caller of the permission matrix: the three case-work roles, the three roles that never
@@ -91,20 +88,8 @@ def worker_api(worker):
 @pytest.fixture
 def project(worker, household, edition):
     """A draft project of the Lens household, complete enough to be submitted."""
-    persons = list(household.persons.all())
-    return project_create(
-        actor=worker,
-        household=household,
-        edition=edition,
-        data=ProjectInput(
-            format="individual",
-            traveller_ids=[p.pk for p in persons],
-            destination="Berck-sur-Mer",
-            destination_department="62",
-            start_date=dt.date(2025, 7, 14),
-            end_date=dt.date(2025, 7, 21),
-            budget=[("lodging", "Mobil-home", 42_000), ("transport", "Train", 8_550)],
-        ),
+    return factories.draft_project(
+        worker, household, edition, budget=[("lodging", "Mobil-home", 42_000), ("transport", "Train", 8_550)]
     )
 
 

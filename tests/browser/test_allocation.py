@@ -11,7 +11,7 @@ from partez.funding.models import Envelope
 from partez.organisations.models import Role
 from partez.projects.models import Project, ProjectStatus
 from tests import factories
-from tests.funding.campaign_data import submitted_projects
+from tests.factories.campaign import submitted_projects
 
 from .helpers import check_page, log_in
 

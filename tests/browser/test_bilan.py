@@ -16,7 +16,7 @@ from partez.reports.models import SurveyResponse
 from partez.schemes.services import catalogue_sync
 from partez.territory.models import Milestone, MilestoneKind
 from tests import factories
-from tests.reports.factories import more_households, small_edition
+from tests.factories.bilan import more_households, small_edition
 
 from .helpers import check_page, go_to, log_in
 

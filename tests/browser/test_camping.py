@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from partez.camping.models import Placement
 from partez.organisations.models import Role
 from tests import factories
-from tests.camping.factories import W1, camp, participant
+from tests.factories.camping import W1, camp, participant
 
 from .helpers import check_page, go_to, log_in
 

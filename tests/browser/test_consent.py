@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from partez.households.models import Consent
 from partez.schemes.services import catalogue_sync
 from tests import factories
-from tests.fete.conftest import build_fete
+from tests.factories.fete import build_fete
 
 from .helpers import check_page, log_in
 

@@ -15,7 +15,7 @@ from partez.fete.models import Checkin, Handover, Invitation
 from partez.households.models import Household
 from partez.schemes.services import catalogue_sync
 from tests import factories
-from tests.fete.conftest import build_fete
+from tests.factories.fete import build_fete
 
 from .helpers import CHROMIUM, DESKTOP, PHONE, check_page, log_in
 

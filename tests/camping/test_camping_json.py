@@ -11,8 +11,7 @@ from partez.camping import planner, services
 from partez.camping.models import AccommodationUnit, CampingWeek, Campsite, CommuneQuota
 from partez.camping.selectors import camping_plan
 from tests import factories
-
-from .factories import W1, camp, participant
+from tests.factories.camping import W1, camp, participant
 
 pytestmark = pytest.mark.django_db
 

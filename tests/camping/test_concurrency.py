@@ -8,9 +8,8 @@ from partez.camping import services
 from partez.camping.models import CommuneQuota, Placement
 from partez.organisations.models import OrganisationKind, Role
 from tests import factories
+from tests.factories.camping import W1, camp, participant
 from tests.funding.test_concurrency import _run_at_once
-
-from .factories import W1, camp, participant
 
 pytestmark = [
     pytest.mark.postgres,

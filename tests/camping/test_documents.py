@@ -12,8 +12,7 @@ from partez.jobs.models import JobStatus
 from partez.organisations.models import OrganisationKind, Role
 from tests import factories
 from tests.core.test_spreadsheet import EVIL
-
-from .factories import W1, camp, participant
+from tests.factories.camping import W1, camp, participant
 
 pytestmark = pytest.mark.django_db
 

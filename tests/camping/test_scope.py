@@ -9,8 +9,7 @@ from partez.camping import selectors, services
 from partez.camping.models import CampingPlan
 from partez.organisations.models import OrganisationKind, Role
 from tests import factories
-
-from .factories import W1, camp, participant
+from tests.factories.camping import W1, camp, participant
 
 pytestmark = pytest.mark.django_db
 

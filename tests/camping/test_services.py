@@ -11,8 +11,7 @@ from partez.jobs.models import JobStatus
 from partez.organisations.models import Role
 from partez.projects.models import ProjectStatus
 from tests import factories
-
-from .factories import W1, W2, camp, participant
+from tests.factories.camping import W1, W2, camp, participant
 
 pytestmark = pytest.mark.django_db
 

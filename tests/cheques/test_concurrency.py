@@ -12,7 +12,7 @@ from partez.cheques import services
 from partez.cheques.models import Booklet, Cheque, ChequeOrder
 from partez.core.errors import DomainError
 from tests import factories
-from tests.fete import builders
+from tests.factories import fete as builders
 from tests.fete.test_concurrency import _run_at_once
 
 pytestmark = [

@@ -11,7 +11,7 @@ from partez.core.errors import DomainError, NotAllowed
 from partez.core.models import AuditLog
 from partez.organisations.models import Role
 from tests import factories
-from tests.fete import builders
+from tests.factories import fete as builders
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ from partez.fete.models import Checkin, Handover, HandoverLine, Invitation
 from partez.households.models import Household
 from partez.schemes.services import catalogue_sync
 from tests import factories
+from tests.factories.fete import build_fete
 
-from .conftest import build_fete, png_bytes
+from .conftest import png_bytes
 
 pytestmark = [
     pytest.mark.postgres,

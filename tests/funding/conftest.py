@@ -1,13 +1,9 @@
 """Fixtures for the funding tests: the schemes' funders, and a project whose best plan is
 APV (ANCV) 300 € + séjour individuel (CALL) 200 € + CAF 80 € on a 600 € stay."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from partez.organisations.models import OrganisationKind
-from partez.projects.services import ProjectInput, project_create
 from tests import factories
 
 FUNDERS = {
@@ -36,32 +32,10 @@ def coordination(coordinator_org):
     return factories.MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
 
 
-def make_project(worker, household, edition, *, format="individual", budget=60_000, overlap_reason=""):
-    """A draft project with every document of its checklist received (a complete file)."""
-    persons = list(household.persons.all())
-    project = project_create(
-        actor=worker,
-        household=household,
-        edition=edition,
-        data=ProjectInput(
-            format=format,
-            traveller_ids=[p.pk for p in persons],
-            destination="Berck-sur-Mer",
-            destination_department="62",
-            start_date=dt.date(2025, 7, 14),
-            end_date=dt.date(2025, 7, 21),
-            budget=[("lodging", "Mobil-home", budget)],
-            overlap_reason=overlap_reason,
-        ),
-    )
-    project.checklist.update(received_at=timezone.now())
-    return project
-
-
 @pytest.fixture
 def project(worker, household, edition, commune):
     edition.communes.add(commune)
-    return make_project(worker, household, edition)
+    return factories.draft_project(worker, household, edition, checklist_received=True)
 
 
 @pytest.fixture

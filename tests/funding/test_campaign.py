@@ -9,8 +9,7 @@ from partez.organisations.models import Role
 from partez.projects.models import ProjectStatus
 from partez.projects.services import project_transition
 from tests import factories
-
-from .campaign_data import submitted_projects
+from tests.factories.campaign import submitted_projects
 
 
 @pytest.fixture

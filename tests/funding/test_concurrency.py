@@ -22,8 +22,6 @@ from partez.schemes.models import Scheme
 from partez.schemes.services import catalogue_sync
 from tests import factories
 
-from .conftest import make_project
-
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(
@@ -33,7 +31,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-APV_AID = 30_000  # APV pays 300 € on the 600 € stay of make_project
+APV_AID = 30_000  # APV pays 300 € on the 600 € stay of factories.draft_project
 
 
 def _setup(communes: list, per_commune: int):
@@ -59,7 +57,7 @@ def _setup(communes: list, per_commune: int):
             household = factories.HouseholdFactory(commune=commune, created_by_organisation=ccas)
             factories.PersonFactory(household=household, relation="head")
             factories.PersonFactory(household=household, relation="child", birth_date="2015-06-01")
-            project = make_project(worker, household, edition)
+            project = factories.draft_project(worker, household, edition, checklist_received=True)
             plan = services.plan_choose(actor=worker, project=project, index=0)
             assert plan.lines.get(scheme__slug="apv").aid_cents == APV_AID
             project_transition(actor=worker, project=project, action="submit")

@@ -9,8 +9,7 @@ from partez.funding.models import Envelope
 from partez.projects.models import BudgetLine
 from partez.projects.services import project_transition
 from partez.schemes import situations
-
-from .conftest import make_project
+from tests import factories
 
 
 def validate(project, worker, referent):
@@ -33,7 +32,9 @@ def test_a_second_project_of_the_household_the_same_year_loses_once_a_year_aids(
 ):
     services.plan_choose(actor=worker, project=project, index=0)
     validate(project, worker, referent)
-    second = make_project(worker, household, edition, overlap_reason="Deux séjours distincts du foyer")
+    second = factories.draft_project(
+        worker, household, edition, overlap_reason="Deux séjours distincts du foyer", checklist_received=True
+    )
     evaluation = situations.evaluate_project(second)
     verdicts = {s.slug: s for s in evaluation.schemes}
     assert not verdicts["apv"].eligible  # first departure: the first project's APV is reserved
@@ -45,7 +46,9 @@ def test_a_second_project_of_the_household_the_same_year_loses_once_a_year_aids(
 def test_a_plan_chosen_before_the_other_project_was_reserved_is_refused(
     worker, referent, project, envelopes, household, edition
 ):
-    second = make_project(worker, household, edition, overlap_reason="Deux séjours distincts du foyer")
+    second = factories.draft_project(
+        worker, household, edition, overlap_reason="Deux séjours distincts du foyer", checklist_received=True
+    )
     services.plan_choose(actor=worker, project=project, index=0)
     services.plan_choose(actor=worker, project=second, index=0)  # both chosen while nothing was reserved
     validate(project, worker, referent)

@@ -16,8 +16,6 @@ from partez.schemes import situations
 from partez.schemes.models import Scheme
 from tests import factories
 
-from .conftest import make_project
-
 pytestmark = pytest.mark.django_db
 
 
@@ -189,7 +187,7 @@ def test_plan_choose_picks_an_alternative_and_detects_a_changed_plan(
     worker, household, edition, commune, funders
 ):
     edition.communes.add(commune)
-    project = make_project(worker, household, edition, format="hosting")
+    project = factories.draft_project(worker, household, edition, format="hosting", checklist_received=True)
     evaluation = situations.evaluate_project(project)
     assert evaluation.alternatives, "the hosting format has alternatives (exclusive schemes)"
     alternative = evaluation.alternatives[0]

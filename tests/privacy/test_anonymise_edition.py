@@ -21,8 +21,8 @@ from partez.privacy.anonymise import household_anonymise, normalised_birth_date
 from partez.projects import services as project_services
 from partez.reports import funder_report
 from tests import factories
-from tests.fete import builders
-from tests.reports.factories import small_edition
+from tests.factories import fete as builders
+from tests.factories.bilan import small_edition
 
 pytestmark = pytest.mark.django_db
 

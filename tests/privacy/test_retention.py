@@ -23,7 +23,8 @@ from partez.privacy.export import build_zip
 from partez.privacy.models import RetentionNotice
 from partez.projects.models import JournalEntry, Project
 from tests import factories
-from tests.fete.conftest import build_fete, png_bytes
+from tests.factories.fete import build_fete
+from tests.fete.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
 

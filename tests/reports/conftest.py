@@ -1,9 +1,9 @@
-"""The bilan's shared fixtures: the small edition of :func:`.factories.small_edition` and one
-reader of each kind (modules that need other data define their own ``data``)."""
+"""The bilan's shared fixtures: the small edition of :func:`tests.factories.bilan.small_edition`
+and one reader of each kind (modules that need other data define their own ``data``)."""
 
 import pytest
 
-from .factories import bilan_members, small_edition
+from tests.factories.bilan import bilan_members, small_edition
 
 
 @pytest.fixture

@@ -157,7 +157,7 @@ def test_the_endpoint_is_in_the_openapi_document(data):
 
 
 def test_query_count_does_not_depend_on_the_rows(data, readers, django_assert_max_num_queries):
-    from .factories import more_households
+    from tests.factories.bilan import more_households
 
     client = api(readers["coordinator"])
     client.get("/bilan", {"edition": 2025})

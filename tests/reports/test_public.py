@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-
-from .factories import more_households, small_edition
+from tests.factories.bilan import more_households, small_edition
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The bilan's figures on a small edition checked by hand (see tests/reports/factories.py)."""
+"""The bilan's figures on a small edition checked by hand (see tests/factories/bilan.py)."""
 
 import datetime as dt
 
@@ -8,8 +8,7 @@ from partez.reports import selectors
 from partez.reports.selectors import Filters
 from partez.reports.stats import SUPPRESSED
 from partez.territory.models import Edition
-
-from .factories import add_project, more_households, small_edition
+from tests.factories.bilan import add_project, more_households, small_edition
 
 pytestmark = pytest.mark.django_db
 

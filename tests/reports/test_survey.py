@@ -17,8 +17,7 @@ from partez.households.models import ConsentScope
 from partez.reports import selectors, surveys
 from partez.reports.models import SurveyInvitation, SurveyResponse
 from partez.reports.selectors import Filters
-
-from .factories import small_edition
+from tests.factories.bilan import small_edition
 
 BASE = "https://partez.example"
 

@@ -21,8 +21,7 @@ from partez.reports.stats import SUPPRESSED
 from partez.schemes.models import Scheme
 from tests import factories
 from tests.core.test_spreadsheet import EVIL, assert_neutralised
-
-from .factories import more_households
+from tests.factories.bilan import more_households
 
 pytestmark = pytest.mark.django_db
 

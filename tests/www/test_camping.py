@@ -8,7 +8,7 @@ from partez.camping import services
 from partez.camping.models import Placement
 from partez.organisations.models import OrganisationKind, Role
 from tests import factories
-from tests.camping.factories import W1, camp, participant
+from tests.factories.camping import W1, camp, participant
 
 pytestmark = pytest.mark.django_db
 ROLES = [

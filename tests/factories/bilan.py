@@ -7,9 +7,9 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass, field
 
-from partez.funding.models import Commitment, CommitmentKind, FinancingPlan, PlanLine, PlanStatus
+from partez.funding.models import CommitmentKind, PlanStatus
 from partez.households.models import EmploymentSituation as Job
-from partez.households.models import PastDeparture, Relation
+from partez.households.models import Relation
 from partez.organisations.models import OrganisationKind, Role
 from partez.schemes.models import Scheme
 from tests import factories
@@ -50,16 +50,9 @@ def add_project(
             **dict.fromkeys(CONSUMED, PlanStatus.CONSUMED),
         }.get(status, PlanStatus.RELEASED)
         total = sum(cents for _e, cents in aids)
-        plan = FinancingPlan.objects.create(
-            project=project,
-            chosen_by=project.created_by,
-            cost_cents=total * 2,
-            total_aid_cents=total,
-            remaining_cents=total,
-            status=plan_status,
-        )
+        plan = factories.FinancingPlanFactory(project=project, total_aid_cents=total, status=plan_status)
         for order, (envelope, cents) in enumerate(aids):
-            line = PlanLine.objects.create(
+            line = factories.PlanLineFactory(
                 plan=plan,
                 scheme=envelope.scheme,
                 envelope=envelope,
@@ -73,13 +66,8 @@ def add_project(
             kinds += [CommitmentKind.CONSUME] if plan_status == PlanStatus.CONSUMED else []
             kinds += [CommitmentKind.RELEASE] if plan_status == PlanStatus.RELEASED else []
             for kind in kinds:
-                Commitment.objects.create(
-                    envelope=envelope,
-                    commune=household.commune,
-                    project=project,
-                    plan_line=line,
-                    kind=kind,
-                    amount_cents=cents,
+                factories.CommitmentFactory(
+                    envelope=envelope, commune=household.commune, project=project, plan_line=line, kind=kind
                 )
     return project
 
@@ -160,7 +148,7 @@ def small_edition(year: int = 2025) -> Edition:
     h2 = household("h2", a, 800_00)
     person(h2, born=dt.date(1995, 1, 1))
     child = person(h2, Relation.CHILD, dt.date(2010, 1, 1), Job.STUDENT)
-    PastDeparture.objects.create(person=child, year=2023, scheme="sac_ados")
+    factories.PastDepartureFactory(person=child, year=2023, scheme="sac_ados")
     e.projects["p2"] = add_project(
         edition, h2, status="departed", nights=10, department="80", aids=[(individual, 150_00)]
     )

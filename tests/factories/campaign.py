@@ -3,7 +3,6 @@ allocation tests (service, pages, browser)."""
 
 import datetime as dt
 
-from partez.funding.models import Envelope
 from partez.projects.services import ProjectInput, project_create, project_transition
 from partez.schemes.models import Scheme
 from partez.schemes.services import catalogue_sync
@@ -37,7 +36,7 @@ def submitted_projects(*, worker, edition, commune, count=3, envelope_cents=40_0
         factories.complete_file(p, worker)
         project_transition(actor=worker, project=p, action="submit")
         projects.append(p)
-    envelope = Envelope.objects.create(
+    envelope = factories.EnvelopeFactory(
         funder=ancv,
         scheme=Scheme.objects.get(slug="apv"),
         edition=edition,

@@ -1,11 +1,18 @@
-"""factory_boy factories. Names come from Faker: never real people's data."""
+"""factory_boy factories: the one way to build test data. Names come from Faker: never real
+people's data.
+
+One factory per model here; the scenario builders that assemble a whole world out of them live
+beside, one module per world: :mod:`tests.factories.camping` (a séjour commun),
+:mod:`tests.factories.bilan` (an edition with every status, for the bilan),
+:mod:`tests.factories.fete` (chèques in stock, a Fête with its stands and invitations) and
+:mod:`tests.factories.campaign` (submitted projects for the campaign allocation)."""
 
 import datetime as dt
 
 import factory
 from django.utils import timezone
 
-from partez.households.models import ConsentScope, FollowUp, Household, Person, Relation
+from partez.households.models import ConsentScope, FollowUp, Household, PastDeparture, Person, Relation
 from partez.organisations.models import Membership, Organisation, OrganisationKind, Role
 from partez.projects.models import Project
 from partez.schemes.models import Scheme
@@ -168,6 +175,94 @@ class EnvelopeQuotaFactory(factory.django.DjangoModelFactory):
     amount_cents = 100_000
 
 
+class FinancingPlanFactory(factory.django.DjangoModelFactory):
+    """A current financing plan as the services leave it once chosen (give the amounts)."""
+
+    class Meta:
+        model = "funding.FinancingPlan"
+
+    project = factory.SubFactory(ProjectFactory)
+    chosen_by = factory.LazyAttribute(lambda o: o.project.created_by)
+    total_aid_cents = 20_000
+    cost_cents = factory.LazyAttribute(lambda o: o.total_aid_cents * 2)
+    remaining_cents = factory.LazyAttribute(lambda o: o.total_aid_cents)
+
+
+class PlanLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.PlanLine"
+
+    plan = factory.SubFactory(FinancingPlanFactory)
+    scheme = factory.LazyFunction(lambda: Scheme.objects.get(slug="sejour-individuel"))
+    funder = "CALL"
+    aid_cents = factory.LazyAttribute(lambda o: o.plan.total_aid_cents)
+    base_cents = factory.LazyAttribute(lambda o: o.aid_cents)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A ledger row of a plan line on its envelope (reserve, consume or release)."""
+
+    class Meta:
+        model = "funding.Commitment"
+
+    plan_line = factory.SubFactory(PlanLineFactory)
+    envelope = factory.LazyAttribute(lambda o: o.plan_line.envelope)
+    project = factory.LazyAttribute(lambda o: o.plan_line.plan.project)
+    commune = factory.LazyAttribute(lambda o: o.project.household.commune)
+    kind = "reserve"
+    amount_cents = factory.LazyAttribute(lambda o: o.plan_line.aid_cents)
+
+
+class PastDepartureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PastDeparture
+
+    person = factory.SubFactory(PersonFactory)
+    year = 2023
+    scheme = "sac_ados"
+
+
+# --- camping (séjour commun) ----------------------------------------------------------------
+
+
+class CampsiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "camping.Campsite"
+
+    edition = factory.SubFactory(EditionFactory)
+    name = factory.Sequence(lambda n: f"Camping {n}")
+    town = "Dieppe"
+
+
+class AccommodationUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "camping.AccommodationUnit"
+
+    campsite = factory.SubFactory(CampsiteFactory)
+    label = factory.Sequence(lambda n: f"U{n}")
+    beds = 4
+
+
+class CampingWeekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "camping.CampingWeek"
+
+    campsite = factory.SubFactory(CampsiteFactory)
+    starts_on = dt.date(2025, 7, 5)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=7))
+
+
+class PickupPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "camping.PickupPoint"
+
+    edition = factory.SubFactory(EditionFactory)
+    commune = factory.SubFactory(CommuneFactory)
+    place = "Parking de la gare"
+    departure_time = dt.time(8, 0)
+    return_time = dt.time(18, 0)
+
+
 # --- a complete file ------------------------------------------------------------------------
 
 
@@ -187,7 +282,45 @@ def complete_file(project: Project, actor: Membership, *, aid: bool = True) -> P
                 raise DomainError("no aid wanted")
             plan_choose(actor=actor, project=project, index=0)
         except DomainError:
-            FinancingPlan.objects.create(
-                project=project, chosen_by=actor.user, cost_cents=0, total_aid_cents=0, remaining_cents=0
-            )
+            FinancingPlanFactory(project=project, chosen_by=actor.user, total_aid_cents=0)
     return project
+
+
+def draft_project(
+    actor,
+    household,
+    edition,
+    *,
+    format="individual",
+    budget=(("lodging", "Mobil-home", 60_000),),
+    overlap_reason="",
+    checklist_received=False,
+):
+    """A draft project of every person of the household, created through the service: a week in
+    Berck from 14 July; ``checklist_received=True`` marks every document of its checklist received
+    (a complete file)."""
+    from partez.projects.services import ProjectInput, project_create
+
+    project = project_create(
+        actor=actor,
+        household=household,
+        edition=edition,
+        data=ProjectInput(
+            format=format,
+            traveller_ids=[p.pk for p in household.persons.all()],
+            destination="Berck-sur-Mer",
+            destination_department="62",
+            start_date=dt.date(2025, 7, 14),
+            end_date=dt.date(2025, 7, 21),
+            budget=list(budget),
+            overlap_reason=overlap_reason,
+        ),
+    )
+    if checklist_received:
+        project.checklist.update(received_at=timezone.now())
+    return project
+
+
+# The scenario builders (they use the factories above, so they are imported last): reach them as
+# ``factories.camping.camp(...)`` or ``from tests.factories.camping import camp``.
+from . import bilan, campaign, camping, fete  # noqa: E402, F401

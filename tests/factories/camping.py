@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from partez.camping import services
-from partez.camping.models import AccommodationUnit, CampingWeek, Campsite, Participant, PickupPoint
+from partez.camping.models import AccommodationUnit, CampingWeek, Campsite, Participant
 from partez.organisations.models import OrganisationKind, Role
 from partez.projects.models import ProjectFormat, ProjectStatus
 from tests import factories
@@ -77,7 +77,7 @@ def camp(edition, coordinator_org) -> Camp:
     host = factories.OrganisationFactory(
         name="Camping Les Mouettes", kind=OrganisationKind.HOST, commune=None
     )
-    mouettes = Campsite.objects.create(
+    mouettes = factories.CampsiteFactory(
         edition=edition,
         name="Les Mouettes",
         town="Dieppe",
@@ -85,7 +85,7 @@ def camp(edition, coordinator_org) -> Camp:
         phone="02 35 00 00 00",
         host=host,
     )
-    phare = Campsite.objects.create(
+    phare = factories.CampsiteFactory(
         edition=edition, name="Le Phare", town="Le Tréport", address="2 quai du Port, 76470 Le Tréport"
     )
     c = Camp(edition, coordination, lens, lievin, mouettes, phare)
@@ -95,26 +95,17 @@ def camp(edition, coordinator_org) -> Camp:
         (mouettes, "M3", 4, True),
         (phare, "P1", 5, False),
     ]:
-        c.units[label] = AccommodationUnit.objects.create(
+        c.units[label] = factories.AccommodationUnitFactory(
             campsite=campsite, label=label, beds=beds, accessible=accessible
         )
     for campsite in (mouettes, phare):
         for start in (W1, W2):
-            c.weeks[campsite.name, start] = CampingWeek.objects.create(
-                campsite=campsite, starts_on=start, ends_on=start + dt.timedelta(days=7)
-            )
-    PickupPoint.objects.create(
-        edition=edition,
-        commune=lens,
-        place="Parking de la gare",
-        departure_time=dt.time(8, 0),
-        return_time=dt.time(18, 0),
-    )
-    PickupPoint.objects.create(
-        edition=edition,
-        commune=lievin,
-        place="Place de la République",
-        departure_time=dt.time(8, 0),
-        return_time=dt.time(18, 30),
-    )
+            c.weeks[campsite.name, start] = factories.CampingWeekFactory(campsite=campsite, starts_on=start)
+    for commune, place, back in [
+        (lens, "Parking de la gare", dt.time(18, 0)),
+        (lievin, "Place de la République", dt.time(18, 30)),
+    ]:
+        factories.PickupPointFactory(
+            edition=edition, commune=commune, place=place, departure_time=dt.time(8, 0), return_time=back
+        )
     return c
