@@ -23,7 +23,6 @@ import base64
 import copy
 import datetime as dt
 import operator
-import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -45,6 +44,7 @@ from partez.reports.models import SurveyInvitation
 from partez.reports.surveys import hash_token
 from partez.schemes.models import Scheme
 from tests import factories
+from tests.conftest import force_login_verified
 
 CALLERS = [
     "anonymous",
@@ -407,19 +407,6 @@ def _second_followup(household, organisation):
     )
 
 
-def _log_in(client: Client, user) -> None:
-    """A finished log-in (password and second factor), as tests/conftest.py's ``force_login``
-    gives every test — done here by hand: the module's clients outlive that function fixture."""
-    from partez.accounts import services as accounts
-    from partez.www.security import LAST_SEEN
-
-    client.force_login(user)
-    session = client.session
-    session[accounts.SESSION_STATE] = accounts.OK
-    session[LAST_SEEN] = int(time.time())
-    session.save()
-
-
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction rolled back at its end."""
@@ -432,7 +419,7 @@ def world(django_db_setup, django_db_blocker):
             for name in CALLERS:
                 client = Client()
                 if name != "anonymous":
-                    _log_in(client, w.members[name].user)
+                    force_login_verified(client, w.members[name].user)  # set up before the patch
                 w.clients[name] = client
             yield w
         finally:

@@ -210,7 +210,7 @@ PUBLIC_LIMITS = {
     "bilan_public": {"rate": "60/m", "max_body": 0},
     "bilan_public_current": {"rate": "60/m", "max_body": 0},
 }
-# The client address: partez.www.security.client_ip (TRUSTED_PROXY_COUNT, above).
+# The client address: partez.accounts.throttling.client_ip (TRUSTED_PROXY_COUNT, above).
 # Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and
 # DATA_UPLOAD_MAX_NUMBER_FIELDS (1 000) answer 400 beyond.
 

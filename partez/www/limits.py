@@ -10,7 +10,7 @@ shape, naming the limit.
 The client address is ``REMOTE_ADDR``, unless ``TRUSTED_PROXY_COUNT`` says how many reverse
 proxies of ours stand in front (each appends the address it saw to ``X-Forwarded-For``): the
 client is then the entry that many places from the right — anything further left was written by
-the client and is never trusted (:func:`partez.www.security.client_ip`, which the login
+the client and is never trusted (:func:`partez.accounts.throttling.client_ip`, which the login
 throttling reads too). IPv6 addresses count per /64 (one host's usual allocation).
 """
 
@@ -23,9 +23,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from partez.accounts.throttling import client_ip
 from partez.core.ratelimit import Rate, hit
-
-from .security import client_ip
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Limit:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address a limit counts: :func:`partez.www.security.client_ip` (the one reading of
+    """The address a limit counts: :func:`partez.accounts.throttling.client_ip` (the one reading of
     the client's address, ``TRUSTED_PROXY_COUNT``), an IPv6 one as its /64."""
     address = client_ip(request)
     try:

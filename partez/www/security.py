@@ -22,7 +22,6 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from partez.accounts import services as accounts
-from partez.accounts.throttling import client_ip as client_ip  # re-exported: its home is accounts
 
 LAST_SEEN = "partez_last_seen"
 WRITE_EVERY = 60  # seconds between two writes of the last activity

@@ -123,7 +123,7 @@ def test_an_address_is_locked_whatever_the_account(client, worker, referent, set
 
 
 def test_behind_a_proxy_the_client_address_is_the_last_forwarded_hop(rf):
-    from partez.www.security import client_ip
+    from partez.accounts.throttling import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
     assert client_ip(request) == "127.0.0.1"
