@@ -9,19 +9,30 @@ CACHE_KEY = "territory:current_edition"
 CACHE_SECONDS = 60  # editions change a few times a year; every page reads the current one
 
 
+NO_EDITION = "none"  # cached too: a database without editions asks nothing on every page
+
+
 def current_edition() -> Edition | None:
     """The most recent edition (the one professionals work on), with its milestones prefetched.
-    Cached for a minute in each process: it is read by nearly every page."""
-    edition: Edition | None = cache.get(CACHE_KEY)
-    if edition is None:
-        edition = (
-            Edition.objects.order_by("-year")
-            .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "id")))
-            .first()
-        )
-        if edition is not None:
-            cache.set(CACHE_KEY, edition, CACHE_SECONDS)
+    Cached for a minute in each process, « none » included: it is read by nearly every page.
+    Saving an edition forgets it (:func:`forget_current_edition`)."""
+    cached = cache.get(CACHE_KEY)
+    if isinstance(cached, Edition):
+        return cached
+    if cached == NO_EDITION:
+        return None
+    edition = (
+        Edition.objects.order_by("-year")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("planned_on", "id")))
+        .first()
+    )
+    cache.set(CACHE_KEY, edition if edition is not None else NO_EDITION, CACHE_SECONDS)
     return edition
+
+
+def forget_current_edition(**kwargs: object) -> None:
+    """``post_save`` of an edition (services, admin, factories alike): read it again."""
+    cache.delete(CACHE_KEY)
 
 
 def commune_choices() -> list[tuple[str, str]]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.urls import reverse
 
 from partez.camping import perms as camping_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
-from partez.territory.selectors import CACHE_SECONDS, current_edition
+from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
 
 
 def every_member(m: Membership) -> bool:
@@ -90,26 +89,6 @@ def menu_for(m: Membership, path: str, groups: tuple[Group, ...] = MENU) -> list
             active = any(e["active"] for e in entries)
             shown.append({"key": group.key, "label": group.label, "entries": entries, "active": active})
     return shown
-
-
-NO_EDITION_KEY = "www:navigation:no-edition"
-
-
-def edition_shown():
-    """The edition the header names: :func:`current_edition` (cached a minute), and « none »
-    remembered as long (until an edition is saved: :func:`forget_no_edition`), so that the
-    header costs no query on every page of a database without editions."""
-    if cache.get(NO_EDITION_KEY):
-        return None
-    edition = current_edition()
-    if edition is None:
-        cache.set(NO_EDITION_KEY, True, CACHE_SECONDS)
-    return edition
-
-
-def forget_no_edition(**kwargs) -> None:
-    """``post_save`` of an edition: the header names it at once."""
-    cache.delete(NO_EDITION_KEY)
 
 
 def navigation(request) -> dict:
