@@ -74,6 +74,7 @@ NEW_HOUSEHOLD = {
 NEW_PROJECT = {"household_id": "=household.pk", "format": "individual", "travellers": ["=person.pk"]}
 WITHDRAW = {"action": "withdraw", "reason": "Matrice des permissions"}
 CHECKIN = {"code": "=invitation.code", "nonce": "matrice-pointage", "list": "=stand.pk"}
+DOOR_CHECKIN = {"code": "=door_ticket.code", "nonce": "matrice-porte"}
 HANDOVER = {
     "code": "=invitation.code",
     "booklets": ["=serial"],
@@ -251,6 +252,9 @@ MATRIX = [
     Row("scan_checkin", "POST", "pk=stand.pk", "302 400 400 403 400 403 403 403 404 403"),
     Row("scan_handover", "POST", "pk=stand.pk", "302 400 400 403 400 403 403 403 404 403"),
     Row("fete_receipt", "GET", "receipt=handover.receipt", "302 200 200 403 200 403 403 403 404 403"),
+    # check-in at a door (trainings, workshops, ceremonies): a list of the Lens CCAS
+    Row("attendance_scan", "GET", "pk=roster.pk", "302 200 200 200 200 404 404 404 404 404"),
+    Row("attendance_checkin", "POST", "pk=roster.pk", "302 400 400 400 400 404 404 404 404 404"),
     # API (Bearer token; no token: 401)
     Row("api-v1:api-root", "GET", "", "404 404 404 404 404 404 404 404 404 404"),
     Row("api-v1:openapi-json", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
@@ -269,6 +273,7 @@ MATRIX = [
     Row("api-v1:checkin_create", "POST", "", "401 201 201 403 201 403 403 403 404 403", CHECKIN),
     Row("api-v1:handover_create", "POST", "", "401 409 409 403 409 403 403 403 404 403", HANDOVER),
     Row("api-v1:reconciliation", "GET", "", "401 200 200 403 403 200 403 403 403 403"),
+    Row("api-v1:attendance_checkin", "POST", "roster=roster.pk", "401 201 201 201 201 404 404 404 404 404", DOOR_CHECKIN),
     Row("api-v1:bilan", "GET", "", "401 200 200 200 403 200 403 403 403 200", query="edition=edition.year"),
 ]
 # fmt: on
@@ -304,6 +309,7 @@ class World:
 
 
 def _build() -> World:
+    from partez.attendance import services as attendance_services
     from partez.camping import services as camping_services
     from partez.camping.models import Placement
     from partez.fete import services as fete_services
@@ -360,6 +366,15 @@ def _build() -> World:
         nonce="matrice-remise",
         list_id=w.stand.pk,
     )
+    # a door's list of the Lens CCAS (check-in at trainings, workshops, ceremonies)
+    w.roster = attendance_services.roster_open(
+        actor=w.members["referent"],
+        kind="matrix-door",
+        title="Atelier",
+        starts_at=timezone.now(),
+        organisation=ccas,
+    )
+    w.door_ticket = attendance_services.ticket_issue(roster=w.roster, subject="matrix:1", holder="Alix M.")
     # editions, schemes, funding
     w.milestone = Milestone.objects.create(
         edition=w.edition, kind=MilestoneKind.FETE, label="Fête", planned_on=dt.date(w.edition.year, 6, 1)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "partez.demo",
     "partez.reports",
     "partez.privacy",
+    "partez.attendance",
     # web apps
     "partez.www",
 ]

@@ -135,58 +135,15 @@
     input.focus();
   });
 
-  // camera: the browser's BarcodeDetector when it has one, else the vendored jsQR on video frames
-  let stream = null;
-  let lastCode = "";
-  let lastAt = 0;
-  async function startCamera() {
-    const video = $("camera");
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-    } catch (e) {
-      showResult("refused", "Caméra indisponible : tapez le code ou utilisez un lecteur.");
-      return;
-    }
-    video.srcObject = stream;
-    video.hidden = false;
-    await video.play();
-    $("camera-toggle").textContent = "Arrêter la caméra";
-    const detector = "BarcodeDetector" in window ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
-    const canvas = $("camera-frame");
-    const context = canvas.getContext("2d", { willReadFrequently: true });
-    const tick = async () => {
-      if (!stream) return;
-      let text = null;
-      if (video.readyState >= 2) {
-        if (detector) {
-          const codes = await detector.detect(video).catch(() => []);
-          if (codes.length) text = codes[0].rawValue;
-        } else if (window.jsQR) {
-          canvas.width = video.videoWidth;
-          canvas.height = video.videoHeight;
-          context.drawImage(video, 0, 0);
-          const image = context.getImageData(0, 0, canvas.width, canvas.height);
-          const found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-          if (found) text = found.data;
-        }
-      }
-      const now = Date.now();
-      if (text && (normalise(text) !== lastCode || now - lastAt > 4000)) {
-        lastCode = normalise(text);
-        lastAt = now;
-        scanned(text);
-      }
-      setTimeout(tick, 200);
-    };
-    tick();
-  }
-  function stopCamera() {
-    if (stream) stream.getTracks().forEach((t) => t.stop());
-    stream = null;
-    $("camera").hidden = true;
-    $("camera-toggle").textContent = "Activer la caméra";
-  }
-  $("camera-toggle").addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  // camera: the shared reader (static/js/qrcamera.js)
+  window.partezCamera.attach({
+    button: $("camera-toggle"),
+    video: $("camera"),
+    canvas: $("camera-frame"),
+    normalise,
+    onText: scanned,
+    onError: () => showResult("refused", "Caméra indisponible : tapez le code ou utilisez un lecteur."),
+  });
 
   // --- hand-over (stands) -------------------------------------------------------------------
 
