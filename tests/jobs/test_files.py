@@ -71,7 +71,7 @@ def test_another_member_and_anonymous(client, referent, job):
 
 def test_an_expired_file_is_refused_and_no_longer_offered(client, worker, job):
     assert job.expires_at is not None
-    assert job.expires_at.date() == timezone.localdate(job.finished_at) + dt.timedelta(
+    assert timezone.localdate(job.expires_at) == timezone.localdate(job.finished_at) + dt.timedelta(
         days=files.retention_days(timezone.localdate(job.finished_at))
     )
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
