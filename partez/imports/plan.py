@@ -4,7 +4,7 @@ message in French). Pure: the caller gives the communes, today's date and the la
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import parse
@@ -16,7 +16,7 @@ class RowError:
     field: str  # the column's label (« Date de naissance »)
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"row": self.row, "field": self.field, "message": self.message}
 
 
@@ -43,7 +43,7 @@ class HouseholdRows:
         return next((p for p in self.persons if p.relation == "head"), None)
 
 
-_HOUSEHOLD_READERS = {
+_HOUSEHOLD_READERS: dict[str, Callable[[object, parse.CommuneIndex], object]] = {
     "address": lambda v, _: parse.text(v)[:250],
     "phone": lambda v, _: parse.parse_phone(v),
     "email": lambda v, _: parse.parse_email(v),
@@ -59,7 +59,9 @@ _STORED_AS = {
 }
 
 
-def _person(number: int, values: dict, errors: list[RowError], today: dt.date) -> PersonRow | None:
+def _person(
+    number: int, values: dict[str, object], errors: list[RowError], today: dt.date
+) -> PersonRow | None:
     found: dict[str, object] = {}
     for name in ("last_name", "first_name"):
         value = parse.text(values.get(name))
@@ -90,7 +92,7 @@ def _person(number: int, values: dict, errors: list[RowError], today: dt.date) -
 
 
 def group(
-    rows: Iterable[tuple[int, dict]],
+    rows: Iterable[tuple[int, dict[str, object]]],
     *,
     communes: parse.CommuneIndex,
     today: dt.date,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from partez.core.errors import DomainError
@@ -67,7 +68,7 @@ def read_xlsx(content: bytes) -> Table:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DomainError(
             "Ce fichier Excel ne peut pas être lu (enregistrez-le en .xlsx).", field="file"
         ) from exc

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,9 @@ from partez.territory.models import Commune
 
 from . import parse, perms, plan, reader
 from .models import BatchStatus, ColumnMapping, ImportBatch, ImportedHousehold
+
+if TYPE_CHECKING:
+    from partez.jobs.models import Job
 
 HOUSEHOLD_VALUES = (
     "commune_insee",
@@ -92,6 +96,22 @@ def saved_mapping(organisation_id: int) -> dict[str, str]:
     return dict(found.mapping) if found else {}
 
 
+def consent_errors(scopes: list[str], collected_on: dt.date | None) -> dict[str, str]:
+    """What the structure must say about the consent it collected before a file is read."""
+    errors = {}
+    if ConsentScope.CASEWORK not in scopes:
+        errors["consent_scopes"] = (
+            "Indiquez que le consentement au traitement du dossier a été recueilli auprès de ces foyers."
+        )
+    elif any(s not in ConsentScope.values for s in scopes):
+        errors["consent_scopes"] = "Finalité de consentement inconnue."
+    if collected_on is None:
+        errors["consent_collected_on"] = "Indiquez quand le consentement a été recueilli."
+    elif collected_on > timezone.localdate():
+        errors["consent_collected_on"] = "La date du consentement ne peut pas être dans le futur."
+    return errors
+
+
 def batch_read(
     *,
     actor: Membership,
@@ -102,18 +122,8 @@ def batch_read(
 ) -> ImportBatch:
     """Read an uploaded file into a batch to preview (nothing is imported yet)."""
     _require(actor)
-    errors: dict[str, str] = {}
     scopes = sorted(set(consent_scopes or []))
-    if ConsentScope.CASEWORK not in scopes:
-        errors["consent_scopes"] = (
-            "Indiquez que le consentement au traitement du dossier a été recueilli auprès de ces foyers."
-        )
-    elif any(s not in ConsentScope.values for s in scopes):
-        errors["consent_scopes"] = "Finalité de consentement inconnue."
-    if consent_collected_on is None:
-        errors["consent_collected_on"] = "Indiquez quand le consentement a été recueilli."
-    elif consent_collected_on > timezone.localdate():
-        errors["consent_collected_on"] = "La date du consentement ne peut pas être dans le futur."
+    errors = consent_errors(scopes, consent_collected_on)
     try:
         table = reader.read(name, content)
     except DomainError as exc:
@@ -158,7 +168,7 @@ def _column_fields(batch: ImportBatch) -> list[str | None]:
     return [parse.recognise(h, batch.mapping) for h in batch.headers]
 
 
-def _rows(batch: ImportBatch) -> list[tuple[int, dict]]:
+def _rows(batch: ImportBatch) -> list[tuple[int, dict[str, object]]]:
     columns = _column_fields(batch)
     out = []
     for number, cells in batch.rows:
@@ -286,12 +296,14 @@ def preview(batch: ImportBatch, actor: Membership) -> Preview:
         action = Action.UPDATE if changes else Action.SKIP
         planned.append(Planned(rows=g, action=action, household=existing, changes=changes, new_persons=new))
     unknown = [
-        h for h, f in zip(batch.headers, _column_fields(batch), strict=True) if f is None and parse.text(h)
+        h
+        for h, f in zip(batch.headers, _column_fields(batch), strict=True)
+        if f is None and parse.text(h) and parse.header_key(h) not in batch.mapping
     ]
     return Preview(batch=batch, planned=planned, unknown_headers=unknown, row_count=len(batch.rows))
 
 
-def report(p: Preview, *, applied: bool = False) -> dict:
+def report(p: Preview) -> dict[str, Any]:
     """The command's and the job's figures (the shape ``import_households`` prints)."""
     return {
         "rows": p.row_count,
@@ -366,7 +378,7 @@ def mapping_save(*, actor: Membership, batch: ImportBatch, mapping: dict[str, st
     return batch
 
 
-def batch_confirm(*, actor: Membership, batch: ImportBatch):
+def batch_confirm(*, actor: Membership, batch: ImportBatch) -> Job:
     """Start the import job (refused if the file has nothing to import)."""
     from partez.jobs import services as job_services
 
@@ -387,7 +399,9 @@ def batch_confirm(*, actor: Membership, batch: ImportBatch):
     return job
 
 
-def _household_input(values: dict[str, object], base: dict[str, object] | None = None):
+def _household_input(
+    values: dict[str, object], base: dict[str, object] | None = None
+) -> household_services.HouseholdInput:
     merged = {**(base or {}), **values}
     return household_services.HouseholdInput(
         commune_insee=str(merged["commune_insee"]),
@@ -419,7 +433,7 @@ def _base(household: Household) -> dict[str, object]:
 
 def batch_apply(
     batch: ImportBatch, actor: Membership, on_progress: Callable[[int, int], None] | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Import every household of the batch that has no error (the job's work; the command's too).
     Each household in its own transaction: one refused by the household rules is reported and
     the others go on."""
@@ -428,7 +442,7 @@ def batch_apply(
     collected_at = timezone.make_aware(dt.datetime.combine(batch.consent_collected_on, dt.time(12)))
     todo = [x for x in p.planned if x.action in (Action.CREATE, Action.UPDATE)]
     created = updated = persons = 0
-    late_errors: list[dict] = []
+    late_errors: list[dict[str, Any]] = []
     for i, x in enumerate(todo):
         try:
             with transaction.atomic():

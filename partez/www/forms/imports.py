@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from partez.households.models import ConsentScope
-from partez.imports import parse
+from partez.imports import parse, services
 
 from .fields import DateInput
 
@@ -16,7 +16,11 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier Excel (.xlsx) ou CSV",
         help_text="Une ligne par personne. Les colonnes habituelles (« NOM », « Prénom », « Date de naissance »…) sont reconnues.",
-        error_messages={"required": "Choisissez le fichier à importer."},
+        error_messages={
+            "required": "Choisissez le fichier à importer.",
+            "empty": "Le fichier est vide.",
+            "invalid": "Ce fichier ne peut pas être lu.",
+        },
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     consent_scopes = forms.MultipleChoiceField(
@@ -37,12 +41,24 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consent_collected_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
+    def clean(self):
+        """The consent's problems with the file's, in one round."""
+        data = super().clean()
+        if "consent_collected_on" not in self.errors:
+            problems = services.consent_errors(
+                data.get("consent_scopes") or [], data.get("consent_collected_on")
+            )
+            for name, message in problems.items():
+                self.add_error(name, message)
+        return data
+
 
 class RowForm(forms.Form):
     """One row's cells as text, for the fields the file has."""
 
     def __init__(self, *args, fields: list[str], initial_values: dict, row: int, **kwargs):
-        super().__init__(*args, prefix=f"r{row}", **kwargs)
+        kwargs["prefix"] = f"r{row}"
+        super().__init__(*args, **kwargs)
         for name in fields:
             self.fields[name] = forms.CharField(
                 label=parse.label(name),
