@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partez.camping import perms as camping_perms
-from partez.imports import perms as import_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
@@ -36,14 +35,7 @@ class Group:
 
 
 MENU: tuple[Group, ...] = (
-    Group(
-        "accompagner",
-        "Accompagner",
-        (
-            Entry("Foyers", "household_list", perms.can_view_households),
-            Entry("Importer un fichier", "imports_index", import_perms.can_import_households),
-        ),
-    ),
+    Group("accompagner", "Accompagner", (Entry("Foyers", "household_list", perms.can_view_households),)),
     Group(
         "financer",
         "Financer",
