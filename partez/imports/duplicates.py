@@ -177,12 +177,13 @@ def merge_preview(pair: DuplicatePair, keep: int) -> MergePreview:
     by_key = {_key(p): p for p in kept.persons.all()}
     same = [(by_key[_key(p)], p) for p in removed.persons.all() if _key(p) in by_key]
     moved = [p for p in removed.persons.all() if _key(p) not in by_key]
-    carried = {
-        "projets": Project.objects.filter(household=removed).count(),
-        "consentements": removed.consents.count(),
-        "suivis": removed.followups.filter(ended_on__isnull=True).count(),
-        "départs passés": PastDeparture.objects.filter(person__household=removed).count(),
-    }
+    counts = [
+        (Project.objects.filter(household=removed).count(), "projet", "projets"),
+        (removed.consents.count(), "consentement", "consentements"),
+        (removed.followups.filter(ended_on__isnull=True).count(), "suivi", "suivis"),
+        (PastDeparture.objects.filter(person__household=removed).count(), "départ passé", "départs passés"),
+    ]
+    carried = {one if n == 1 else many: n for n, one, many in counts if n}
     return MergePreview(
         kept=kept, removed=removed, values=values, same_persons=same, moved_persons=moved, carried=carried
     )
