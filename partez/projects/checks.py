@@ -14,8 +14,8 @@ from django.db.models import Q
 
 from partez.funding.models import FinancingPlan
 from partez.schemes import engine
-from partez.schemes.definition import SchemeDefinition
 from partez.schemes import selectors as scheme_selectors
+from partez.schemes.definition import SchemeDefinition
 from partez.territory.models import Edition
 
 from . import workflow
