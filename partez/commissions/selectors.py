@@ -60,17 +60,28 @@ def session_commune_id(m: Membership) -> int | None:
 
 
 def sessions_for(m: Membership | None) -> QuerySet[CommissionSession]:
-    """The sessions ``m`` may open: its organisation's (anything else is a 404)."""
+    """The sessions ``m`` may read (and their minutes): its organisation's, and every commune's
+    for the coordination (anything else is a 404)."""
+    if m is None or not can_run_commission(m):
+        return CommissionSession.objects.none()
+    if perms.sees_whole_territory(m):
+        return CommissionSession.objects.all()
+    return own_sessions(m)
+
+
+def own_sessions(m: Membership | None) -> QuerySet[CommissionSession]:
+    """The sessions ``m``'s commission holds, decides in and closes: its organisation's."""
     if m is None or not can_run_commission(m):
         return CommissionSession.objects.none()
     return CommissionSession.objects.filter(organisation=m.organisation)
 
 
 def open_session(m: Membership) -> CommissionSession | None:
-    return sessions_for(m).filter(closed_at__isnull=True).select_related("commune").first()
+    return own_sessions(m).filter(closed_at__isnull=True).select_related("commune").first()
 
 
 def recent_sessions(m: Membership, limit: int = 10) -> list[CommissionSession]:
+    """The last sessions ``m`` may read (the coordination sees the communes' too)."""
     return list(
         sessions_for(m)
         .select_related("commune")
@@ -139,6 +150,10 @@ class EnvelopeUse:
     def after_cents(self) -> int:
         return self.envelope.available_cents - self.asked_cents
 
+    @property
+    def shortfall_cents(self) -> int:
+        return max(0, -self.after_cents)
+
 
 @dataclass
 class Filters:
@@ -153,7 +168,6 @@ class Filters:
 class Screen:
     rows: list[Row]
     envelopes: list[EnvelopeUse] = field(default_factory=list)
-    communes: list[Commune] = field(default_factory=list)
 
 
 def _draws(plan: FinancingPlan | None, commune_id: int, envelopes: dict[EnvelopeKey, Envelope]) -> list[Draw]:
@@ -185,10 +199,17 @@ def _draws(plan: FinancingPlan | None, commune_id: int, envelopes: dict[Envelope
     return draws
 
 
+def commission_communes(m: Membership, edition: Edition) -> list[Commune]:
+    """The communes the screen filters on: the edition's within the commission's scope."""
+    return list(
+        commune_scope(m).filter(Q(editions=edition) | Q(pk=own_commune_id(m))).distinct().order_by("name")
+    )
+
+
 def screen(m: Membership, edition: Edition, filters: Filters) -> Screen:
-    """The commission's rows for ``edition`` under ``filters``, sorted; nine queries whatever the
+    """The commission's rows for ``edition`` under ``filters``, sorted; eight queries whatever the
     number of projects (projects, heads, checklists, plans, their lines, envelopes, quotas,
-    scheme definitions, communes)."""
+    scheme definitions)."""
     qs = commission_projects(m).filter(edition=edition, status=filters.status)
     if filters.commune:
         qs = qs.filter(household__commune__insee_code=filters.commune)
@@ -272,7 +293,4 @@ def screen(m: Membership, edition: Edition, filters: Filters) -> Screen:
             asked[d.envelope_id].add(r.project.pk)
     for pk, use in uses.items():
         use.projects = len(asked[pk])
-    communes = list(
-        commune_scope(m).filter(Q(editions=edition) | Q(pk=own_commune_id(m))).distinct().order_by("name")
-    )
-    return Screen(rows, sorted(uses.values(), key=lambda u: u.envelope.label), communes)
+    return Screen(rows, sorted(uses.values(), key=lambda u: u.envelope.label))

@@ -94,7 +94,7 @@ def session_open(
 
 
 def _locked_session(actor: Membership, session: CommissionSession) -> CommissionSession:
-    found = selectors.sessions_for(actor).select_for_update().filter(pk=session.pk).first()
+    found = selectors.own_sessions(actor).select_for_update().filter(pk=session.pk).first()
     if found is None:
         raise DomainError("Cette séance n'est pas celle de votre commission.", field="session")
     return found
@@ -207,15 +207,20 @@ class BatchOutcome:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (« P-… (DUPUIS Marie) », why)
 
     @property
-    def summary(self) -> str:
-        """The French summary shown after the batch."""
+    def headline(self) -> str:
+        """What passed: « 18 projets validés (3 600,00 € engagés sur les enveloppes). »"""
         verb = {"validate": "validé", "refuse": "refusé", "ask_completion": "renvoyé à compléter"}[self.kind]
         n = len(self.passed)
         text = f"{n} projet{'s' if n > 1 else ''} {verb}{'s' if n > 1 else ''}"
         engaged = sum(d.engaged_cents for d in self.passed)
         if self.kind == DecisionKind.VALIDATE and engaged:
             text += f" ({euros(engaged)} engagés sur les enveloppes)"
-        text += "."
+        return text + "."
+
+    @property
+    def summary(self) -> str:
+        """The French summary of the whole batch: what passed, then each project that did not."""
+        text = self.headline
         if self.failed:
             m = len(self.failed)
             text += (
