@@ -23,8 +23,14 @@ def _dates(decision: CommissionDecision) -> str:
     return "dates à préciser"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
+def _plural(n: int, words: str) -> str:
+    """« 2 projets validés »: every word of ``words`` agrees with ``n`` (French: 0 and 1 singular)."""
+    return f"{n} " + " ".join(w + ("s" if n > 1 else "") for w in words.split())
+
+
+def _left(table: Table) -> Table:
+    table.hAlign = "LEFT"  # a table narrower than the page starts at the margin, like the text
+    return table
 
 
 def session_title(session: CommissionSession) -> str:
@@ -100,7 +106,7 @@ def minutes_pdf(session: CommissionSession, decisions: list[CommissionDecision])
     envelope_rows.append(["Total", "", "", euros(engaged)])
     story += [
         pdf.para("Montants engagés par enveloppe", "h2"),
-        pdf.table(envelope_rows, widths=[95 * mm, 80 * mm, 30 * mm, 40 * mm], align_right=[2, 3]),
+        _left(pdf.table(envelope_rows, widths=[95 * mm, 80 * mm, 30 * mm, 40 * mm], align_right=[2, 3])),
     ]
 
     place = session.commune.name if session.commune else session.organisation.name
@@ -122,7 +128,7 @@ def minutes_pdf(session: CommissionSession, decisions: list[CommissionDecision])
                 pdf.para("Signatures", "h2"),
                 pdf.para(f"Fait à {place}, le {pdf.french_date(session.held_on)}."),
                 Spacer(1, 2 * mm),
-                grid,
+                _left(grid),
             ]
         ),
     ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from partez.core.text import normalise
 from partez.funding.models import Envelope, EnvelopeQuota, FinancingPlan, PlanLine
 from partez.households.models import Person, Relation
 from partez.households.naming import household_name
@@ -31,15 +32,15 @@ STATUSES = [
     (ProjectStatus.REFUSED.value, "Refusés"),
 ]
 SORTS = {
-    "name": ("Nom de la famille", lambda r: (r.name.casefold(), r.project.pk)),
-    "commune": ("Commune", lambda r: (r.commune.casefold(), r.name.casefold(), r.project.pk)),
+    "name": ("Nom de la famille", lambda r: (normalise(r.name), r.project.pk)),
+    "commune": ("Commune", lambda r: (normalise(r.commune), normalise(r.name), r.project.pk)),
     "qf": ("Quotient familial", lambda r: (r.qf_cents is None, r.qf_cents or 0, r.project.pk)),
     "start": ("Date de départ", lambda r: (r.project.start_date or dt.date.max, r.project.pk)),
     "remaining": (
         "Reste à charge",
         lambda r: (r.remaining_cents is None, r.remaining_cents or 0, r.project.pk),
     ),
-    "missing": ("Pièces manquantes", lambda r: (-len(r.missing), r.name.casefold(), r.project.pk)),
+    "missing": ("Pièces manquantes", lambda r: (-len(r.missing), normalise(r.name), r.project.pk)),
 }
 EnvelopeKey = int | tuple[str, int]  # an envelope's id, or its (funder slug, scheme id)
 MISSING = [("incomplete", "Avec pièces manquantes"), ("complete", "Dossier complet")]
@@ -116,6 +117,7 @@ class Draw:
     envelope_id: int | None
     available_cents: int | None  # None: no envelope for this aid in the edition
     quota_label: str = ""
+    other_edition: bool = False  # chosen on another edition's envelope: the validation will refuse it
 
 
 @dataclass
@@ -132,6 +134,15 @@ class Row:
     remaining_cents: int | None
     draws: list[Draw]
     missing: list[str]
+
+    @property
+    def qf_euros(self) -> int | None:
+        return None if self.qf_cents is None else round(self.qf_cents / 100)
+
+    @property
+    def outside_cents(self) -> int:
+        """The plan's aids drawn on no envelope of the edition (paid by their funder directly)."""
+        return sum(d.cents for d in self.draws if d.envelope_id is None and not d.other_edition)
 
     @property
     def decidable(self) -> bool:
@@ -184,8 +195,8 @@ def _draws(plan: FinancingPlan | None, commune_id: int, envelopes: dict[Envelope
         )
         envelope = envelopes.get(key)
         if envelope is None:
-            label = "enveloppe d'une autre édition" if line.envelope_id else "aucune enveloppe"
-            draws.append(Draw(f"{line.scheme.name} ({label})", line.funder, line.aid_cents, None, None))
+            other = line.envelope_id is not None
+            draws.append(Draw(line.scheme.name, line.funder, line.aid_cents, None, None, other_edition=other))
             continue
         available, quota_label = envelope.available_cents, ""
         quotas = list(envelope.quotas.all())

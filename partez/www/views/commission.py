@@ -24,6 +24,7 @@ from ..forms.commission import BatchForm, DecisionForm, FiltersForm, SessionForm
 from ..forms.errors import apply_domain_error, errors_text
 
 PAGE_SIZE = 100
+DECISION_VERBS = [("validate", "Valider"), ("refuse", "Refuser"), ("ask_completion", "Renvoyer à compléter")]
 
 
 def _back(request) -> str:
@@ -51,7 +52,7 @@ def _screen_context(request, m, *, session_form=None):
         "page": Paginator(data.rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": query.urlencode(),
         "session_form": session_form or SessionForm(),
-        "decision_kinds": DecisionForm.base_fields["kind"].choices,
+        "decision_verbs": DECISION_VERBS,
     }
     return context
 
