@@ -158,3 +158,41 @@ def test_the_coordination_decides_for_every_commune(coordinator_org, worker, edi
     services.decision_take(actor=coordination, session=session, project=project, kind="validate")
     assert _status(project) == ProjectStatus.VALIDATED
     assert CommissionSession.objects.get(pk=session.pk).decisions.get().kind == DecisionKind.VALIDATE
+
+
+def test_two_overlapping_projects_of_one_household_are_not_both_funded(
+    referent, worker, edition, commune, household, session
+):
+    """The overlap check of item 1 asked for a reason when the second project was created; at the
+    commission, the second validation re-runs the rules with the first one reserved: its plan is
+    no longer what the rules give, so it is not reserved as it was (no double funding)."""
+    from partez.funding.services import plan_choose
+    from partez.projects.services import project_transition
+    from partez.schemes.models import Scheme
+    from partez.schemes.services import catalogue_sync
+
+    catalogue_sync()
+    edition.communes.add(commune)
+    ancv = factories.FunderFactory(slug="ancv", name="ANCV")
+    factories.EnvelopeFactory(
+        funder=ancv, scheme=Scheme.objects.get(slug="apv"), edition=edition, amount_cents=100_000
+    )
+    first = factories.draft_project(worker, household, edition, checklist_received=True)
+    with pytest.raises(DomainError, match="déjà un projet en cours sur ces dates"):
+        factories.draft_project(worker, household, edition)
+    second = factories.draft_project(
+        worker,
+        household,
+        edition,
+        overlap_reason="Deux séjours distincts la même semaine",
+        checklist_received=True,
+    )
+    for project in (first, second):
+        plan_choose(actor=worker, project=project, index=0)
+        project_transition(actor=worker, project=project, action="submit")
+    outcome = services.decisions_batch(
+        actor=referent, session=session, project_ids=[first.pk, second.pk], kind="validate"
+    )
+    assert [d.project_id for d in outcome.passed] == [first.pk]
+    assert "ne correspond plus au projet" in outcome.failed[0][1]
+    assert _status(second) == ProjectStatus.SUBMITTED
