@@ -1,7 +1,7 @@
 """The demo is ready for a commission session: submitted files with their plan chosen, which a
 commune's referent can decide on from the commission screen, through the same services."""
 
-import datetime as dt
+from django.utils import timezone
 
 from partez.commissions import selectors, services
 from partez.organisations.models import Membership
@@ -14,7 +14,7 @@ def test_a_commune_commission_can_hold_its_session_on_the_demo(demo):
     rows = selectors.screen(referent, edition, selectors.Filters()).rows
     assert rows and all(r.plan is not None for r in rows)
     assert all(r.commune == "Lens" for r in rows)
-    session = services.session_open(actor=referent, held_on=dt.date.today(), members="Référente de Lens")
+    session = services.session_open(actor=referent, held_on=timezone.localdate(), members="Référente de Lens")
     complete = [r.project.pk for r in rows if not r.missing]
     outcome = services.decisions_batch(actor=referent, session=session, project_ids=complete, kind="validate")
     assert outcome.passed, outcome.summary  # the envelopes cover part of the demand: some pass
