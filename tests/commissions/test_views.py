@@ -168,3 +168,27 @@ def test_another_communes_session_and_project_are_404(
     assert (
         client.post(reverse("commission_decide", args=[project.pk]), {"kind": "validate"}).status_code == 404
     )
+
+
+def test_the_session_page_and_minutes_are_a_constant_number_of_queries(
+    client_referent, referent, ccas, edition, apv_envelope, session
+):
+    def decide(projects):
+        CommissionDecision.objects.bulk_create(
+            CommissionDecision(
+                session=session, project=p, kind="validate", decided_by=referent.user, aid_cents=20_000
+            )
+            for p in projects
+        )
+
+    decide(submitted(ccas, edition, 2, envelope=apv_envelope))
+    client_referent.get(reverse("commission_session", args=[session.pk]))  # fills the caches
+    counts = []
+    for more in (0, 60):
+        decide(submitted(ccas, edition, more, envelope=apv_envelope, start=10))
+        with CaptureQueriesContext(connection) as page:
+            assert client_referent.get(reverse("commission_session", args=[session.pk])).status_code == 200
+        with CaptureQueriesContext(connection) as pdf:
+            assert client_referent.get(reverse("commission_minutes", args=[session.pk])).status_code == 200
+        counts.append((len(page), len(pdf)))
+    assert counts[0] == counts[1], counts
