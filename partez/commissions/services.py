@@ -33,7 +33,7 @@ from .models import CommissionDecision, CommissionSession, DecisionKind
 from .perms import can_run_commission
 
 MAX_MEMBERS_CHARS = 2000
-MAX_BATCH = 300  # a commission's agenda; far above a session's usual hundred files
+MAX_BATCH = 100  # one page of the screen: a batch stays one request of a few seconds per ten files
 
 
 def _require(actor: Membership) -> None:
