@@ -4,6 +4,7 @@ commune's referent can decide on from the commission screen, through the same se
 from django.utils import timezone
 
 from partez.commissions import selectors, services
+from partez.core.text import normalise
 from partez.organisations.models import Membership
 from partez.territory.models import Edition
 
@@ -20,3 +21,11 @@ def test_a_commune_commission_can_hold_its_session_on_the_demo(demo):
     assert outcome.passed, outcome.summary  # the envelopes cover part of the demand: some pass
     for _label, why in outcome.failed:  # and those that do not say why, in French
         assert why.startswith("Financement impossible") or "quota" in why, why
+
+
+def test_the_coordination_sees_every_communes_submitted_files(demo):
+    coordination = Membership.objects.select_related("organisation").get(user__username="coordination")
+    edition = Edition.objects.order_by("-year").first()
+    rows = selectors.screen(coordination, edition, selectors.Filters(sort="commune")).rows
+    assert len({r.commune for r in rows}) > 1
+    assert [r.commune for r in rows] == sorted((r.commune for r in rows), key=normalise)
