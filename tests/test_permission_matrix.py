@@ -268,6 +268,14 @@ MATRIX = [
     # check-in at a door (trainings, workshops, ceremonies): a list of the Lens CCAS
     Row("attendance_scan", "GET", "pk=roster.pk", "302 200 200 200 200 404 404 404 404 404"),
     Row("attendance_checkin", "POST", "pk=roster.pk", "302 400 400 400 400 404 404 404 404 404"),
+    # the commission (a session of the Lens CCAS in progress; the coordination reads every commune's)
+    Row("commission_index", "GET", "", "302 200 200 403 403 403 403 403 403 403"),
+    Row("commission_batch", "POST", "", "302 302 302 403 403 403 403 403 403 403"),
+    Row("commission_decide", "POST", "pk=project.pk", "302 302 302 403 403 403 403 403 403 403"),
+    Row("commission_session_open", "POST", "", "302 400 400 403 403 403 403 403 403 403"),
+    Row("commission_session", "GET", "pk=commission_session.pk", "302 200 200 403 403 403 403 403 403 403"),
+    Row("commission_session_close", "POST", "pk=commission_session.pk", "302 302 302 403 403 403 403 403 403 403"),
+    Row("commission_minutes", "GET", "pk=commission_session.pk", "302 200 200 403 403 403 403 403 403 403"),
     # API (Bearer token; no token: 401)
     Row("api-v1:api-root", "GET", "", "404 404 404 404 404 404 404 404 404 404"),
     Row("api-v1:openapi-json", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
@@ -325,6 +333,7 @@ def _build() -> World:
     from partez.attendance import services as attendance_services
     from partez.camping import services as camping_services
     from partez.camping.models import Placement
+    from partez.commissions import services as commission_services
     from partez.fete import services as fete_services
     from partez.fete.models import CheckinList
     from partez.imports import services as import_services
@@ -449,6 +458,9 @@ def _build() -> World:
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
     w.tokens = {name: api_token_create(membership=m, name="matrice")[1] for name, m in w.members.items()}
+    w.commission_session = commission_services.session_open(
+        actor=w.members["referent"], held_on=dt.date(w.edition.year, 5, 13), members="Mme Matrice"
+    )
     return w
 
 

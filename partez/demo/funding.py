@@ -2,7 +2,8 @@
 
 Every project with dates, travellers and a budget is evaluated by the rules engine; its best plan
 is saved for the projects already decided (engaged for validated / aid granted, consumed for those
-who left), with the ledger rows the services would have written. Envelopes are sized so that what
+who left), with the ledger rows the services would have written, and for the submitted ones
+(chosen, nothing engaged: the commission's next session decides on them). Envelopes are sized so that what
 is decided fits and only part of what is still submitted does: budgets run out before demand is
 met, as in the real operation, which is what the campaign allocation is for.
 
@@ -30,6 +31,7 @@ from partez.schemes.models import Scheme
 
 RESERVED = {"validated", "aid_granted"}
 CONSUMED = {"departed", "returned", "evaluated"}
+CHOSEN = {"submitted"}  # a file is submitted with its plan chosen: ready for the commission to decide
 MONEY_CHANNELS = {"cheques", "host_payment", "bourse"}  # reduced prices and places in kind draw no money
 SHARE_OF_WAITING_DEMAND = (6, 10)  # the envelopes cover 60 % of what is still submitted
 QUOTA_SCHEME = "sejour-individuel"  # the CALL's envelope is split into commune quotas
@@ -105,9 +107,11 @@ def load(edition) -> dict[str, int]:
     plans, lines, moves = [], [], []
     for pk, evaluation in evaluations.items():
         project = projects[pk]
-        if project.status not in RESERVED | CONSUMED or not evaluation.plan.lines:
+        if project.status not in RESERVED | CONSUMED | CHOSEN or not evaluation.plan.lines:
             continue
         status = PlanStatus.RESERVED if project.status in RESERVED else PlanStatus.CONSUMED
+        if project.status in CHOSEN:
+            status = PlanStatus.DRAFT
         plan = FinancingPlan(
             project=project,
             chosen_by_id=project.created_by_id,
@@ -138,7 +142,7 @@ def load(edition) -> dict[str, int]:
                 order=order,
             )
             lines.append(row)
-            if envelope is None:
+            if envelope is None or status == PlanStatus.DRAFT:  # chosen, not yet decided: nothing engaged
                 continue
             kinds = [CommitmentKind.RESERVE] + (
                 [CommitmentKind.CONSUME] if status == PlanStatus.CONSUMED else []

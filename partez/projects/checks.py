@@ -8,12 +8,14 @@ every problem at once, so a form or an API client sees all that is missing in on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from django.db.models import Q
 
 from partez.funding.models import FinancingPlan
 from partez.schemes import engine
 from partez.schemes import selectors as scheme_selectors
+from partez.schemes.definition import SchemeDefinition
 from partez.territory.models import Edition
 
 from . import workflow
@@ -96,10 +98,20 @@ def required_documents(plan: FinancingPlan | None, on: dt.date | None) -> list[s
         slugs = sorted({line.scheme.slug for line in plan.lines.all()})
     else:
         slugs = sorted(set(plan.lines.values_list("scheme__slug", flat=True)))
-    if not slugs:
-        return list(DEFAULT_CHECKLIST)
+    definitions = scheme_selectors.definitions(slugs=slugs, include_inactive=True) if slugs else []
+    return documents_for_schemes(slugs, on, {d.slug: d for d in definitions})
+
+
+def documents_for_schemes(
+    slugs: Iterable[str], on: dt.date, definitions: Mapping[str, SchemeDefinition]
+) -> list[str]:
+    """The checklist documents the schemes ``slugs`` need on ``on``, from definitions read once
+    (the commission screen reads them for all its rows at once); no scheme: every document."""
     needed: set[str] = set()
-    for definition in scheme_selectors.definitions(slugs=slugs, include_inactive=True):
+    found = [definitions[slug] for slug in sorted(set(slugs)) if slug in definitions]
+    if not found:
+        return list(DEFAULT_CHECKLIST)
+    for definition in found:
         declared = [name for name in DOCUMENT_PARAMETERS if name in definition.parameters]
         if not declared:
             needed |= set(DEFAULT_CHECKLIST)

@@ -18,6 +18,7 @@ TRANSITION_RULES: dict[str, Rule] = {
     "validate": perms.can_decide_project,
     "refuse": perms.can_decide_project,
     "reopen": perms.can_edit_project,
+    "ask_completion": perms.can_decide_project,
     "grant_aid": perms.can_grant_aid,
     "depart": perms.can_edit_project,
     "return": perms.can_edit_project,

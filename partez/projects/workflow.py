@@ -1,7 +1,8 @@
 """The project status workflow, as data (pure: no ORM).
 
 draft → submitted → validated / refused → aid_granted → departed → returned → evaluated,
-withdrawn from any open status, and a refused project can be reopened as a draft.
+withdrawn from any open status, and a refused project can be reopened as a draft; the commission
+may also send a submitted project back to draft « à compléter » (with the reason).
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("validate", "Valider", frozenset({Status.SUBMITTED}), Status.VALIDATED),
         Transition("refuse", "Refuser", frozenset({Status.SUBMITTED}), Status.REFUSED, True),
         Transition("reopen", "Remettre en brouillon", frozenset({Status.REFUSED}), Status.DRAFT),
+        # the commission sends a file back to its social worker: « à compléter », with what is missing
+        Transition(
+            "ask_completion", "Demander des compléments", frozenset({Status.SUBMITTED}), Status.DRAFT, True
+        ),
         Transition(
             "grant_aid",
             "Attribuer l'aide",

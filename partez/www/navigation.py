@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partez.camping import perms as camping_perms
+from partez.commissions import perms as commission_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
@@ -36,6 +37,9 @@ class Group:
 
 MENU: tuple[Group, ...] = (
     Group("accompagner", "Accompagner", (Entry("Foyers", "household_list", perms.can_view_households),)),
+    Group(
+        "decider", "Décider", (Entry("Commission", "commission_index", commission_perms.can_run_commission),)
+    ),
     Group(
         "financer",
         "Financer",

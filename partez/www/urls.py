@@ -111,4 +111,5 @@ urlpatterns = [
     path("", include("partez.www.urls_fete")),  # chèques-vacances and the Fête des vacances
     path("", include("partez.www.urls_privacy")),  # retention, right of access and erasure, readers
     path("", include("partez.www.urls_attendance")),  # check-in at a door: trainings, workshops, ceremonies
+    path("", include("partez.www.urls_commission")),  # the commission: screen, decisions, sessions, minutes
 ]

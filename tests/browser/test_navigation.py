@@ -14,7 +14,16 @@ from .helpers import DESKTOP, PASSWORD, PHONE, check_page, go_to, log_in
 pytestmark = pytest.mark.browser
 
 GROUPS = {  # role → the groups of its menu, in order
-    "coordinator": ["Accompagner", "Financer", "Séjours", "Fête", "Réseau", "Bilan", "Administration"],
+    "coordinator": [
+        "Accompagner",
+        "Décider",
+        "Financer",
+        "Séjours",
+        "Fête",
+        "Réseau",
+        "Bilan",
+        "Administration",
+    ],
     "social_worker": ["Accompagner", "Financer", "Réseau", "Bilan"],
     "volunteer": ["Financer", "Fête", "Réseau"],
     "funder": ["Financer", "Réseau", "Bilan"],

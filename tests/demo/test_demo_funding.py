@@ -32,7 +32,12 @@ def test_decided_projects_have_a_plan_and_demand_exceeds_what_is_left(demo):
     )
     plans = FinancingPlan.objects.filter(is_current=True)
     assert plans.count() > 0
-    assert set(plans.values_list("project_id", flat=True)) <= set(decided.values_list("pk", flat=True))
+    chosen = plans.filter(status=PlanStatus.DRAFT)  # submitted files, ready for the commission
+    assert set(chosen.values_list("project__status", flat=True)) == {"submitted"}
+    assert not Commitment.objects.filter(plan_line__plan__in=chosen).exists()
+    assert set(plans.exclude(status=PlanStatus.DRAFT).values_list("project_id", flat=True)) <= set(
+        decided.values_list("pk", flat=True)
+    )
     assert (
         plans.filter(status=PlanStatus.CONSUMED).exists()
         and plans.filter(status=PlanStatus.RESERVED).exists()

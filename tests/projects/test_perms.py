@@ -19,7 +19,12 @@ ALLOWED = [
     # (role, organisation kind, status, the actions it may take from there)
     (Role.SOCIAL_WORKER, OrganisationKind.RELAY, "draft", ["submit", "withdraw"]),
     (Role.SOCIAL_WORKER, OrganisationKind.COMMUNE, "submitted", ["withdraw"]),
-    (Role.COMMUNE_REFERENT, OrganisationKind.COMMUNE, "submitted", ["validate", "refuse", "withdraw"]),
+    (
+        Role.COMMUNE_REFERENT,
+        OrganisationKind.COMMUNE,
+        "submitted",
+        ["validate", "refuse", "ask_completion", "withdraw"],
+    ),
     (Role.COORDINATOR, OrganisationKind.COORDINATOR, "validated", ["grant_aid", "withdraw"]),
     (Role.SOCIAL_WORKER, OrganisationKind.COMMUNE, "validated", ["withdraw"]),
     (Role.SOCIAL_WORKER, OrganisationKind.COMMUNE, "refused", ["reopen"]),

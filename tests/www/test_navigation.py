@@ -22,6 +22,7 @@ def coordinator(coordinator_org):
 def test_the_coordination_gets_every_group_in_order(coordinator):
     assert _shape(menu_for(coordinator, "/")) == [
         ("Accompagner", ["Foyers"]),
+        ("Décider", ["Commission"]),
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
         ("Séjours", ["Séjour commun"]),
         ("Fête", ["Fête des vacances", "Pointage"]),
@@ -47,6 +48,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
             Role.COMMUNE_REFERENT,
             [
                 ("Accompagner", ["Foyers"]),
+                ("Décider", ["Commission"]),
                 ("Financer", ["Dispositifs", "Chèques-vacances"]),
                 ("Séjours", ["Séjour commun"]),
                 ("Fête", ["Pointage"]),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CommissionsConfig(AppConfig):
+    name = "partez.commissions"
+    verbose_name = "Commissions d'attribution"
