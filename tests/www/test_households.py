@@ -306,9 +306,12 @@ def test_small_forms_load_on_demand_and_post(client, worker, household, other_or
 
 
 def test_no_optional_consent_is_ticked_in_advance(client, worker):
-    """A pre-ticked box is no consent (CJEU, Planet49): only case work, which the file needs."""
+    """A pre-ticked box is no consent (CJEU, Planet49): none is ticked, not even case work (the
+    file cannot be created without it, which the service says; the household still says yes)."""
     client.force_login(worker.user)
     page = client.get(reverse("household_create")).content.decode()
     boxes = dict(re.findall(r'<input type="checkbox" name="consent-scopes" value="(\w+)"([^>]*)>', page))
     assert set(boxes) == {"casework", "sharing", "contact", "statistics"}
-    assert [scope for scope, attrs in boxes.items() if "checked" in attrs] == ["casework"]
+    assert [scope for scope, attrs in boxes.items() if "checked" in attrs] == []
+    # each box says what it is for
+    assert "Indispensable pour ouvrir le dossier" in page and "comptées sans nom dans le bilan" in page

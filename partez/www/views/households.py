@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partez.core import audit
+from partez.core import audit, phone
 from partez.core.errors import DomainError
-from partez.households import selectors, services
-from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person
+from partez.households import naming, selectors, services
+from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person, Schooling
 from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
@@ -37,6 +37,9 @@ def _household_input(cd) -> services.HouseholdInput:
         rfr_cents=euros_to_cents(cd.get("rfr")),
         tax_parts=cd.get("tax_parts"),
         is_taxable=taxable,
+        minimum_benefits=list(cd.get("minimum_benefits") or []),
+        mobility=cd.get("mobility", ""),
+        mobility_note=cd.get("mobility_note", ""),
     )
 
 
@@ -48,6 +51,7 @@ def _person_input(cd) -> services.PersonInput:
         relation=cd["relation"],
         has_disability=cd.get("has_disability", False),
         employment=cd["employment"],
+        schooling=cd.get("schooling") or Schooling.NOT_AT_SCHOOL,
     )
 
 
@@ -148,6 +152,7 @@ def household_detail(request, m, pk):
             Prefetch("past_departures", queryset=PastDeparture.objects.order_by("-year"))
         )
     )
+    naming.remember_heads(household, persons)
     followups = FollowUp.objects.filter(household=household, ended_on__isnull=True).select_related(
         "organisation"
     )
@@ -201,7 +206,7 @@ def household_edit(request, m, pk):
     initial = {
         "commune": household.commune.insee_code,
         "address": household.address,
-        "phone": household.phone,
+        "phone": phone.display(household.phone),
         "email": household.email,
         "caf_number": household.caf_number,
         "annual_taxable_income": household.annual_taxable_income_cents / 100,
@@ -209,6 +214,9 @@ def household_edit(request, m, pk):
         "rfr": None if household.rfr_cents is None else household.rfr_cents / 100,
         "tax_parts": household.tax_parts,
         "is_taxable": {None: "unknown", True: "true", False: "false"}[household.is_taxable],
+        "minimum_benefits": household.minimum_benefits,
+        "mobility": household.mobility,
+        "mobility_note": household.mobility_note,
     }
     form = forms.HouseholdForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

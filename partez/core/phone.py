@@ -1,0 +1,60 @@
+"""French phone numbers: read as a social worker types them (« 06 12 34 56 78 », « +33 6… »,
+« 0033… »), validated, stored in E.164 (« +33612345678 ») and shown the French way. Numbers of
+the overseas departments and of other countries given with their « + » prefix are accepted."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+REGION = "FR"
+INVALID = "Numéro de téléphone invalide : saisissez un numéro français à 10 chiffres (06 12 34 56 78)."
+
+
+def to_e164(text: str) -> str:
+    """The number in E.164, or ``""`` for an empty one; ``ValueError`` (French message) when it
+    is not a valid phone number."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(INVALID) from exc
+    if not _acceptable(number):
+        raise ValueError(INVALID)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _acceptable(number: phonenumbers.PhoneNumber) -> bool:
+    """A valid number anywhere, or a French one of the right length: the library's list of
+    allocated ranges lags behind the operators', and a family's real number must not be refused."""
+    if phonenumbers.is_valid_number(number):
+        return True
+    french = number.country_code == phonenumbers.country_code_for_region(REGION)
+    return french and phonenumbers.is_possible_number(number) and len(str(number.national_number)) == 9
+
+
+def is_valid(text: str) -> bool:
+    try:
+        to_e164(text)
+    except ValueError:
+        return False
+    return True
+
+
+def display(e164: str) -> str:
+    """« 06 12 34 56 78 » for a French number, the international form for another one; a value
+    stored before validation existed is shown as it was typed."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if not _acceptable(number):
+        return e164
+    national = number.country_code == phonenumbers.country_code_for_region(REGION)
+    form = (
+        phonenumbers.PhoneNumberFormat.NATIONAL if national else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, form)
