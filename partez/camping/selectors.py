@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, QuerySet
 
+from partez.households import naming
 from partez.households.models import Person, Relation
 from partez.organisations.models import Membership
 from partez.territory.models import Commune, Edition
@@ -242,12 +243,12 @@ def assignments(index: Index) -> list[planner.Assignment]:
 
 
 def head_names(household_ids: Iterable[int]) -> dict[int, str]:
-    """« NOM Prénom » of each household's head, in one query."""
+    """« Dupuis Martine » (``households.naming``) of each household's head, in one query."""
     names = {}
     for hid, first, last in Person.objects.filter(
         household_id__in=household_ids, relation=Relation.HEAD
     ).values_list("household_id", "first_name", "last_name"):
-        names[hid] = f"{last.upper()} {first}"
+        names[hid] = naming.full_name(last, first)
     return names
 
 

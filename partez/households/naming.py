@@ -47,13 +47,16 @@ def _head_names(household: Any) -> tuple[str, str] | None:
     return (head.last_name, head.first_name) if head else None
 
 
+def full_name(last_name: str, first_name: str) -> str:
+    """« Dupuis Martine »: the order lists sort on and people are called by in the file."""
+    return " ".join(part for part in (last_name, first_name) if part)
+
+
 def household_name(household: Household) -> str:
     """« Dupuis Martine »: the head's surname and first name (the reference when the household
     has no head any more, e.g. anonymised)."""
     names = _head_names(household)
-    if not names or not (names[0] or names[1]):
-        return household.reference
-    return " ".join(part for part in names if part)
+    return full_name(*names) if names and any(names) else household.reference
 
 
 def household_label(household: Household) -> str:
@@ -61,9 +64,3 @@ def household_label(household: Household) -> str:
     found by."""
     name = household_name(household)
     return name if name == household.reference else f"{name} ({household.reference})"
-
-
-def remember_heads(household: Household, persons: list[Person]) -> Household:
-    """A page that loaded the members already: name the household from them (no query)."""
-    setattr(household, HEADS_ATTR, [p for p in persons if p.relation == Relation.HEAD][:1])
-    return household

@@ -27,6 +27,7 @@ from partez.camping.models import (
 )
 from partez.core import audit
 from partez.core.errors import DomainError
+from partez.households import naming
 from partez.territory.selectors import current_edition
 
 from ..access import membership_required
@@ -234,7 +235,11 @@ def participant_detail(request, m, pk):
         "head": selectors.head_names([participant.household_id]).get(participant.household_id, ""),
         "can_plan": can_plan,
         "preferred": list(participant.preferred_campsites.all()),
-        "companions": list(participant.companions.select_related("household")),
+        "companions": list(
+            participant.companions.select_related("household").prefetch_related(
+                naming.heads("household__persons")
+            )
+        ),
     }
     if can_plan and participant.cancelled_at is None:
         campsites = list(edition.campsites.order_by("name"))

@@ -18,6 +18,7 @@ from partez.cheques import selectors, services
 from partez.cheques.models import Booklet, Cheque, ChequeOrder, ChequeStatus
 from partez.core.errors import DomainError
 from partez.core.spreadsheet import Workbook
+from partez.households import naming
 from partez.households.models import Household
 from partez.households.selectors import households_for
 from partez.organisations import perms
@@ -195,7 +196,9 @@ def cheque_preparation(request, m):
             prepared.setdefault(c.household_id, []).append(c)
         by_pk = {
             h.pk: h
-            for h in Household.objects.filter(pk__in=list(granted)).only("pk", "reference", "sort_name")
+            for h in Household.objects.filter(pk__in=list(granted))
+            .only("pk", "reference", "sort_name")
+            .prefetch_related(naming.heads())
         }
         for pk, cents in sorted(granted.items(), key=lambda kv: by_pk[kv[0]].sort_name):
             cheques = prepared.get(pk, [])

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partez.core import audit, phone
 from partez.core.errors import DomainError
-from partez.households import naming, selectors, services
+from partez.households import selectors, services
 from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person, Schooling
 from partez.households.selectors import households_for
 from partez.organisations import perms
@@ -152,7 +152,6 @@ def household_detail(request, m, pk):
             Prefetch("past_departures", queryset=PastDeparture.objects.order_by("-year"))
         )
     )
-    naming.remember_heads(household, persons)
     followups = FollowUp.objects.filter(household=household, ended_on__isnull=True).select_related(
         "organisation"
     )
