@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from partez.core.errors import DomainError
 from partez.funding import allocation, campaign
-from partez.households import naming
 from partez.funding.models import AllocationRun, AllocationStatus, Envelope
+from partez.households import naming
 from partez.organisations import perms
 from partez.schemes.models import Scheme
 from partez.territory.selectors import current_edition
