@@ -275,7 +275,8 @@ def test_consent_withdrawal_is_recorded_and_history_shows_who_did_what(client, w
     assert "déjà été retiré" in html.unescape(again.content.decode())
     page = html.unescape(client.get(reverse("household_detail", args=[household.pk])).content.decode())
     assert "retiré le" in page
-    assert f"Retrait du consentement · {worker.user}" in page
+    name = worker.user.get_full_name() or worker.user.username
+    assert f"{name} : retrait du consentement (le consentement du foyer Martin Claire" in page
     assert AuditLog.objects.filter(action="consent.revoke", actor=worker.user).count() == 1
 
 
@@ -288,7 +289,9 @@ def test_history_lists_changes_to_the_household_its_people_and_projects(client, 
     }
     client.post(reverse("household_edit", args=[household.pk]), data)
     page = html.unescape(client.get(reverse("household_detail", args=[household.pk])).content.decode())
-    assert "Modification du foyer" in page
+    # in words, field by field (issue 13: it said « Modification du foyer » and nothing more)
+    assert "a modifié le foyer Martin Claire" in page
+    assert "Revenus imposables annuels : 18 000,00 € → 1,00 €" in page.replace("\u202f", " ")
 
 
 def test_small_forms_load_on_demand_and_post(client, worker, household, other_org):

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partez.core import audit, phone
+from partez.core import audit, audit_text, phone
 from partez.core.errors import DomainError
 from partez.households import selectors, services
 from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person, Schooling
@@ -179,13 +179,15 @@ def household_detail(request, m, pk):
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),
-        "history": audit.history_for(
-            {
-                "households.household": [household.pk],
-                "households.person": [p.pk for p in persons],
-                "projects.project": [p.pk for p in projects],
-                "households.consent": [c.pk for c in consents],
-            }
+        "history": audit_text.describe(
+            audit.history_for(
+                {
+                    "households.household": [household.pk],
+                    "households.person": [p.pk for p in persons],
+                    "projects.project": [p.pk for p in projects],
+                    "households.consent": [c.pk for c in consents],
+                }
+            )
         ),
     }
     return render(request, "www/households/detail.html", context)
