@@ -124,7 +124,7 @@ def invitation_accept(request, token):
     )
 
 
-@membership_required()
+@membership_required(perms.can_use_api_tokens)
 def api_tokens(request, m):
     form = forms.ApiTokenForm(request.POST or None)
     new_token = None
@@ -142,7 +142,7 @@ def api_tokens(request, m):
 
 
 @require_POST
-@membership_required()
+@membership_required(perms.can_use_api_tokens)
 def api_token_revoke(request, m, pk):
     token = get_object_or_404(ApiToken, membership__user=request.user, pk=pk)
     services.api_token_revoke(membership=m, token=token)
