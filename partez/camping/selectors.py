@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, QuerySet
 
+from partez.core.collation import french_order
 from partez.households import naming
 from partez.households.models import Person, Relation
 from partez.organisations.models import Membership
@@ -344,7 +345,7 @@ def board(
             .filter(placement__isnull=True)
             .select_related("household__commune")
             .defer("household__commune__geometry")
-            .order_by("household__commune__name", "household__reference")
+            .order_by(french_order("household__commune__name"), "household__reference")
         )
         if commune_id is not None:
             unplaced_qs = unplaced_qs.filter(household__commune_id=commune_id)

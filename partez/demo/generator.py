@@ -26,7 +26,15 @@ from faker import Faker
 
 from partez.core.codes import new_reference
 from partez.households import quotient
-from partez.households.models import ConsentScope, EmploymentSituation, Relation, SchemeCode
+from partez.households.models import (
+    ConsentScope,
+    EmploymentSituation,
+    MinimumBenefit,
+    Mobility,
+    Relation,
+    SchemeCode,
+    Schooling,
+)
 from partez.organisations.models import OrganisationKind, Role
 from partez.projects.models import DEFAULT_CHECKLIST, BudgetKind, JournalKind, ProjectFormat
 from partez.projects.workflow import Status
@@ -113,6 +121,15 @@ class UserSpec:
     role: str
 
 
+def schooling(person_age: int, employment: str) -> str:
+    """A child of 3 to 17 goes to school; a student of 18 or more is in higher education."""
+    if 3 <= person_age < 18:
+        return Schooling.AT_SCHOOL
+    if employment == EmploymentSituation.STUDENT:
+        return Schooling.STUDENT
+    return Schooling.NOT_AT_SCHOOL
+
+
 @dataclass
 class PersonSpec:
     first_name: str
@@ -121,6 +138,7 @@ class PersonSpec:
     relation: str
     has_disability: bool = False
     employment: str = EmploymentSituation.OTHER
+    schooling: str = Schooling.NOT_AT_SCHOOL
     # (year, scheme, index in DemoPlan.projects when the departure is one of the demo's projects)
     past_departures: list[tuple[int, str, int | None]] = field(default_factory=list)
 
@@ -148,6 +166,9 @@ class HouseholdSpec:
     consent_scopes: list[str]
     collected_by: str  # username
     created_at: dt.datetime
+    minimum_benefits: list[str] = field(default_factory=list)
+    mobility: str = ""
+    mobility_note: str = ""
 
 
 @dataclass
@@ -381,7 +402,9 @@ class Generator:
         e = EmploymentSituation
         if person_age < 3:
             return e.OTHER
-        if person_age < 18 or (relation == Relation.CHILD and person_age < 20 and self.rng.random() < 0.7):
+        if person_age < 18:
+            return e.OTHER  # a child: its schooling says the rest (see ``schooling``)
+        if relation == Relation.CHILD and person_age < 20 and self.rng.random() < 0.7:
             return e.STUDENT
         if person_age >= 62:
             return self.pick({e.RETIRED: 95, e.INACTIVE: 5})
@@ -401,7 +424,8 @@ class Generator:
             birth_date=birth,
             relation=relation,
             has_disability=self.rng.random() < 0.05,
-            employment=self.employment(age(birth), relation),
+            employment=(employment := self.employment(age(birth), relation)),
+            schooling=schooling(age(birth), employment),
         )
 
     def composition(self, kind: str) -> list[PersonSpec]:
@@ -474,6 +498,37 @@ class Generator:
         benefits += 150 * sum(p.has_disability for p in dependants)
         return round(income / 10) * 1000, benefits * 100
 
+    def situation(self, reference: str, members: list[PersonSpec], qf_cents: int | None) -> dict:
+        """Minima sociaux and mobility, drawn from a generator of their own seeded by the
+        household's reference: deterministic, and every other figure of the demo unchanged."""
+        rng = random.Random(f"situation:{reference}")
+        head = members[0]
+        benefits = []
+        low = qf_cents is not None and qf_cents < 60_000
+        if low and head.employment in (EmploymentSituation.INACTIVE, EmploymentSituation.JOBSEEKER):
+            benefits.append(MinimumBenefit.RSA if rng.random() < 0.7 else MinimumBenefit.ASS)
+        elif low and rng.random() < 0.25:
+            benefits.append(MinimumBenefit.RSA)
+        if any(p.has_disability and age(p.birth_date) >= 20 for p in members) and rng.random() < 0.6:
+            benefits.append(MinimumBenefit.AAH)
+        if age(head.birth_date) >= 65 and low and rng.random() < 0.4:
+            benefits.append(MinimumBenefit.ASPA)
+        seniors = age(head.birth_date) >= 70
+        mobility = rng.choices(
+            [Mobility.CAR, Mobility.LICENCE_NO_CAR, Mobility.NONE, ""],
+            weights=[40, 15, 35, 10] if seniors or low else [62, 15, 15, 8],
+        )[0]
+        note = ""
+        if mobility == Mobility.NONE and rng.random() < 0.3:
+            note = rng.choice(
+                ["Transports en commun seulement", "Besoin d'un accompagnement jusqu'à la gare"]
+            )
+        return {
+            "minimum_benefits": [str(b) for b in benefits],
+            "mobility": str(mobility),
+            "mobility_note": note,
+        }
+
     def household(self, commune: str, ccas: str, relays: dict[str, list[str]]) -> HouseholdSpec:
         kind = self.pick(dict(HOUSEHOLD_TYPES))
         members = self.composition(kind)
@@ -511,8 +566,9 @@ class Generator:
             email = ""
             if self.rng.random() < 0.45:
                 email = f"{ascii_slug(head.first_name)}.{ascii_slug(head.last_name)}{self.rng.randint(1, 99)}@example.org"
+        reference = self.reference("F")
         return HouseholdSpec(
-            reference=self.reference("F"),
+            reference=reference,
             kind=kind,
             commune=commune,
             persons=members,
@@ -533,6 +589,7 @@ class Generator:
             consent_scopes=sorted(scopes),
             collected_by=self.rng.choice(self.workers[ccas]),
             created_at=collected,
+            **self.situation(reference, members, qf.qf_cents),
         )
 
     def past_departures(self, h: HouseholdSpec) -> None:

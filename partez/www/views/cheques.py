@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from partez.cheques import selectors, services
 from partez.cheques.models import Booklet, Cheque, ChequeOrder, ChequeStatus
+from partez.core.collation import french_order
 from partez.core.errors import DomainError
 from partez.core.spreadsheet import Workbook
 from partez.households import naming
@@ -152,7 +153,7 @@ def cheque_allocate(request, m):
         .select_related("order__funder")
         .order_by("first_serial")
     )
-    communes = list(edition.communes.defer("geometry").order_by("name"))
+    communes = list(edition.communes.defer("geometry").order_by(french_order("name")))
     if request.method == "POST":
         chosen = list(in_stock.filter(pk__in=request.POST.getlist("booklets")))
         commune = next((c for c in communes if str(c.pk) == request.POST.get("commune")), None)
@@ -213,7 +214,7 @@ def cheque_preparation(request, m):
             )
         stock = selectors.stock_by_denomination(commune.pk, edition, on=timezone.localdate())
     communes = (
-        list(selectors.preparation_communes(m, edition).order_by("name"))
+        list(selectors.preparation_communes(m, edition).order_by(french_order("name")))
         if perms.sees_whole_territory(m)
         else []
     )
