@@ -54,7 +54,7 @@ def test_every_error_of_a_bad_household_form_at_once(page, worker, edition):
     page.get_by_label("Téléphone").fill("06 12 34 56 78")
     page.get_by_label("Revenus imposables annuels après abattements (€)").fill("14000")
     page.get_by_label("RSA (revenu de solidarité active)").check()
-    page.get_by_label("Mobilité", exact=True).select_option("licence_no_car")
+    page.get_by_label(exactly("Mobilité")).select_option("licence_no_car")
     head.get_by_label("Prénom").fill("Martine")
     head.get_by_label("Date de naissance").fill("1979-05-02")
     page.get_by_label("Traitement du dossier et accompagnement").check()

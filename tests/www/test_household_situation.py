@@ -79,3 +79,12 @@ def test_search_finds_a_household_by_its_reference_and_by_a_project_reference(cl
         assert "MARTIN Claire" in page and "AUTRE" not in page, q
     page = client.get(reverse("household_list"), {"q": "Francis"}).content.decode()  # a name like a reference
     assert "Aucun foyer" in page
+
+
+def test_a_row_missing_its_first_name_still_reports_its_future_birth_date(client, worker, commune):
+    """Found by the browser test: a row that did not parse was not checked any further."""
+    client.force_login(worker.user)
+    data = household_post(commune, **{"persons-0-first_name": "", "persons-0-birth_date": "2099-01-01"})
+    page = client.post(reverse("household_create"), data).content.decode()
+    assert "Ce champ est obligatoire" in page and "ne peut pas être dans le futur" in page
+    assert not Household.objects.exists()

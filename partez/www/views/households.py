@@ -107,15 +107,31 @@ def household_create(request, m):
     return render(request, "www/households/form.html", {"form": form, "formset": formset, "consent": consent})
 
 
+# What a person row that did not parse is checked with in place of its missing fields.
+PERSON_PLACEHOLDERS = {
+    "first_name": "-",
+    "last_name": "-",
+    "birth_date": None,
+    "relation": "child",
+    "employment": "other",
+    "schooling": "not_at_school",
+}
+
+
 def _service_errors_anyway(form, formset) -> None:
     """When some form did not parse, still run the services' checks on the parts that did, so a
     negative income and a future birth date are reported together."""
     for person_form in formset.forms:
-        if person_form.is_valid() and person_form.has_changed() and person_form.cleaned_data:
-            errors = services.person_errors(_person_input(person_form.cleaned_data))
-            for name, message in errors.items():
-                if name not in person_form.errors:
-                    person_form.add_error(name if name in person_form.fields else None, message)
+        person_form.is_valid()
+        cd = getattr(person_form, "cleaned_data", None)
+        if not (person_form.has_changed() and cd):
+            continue
+        # the fields that parsed are checked by the service even when another one did not (a
+        # missing first name and a future birth date in one round)
+        errors = services.person_errors(_person_input({**PERSON_PLACEHOLDERS, **cd}))
+        for name, message in errors.items():
+            if name in cd and name not in person_form.errors:
+                person_form.add_error(name if name in person_form.fields else None, message)
     if form.is_valid():
         errors = services.household_errors(_household_input(form.cleaned_data))
         if errors:
