@@ -7,7 +7,7 @@ from __future__ import annotations
 import phonenumbers
 
 REGION = "FR"
-INVALID = "Numéro de téléphone invalide : saisissez un numéro français à 10 chiffres (06 12 34 56 78)."
+INVALID = "Numéro de téléphone invalide : 10 chiffres attendus, comme 06 12 34 56 78."
 
 
 def to_e164(text: str) -> str:
