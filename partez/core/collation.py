@@ -22,10 +22,8 @@ _LIGATURES = {k: v for k, v in FOLDS.items() if len(v) > 1}
 
 
 class FrenchOrder(Func):
+    function = SQLITE_FUNCTION  # SQLite (the function registered on each connection)
     output_field = TextField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # SQLite and others
-        return super().as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])

@@ -116,7 +116,7 @@ PersonFormSet = forms.formset_factory(PersonForm, formset=BasePersonFormSet, ext
 
 
 # What each consent is for, in the words said to the household when it is collected.
-CONSENT_PURPOSES = {
+CONSENT_PURPOSES: dict[str, str] = {
     ConsentScope.CASEWORK: "Indispensable pour ouvrir le dossier : étudier les aides, préparer le départ, "
     "suivre le projet avec le foyer.",
     ConsentScope.SHARING: "Les autres structures qui accompagnent le foyer (CCAS, association) peuvent "
