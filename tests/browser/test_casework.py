@@ -175,13 +175,13 @@ def test_household_search_updates_results_with_htmx(page, worker, ccas, commune)
     page.evaluate("window.__notReloaded = true")
 
     with page.expect_response(lambda r: "q=Du" in r.url and r.request.headers.get("hx-request") == "true"):
-        page.get_by_label("Nom ou date de naissance").press_sequentially("Du")
+        page.get_by_label("Nom, date de naissance ou référence").press_sequentially("Du")
     expect(results).to_have_count(2)
     expect(page.locator("#results")).to_contain_text("2 foyers")
     expect(page.locator("#results")).not_to_contain_text("MARTIN")
 
     with page.expect_response(lambda r: "q=Dur" in r.url):
-        page.get_by_label("Nom ou date de naissance").press("r")
+        page.get_by_label("Nom, date de naissance ou référence").press("r")
     expect(results).to_have_count(1)
     expect(results.first.get_by_role("link")).to_have_text("DURAND Paul")
     assert page.evaluate("window.__notReloaded") is True  # results swapped in, page not reloaded

@@ -77,6 +77,7 @@ def test_search_finds_a_household_by_its_reference_and_by_a_project_reference(cl
     for q in (household.reference, household.reference.lower().replace("-", ""), project.reference):
         page = client.get(reverse("household_list"), {"q": q}).content.decode()
         assert "MARTIN Claire" in page and "AUTRE" not in page, q
+        assert re.search(r"\d{2}/\d{2}/\d{4} <small>\(\d+ ans\)</small>", page)  # the head's age
     page = client.get(reverse("household_list"), {"q": "Francis"}).content.decode()  # a name like a reference
     assert "Aucun foyer" in page
 

@@ -165,7 +165,7 @@ class FollowUpForm(forms.Form):
 
 
 class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(label="Nom ou date de naissance", required=False)
+    q = forms.CharField(label="Nom, date de naissance ou référence", required=False)
     commune = forms.ChoiceField(label="Commune", required=False, widget=FastSelect)
     status = forms.ChoiceField(label="Statut d'un projet", required=False, widget=FastSelect)
     situation = forms.ChoiceField(
