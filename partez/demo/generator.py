@@ -26,15 +26,7 @@ from faker import Faker
 
 from partez.core.codes import new_reference
 from partez.households import quotient
-from partez.households.models import (
-    ConsentScope,
-    EmploymentSituation,
-    MinimumBenefit,
-    Mobility,
-    Relation,
-    SchemeCode,
-    Schooling,
-)
+from partez.households.models import ConsentScope, EmploymentSituation, Relation, SchemeCode, Schooling
 from partez.organisations.models import OrganisationKind, Role
 from partez.projects.models import DEFAULT_CHECKLIST, BudgetKind, JournalKind, ProjectFormat
 from partez.projects.workflow import Status
@@ -58,6 +50,7 @@ from .reference import (
     STATUS_SHARES,
     WITHDRAWAL_REASONS,
 )
+from .situation import schooling, situation
 
 TZ = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "partez-demo"
@@ -119,15 +112,6 @@ class UserSpec:
     is_staff: bool
     organisation: str  # slug
     role: str
-
-
-def schooling(person_age: int, employment: str) -> str:
-    """A child of 3 to 17 goes to school; a student of 18 or more is in higher education."""
-    if 3 <= person_age < 18:
-        return Schooling.AT_SCHOOL
-    if employment == EmploymentSituation.STUDENT:
-        return Schooling.STUDENT
-    return Schooling.NOT_AT_SCHOOL
 
 
 @dataclass
@@ -498,37 +482,6 @@ class Generator:
         benefits += 150 * sum(p.has_disability for p in dependants)
         return round(income / 10) * 1000, benefits * 100
 
-    def situation(self, reference: str, members: list[PersonSpec], qf_cents: int | None) -> dict:
-        """Minima sociaux and mobility, drawn from a generator of their own seeded by the
-        household's reference: deterministic, and every other figure of the demo unchanged."""
-        rng = random.Random(f"situation:{reference}")
-        head = members[0]
-        benefits = []
-        low = qf_cents is not None and qf_cents < 60_000
-        if low and head.employment in (EmploymentSituation.INACTIVE, EmploymentSituation.JOBSEEKER):
-            benefits.append(MinimumBenefit.RSA if rng.random() < 0.7 else MinimumBenefit.ASS)
-        elif low and rng.random() < 0.25:
-            benefits.append(MinimumBenefit.RSA)
-        if any(p.has_disability and age(p.birth_date) >= 20 for p in members) and rng.random() < 0.6:
-            benefits.append(MinimumBenefit.AAH)
-        if age(head.birth_date) >= 65 and low and rng.random() < 0.4:
-            benefits.append(MinimumBenefit.ASPA)
-        seniors = age(head.birth_date) >= 70
-        mobility = rng.choices(
-            [Mobility.CAR, Mobility.LICENCE_NO_CAR, Mobility.NONE, ""],
-            weights=[40, 15, 35, 10] if seniors or low else [62, 15, 15, 8],
-        )[0]
-        note = ""
-        if mobility == Mobility.NONE and rng.random() < 0.3:
-            note = rng.choice(
-                ["Transports en commun seulement", "Besoin d'un accompagnement jusqu'à la gare"]
-            )
-        return {
-            "minimum_benefits": [str(b) for b in benefits],
-            "mobility": str(mobility),
-            "mobility_note": note,
-        }
-
     def household(self, commune: str, ccas: str, relays: dict[str, list[str]]) -> HouseholdSpec:
         kind = self.pick(dict(HOUSEHOLD_TYPES))
         members = self.composition(kind)
@@ -589,7 +542,7 @@ class Generator:
             consent_scopes=sorted(scopes),
             collected_by=self.rng.choice(self.workers[ccas]),
             created_at=collected,
-            **self.situation(reference, members, qf.qf_cents),
+            **situation(reference, members, qf.qf_cents, age),
         )
 
     def past_departures(self, h: HouseholdSpec) -> None:
