@@ -61,6 +61,7 @@ EXTRA_FIELDS = {
     "action": "action",
 }
 EMPTY = "vide"
+USER_TYPE = "users.user"  # an entry about one's own account (a login) names no object
 
 
 def register(
@@ -206,7 +207,10 @@ def describe(entries: Iterable[Any]) -> list[Line]:
         changes = entry.changes or {}
         diff = _is_diff(changes)
         verb = VERBS.get(entry.action.rsplit(".", 1)[-1])
-        if verb is not None:
+        if entry.object_type == USER_TYPE and entry.object_id == str(entry.actor_id):
+            what = ACTION_LABELS.get(entry.action, entry.action)  # « Céline Perret : connexion »
+            sentence = f"{_actor(entry)} : {what[:1].lower()}{what[1:]}"
+        elif verb is not None:
             sentence = f"{_actor(entry)} {verb} {obj}"
         else:
             what = ACTION_LABELS.get(entry.action, entry.action)

@@ -60,3 +60,12 @@ def test_the_household_history_says_what_changed(client, worker, household):
     page = client.get(reverse("household_detail", args=[household.pk])).content.decode()
     assert "a modifié le foyer Martin Claire" in page and "Téléphone : vide → 06 12 34 56 78" in page
     assert "Modification du foyer ·" not in page
+
+
+def test_an_entry_about_ones_own_account_names_no_object(worker):
+    from partez.core import audit
+
+    audit.record(actor=worker.user, organisation=None, action="auth.login", obj=worker.user)
+    [line] = audit_text.describe(AuditLog.objects.filter(action="auth.login"))
+    name = worker.user.get_full_name() or worker.user.username
+    assert line.sentence.startswith(f"{name} : ") and "utilisateur" not in line.sentence
