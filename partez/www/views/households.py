@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partez.core import audit, audit_text, phone
 from partez.core.errors import DomainError
-from partez.households import selectors, services
+from partez.households import naming, selectors, services
 from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person, Schooling
 from partez.households.selectors import households_for
 from partez.organisations import perms
@@ -102,7 +102,7 @@ def household_create(request, m):
         except DomainError as exc:
             _attach_household_errors(exc, form, formset, consent)
         else:
-            messages.success(request, f"Foyer {household.reference} créé.")
+            messages.success(request, f"Foyer {naming.household_label(household)} créé.")
             return redirect("household_detail", pk=household.pk)
     return render(request, "www/households/form.html", {"form": form, "formset": formset, "consent": consent})
 
