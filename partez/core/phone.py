@@ -1,12 +1,14 @@
 """French phone numbers: read as a social worker types them (« 06 12 34 56 78 », « +33 6… »,
-« 0033… »), validated, stored in E.164 (« +33612345678 ») and shown the French way. Numbers of
-the overseas departments and of other countries given with their « + » prefix are accepted."""
+« 0033… », « 612345678 » when a spreadsheet dropped the 0), validated, stored in E.164
+(« +33612345678 ») and shown the French way. French means metropolitan France and the overseas
+departments and collectivities (+262, +590…); a number of another country is refused."""
 
 from __future__ import annotations
 
 import phonenumbers
 
 REGION = "FR"
+FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC"})
 INVALID = "Numéro de téléphone invalide : 10 chiffres attendus, comme 06 12 34 56 78."
 
 
@@ -29,9 +31,9 @@ def _acceptable(number: phonenumbers.PhoneNumber) -> bool:
     """A valid number anywhere, or a French one of the right length: the library's list of
     allocated ranges lags behind the operators', and a family's real number must not be refused."""
     if phonenumbers.is_valid_number(number):
-        return True
-    french = number.country_code == phonenumbers.country_code_for_region(REGION)
-    return french and phonenumbers.is_possible_number(number) and len(str(number.national_number)) == 9
+        return phonenumbers.region_code_for_number(number) in FRENCH_REGIONS
+    metropolitan = number.country_code == phonenumbers.country_code_for_region(REGION)
+    return metropolitan and phonenumbers.is_possible_number(number) and len(str(number.national_number)) == 9
 
 
 def is_valid(text: str) -> bool:
