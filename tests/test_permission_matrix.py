@@ -159,8 +159,10 @@ MATRIX = [
     Row("switch_organisation", "POST", "", "302 404 404 404 404 404 404 404 404 404"),
     Row("members", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
     Row("membership_deactivate", "POST", "pk=volunteer.pk", "302 404 302 403 403 403 403 403 403 403"),
-    Row("api_tokens", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
-    Row("api_token_revoke", "POST", "pk=worker_token.pk", "302 404 404 302 404 404 404 404 404 404"),
+    # tokens only for the roles that connect devices or software (issue 13): coordination,
+    # commune referent, funder; a revoke is a 404 on a token that is not the caller's
+    Row("api_tokens", "GET", "", "302 200 200 403 403 200 403 403 403 403"),
+    Row("api_token_revoke", "POST", "pk=referent_token.pk", "302 404 302 403 403 404 403 403 403 403"),
     Row("audit_log", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
     Row("job_list", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
     Row("job_detail", "GET", "pk=job.pk", "302 404 404 200 404 404 404 404 404 404"),
@@ -421,6 +423,7 @@ def _build() -> World:
     w.job = Job.objects.create(
         kind="households_export", label="Export", organisation=ccas, created_by=w.members["worker"].user
     )
+    w.referent_token = api_token_create(membership=w.members["referent"], name="matrice")[0]
     w.import_batch = import_services.batch_read(
         actor=w.members["referent"],
         name="foyers.csv",
@@ -445,7 +448,6 @@ def _build() -> World:
         pair=DuplicatePair.objects.create(a=twins[2], b=twins[3], score=80, reasons=["même personne"]),
         keep=twins[2].pk,
     )
-    w.worker_token = api_token_create(membership=w.members["worker"], name="matrice")[0]
     SurveyInvitation.objects.create(
         project=w.project, token_hash=hash_token(SURVEY_TOKEN), sent_at=timezone.now()
     )

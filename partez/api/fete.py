@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from partez.core.collation import french_order
 from partez.core.errors import NotAllowed
 from partez.fete import protocol, selectors
 from partez.fete.models import Invitation
@@ -109,7 +110,7 @@ def invitations(request: HttpRequest, commune: str | None = None):
     qs = (
         Invitation.objects.filter(fete=fete)
         .select_related("household", "commune")
-        .order_by("commune__name", "code")
+        .order_by(french_order("commune__name"), "code")
     )
     if commune:
         qs = qs.filter(commune__insee_code=commune)

@@ -127,6 +127,9 @@ def household_detail(m: Membership, pk: int) -> HouseholdDetail:
         phone=h.phone,
         email=h.email,
         caf_number=h.caf_number,
+        minimum_benefits=list(h.minimum_benefits or []),
+        mobility=h.mobility,
+        mobility_note=h.mobility_note,
         persons=[
             PersonOut(
                 id=p.pk,
@@ -138,6 +141,8 @@ def household_detail(m: Membership, pk: int) -> HouseholdDetail:
                 has_disability=p.has_disability,
                 employment=p.employment,
                 employment_label=p.get_employment_display(),
+                schooling=p.schooling,
+                schooling_label=p.get_schooling_display(),
                 past_departures=[
                     PastDepartureOut(year=d.year, scheme=d.scheme, scheme_label=d.get_scheme_display())
                     for d in p.past_departures.all()
@@ -219,6 +224,9 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
         phone=payload.phone,
         email=payload.email,
         caf_number=payload.caf_number,
+        minimum_benefits=[b.value for b in payload.minimum_benefits],
+        mobility=payload.mobility.value if payload.mobility else "",
+        mobility_note=payload.mobility_note,
     )
     persons = [
         PersonInput(
@@ -228,6 +236,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
             relation=p.relation.value,
             has_disability=p.has_disability,
             employment=p.employment.value,
+            schooling=p.schooling.value,
         )
         for p in payload.persons
     ]

@@ -13,7 +13,14 @@ from enum import StrEnum
 
 from ninja import Field, Schema
 
-from partez.households.models import ConsentScope, EmploymentSituation, Relation
+from partez.households.models import (
+    ConsentScope,
+    EmploymentSituation,
+    MinimumBenefit,
+    Mobility,
+    Relation,
+    Schooling,
+)
 from partez.projects import workflow
 from partez.projects.models import BudgetKind, ProjectFormat
 
@@ -90,6 +97,8 @@ class PersonOut(Schema):
         description="employee, retired, inactive, jobseeker, student, apprentice, civic_service ou other."
     )
     employment_label: str
+    schooling: str = Field(description="not_at_school, at_school ou student.")
+    schooling_label: str
     past_departures: list[PastDepartureOut]
 
 
@@ -135,6 +144,9 @@ class HouseholdDetail(Schema):
     phone: str
     email: str
     caf_number: str
+    minimum_benefits: list[str] = Field(description="Minima sociaux perçus : rsa, aah, ass, aspa, other.")
+    mobility: str = Field(description="car, licence_no_car, none, ou vide si non renseigné.")
+    mobility_note: str
     persons: list[PersonOut]
     resources: ResourcesOut
     tax: TaxOut
@@ -153,14 +165,18 @@ class PersonIn(Schema):
     relation: Relation
     has_disability: bool = False
     employment: EmploymentSituation = EmploymentSituation.OTHER
+    schooling: Schooling = Schooling.NOT_AT_SCHOOL
 
 
 class HouseholdIn(Schema):
     commune: str = Field(description="Code INSEE de la commune de résidence.", examples=["62498"])
     address: str = Field("", max_length=250)
-    phone: str = Field("", max_length=20)
+    phone: str = Field("", max_length=20, description="Numéro français, enregistré au format E.164 (+33…).")
     email: str = Field("", max_length=254)
     caf_number: str = Field("", max_length=20)
+    minimum_benefits: list[MinimumBenefit] = Field(default_factory=list, description="Minima sociaux perçus.")
+    mobility: Mobility | None = Field(None, description="Voiture, permis sans voiture, ni l'un ni l'autre.")
+    mobility_note: str = Field("", max_length=200)
     # Signs are the domain's rule (400 from the service, in French); the upper bounds only keep
     # absurd values from overflowing the database columns.
     annual_taxable_income_cents: int = Field(

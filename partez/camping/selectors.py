@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, QuerySet
 
+from partez.core.collation import french_order
+from partez.households import naming
 from partez.households.models import Person, Relation
 from partez.organisations.models import Membership
 from partez.territory.models import Commune, Edition
@@ -242,12 +244,12 @@ def assignments(index: Index) -> list[planner.Assignment]:
 
 
 def head_names(household_ids: Iterable[int]) -> dict[int, str]:
-    """« NOM Prénom » of each household's head, in one query."""
+    """« Dupuis Martine » (``households.naming``) of each household's head, in one query."""
     names = {}
     for hid, first, last in Person.objects.filter(
         household_id__in=household_ids, relation=Relation.HEAD
     ).values_list("household_id", "first_name", "last_name"):
-        names[hid] = f"{last.upper()} {first}"
+        names[hid] = naming.full_name(last, first)
     return names
 
 
@@ -343,7 +345,7 @@ def board(
             .filter(placement__isnull=True)
             .select_related("household__commune")
             .defer("household__commune__geometry")
-            .order_by("household__commune__name", "household__reference")
+            .order_by(french_order("household__commune__name"), "household__reference")
         )
         if commune_id is not None:
             unplaced_qs = unplaced_qs.filter(household__commune_id=commune_id)

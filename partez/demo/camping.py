@@ -23,6 +23,7 @@ from partez.camping.models import (
     UnitKind,
 )
 from partez.camping.services import GOING, new_participant
+from partez.core import french
 from partez.organisations.models import Organisation
 from partez.projects.models import Project, ProjectFormat
 
@@ -119,7 +120,7 @@ def load(edition, calendar: DemoCalendar) -> dict[str, int]:
             PickupPoint(
                 edition=edition,
                 commune=commune,
-                place=f"{PLACES[i % len(PLACES)]} de {commune.name}",
+                place=f"{PLACES[i % len(PLACES)]} {french.de(commune.name)}",
                 departure_time=dt.time(7, 30 + 10 * (i % 3)),
                 return_time=dt.time(17, 30 + 10 * (i % 3)),
             )

@@ -26,7 +26,7 @@ from faker import Faker
 
 from partez.core.codes import new_reference
 from partez.households import quotient
-from partez.households.models import ConsentScope, EmploymentSituation, Relation, SchemeCode
+from partez.households.models import ConsentScope, EmploymentSituation, Relation, SchemeCode, Schooling
 from partez.organisations.models import OrganisationKind, Role
 from partez.projects.models import DEFAULT_CHECKLIST, BudgetKind, JournalKind, ProjectFormat
 from partez.projects.workflow import Status
@@ -50,6 +50,7 @@ from .reference import (
     STATUS_SHARES,
     WITHDRAWAL_REASONS,
 )
+from .situation import schooling, situation
 
 TZ = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "partez-demo"
@@ -121,6 +122,7 @@ class PersonSpec:
     relation: str
     has_disability: bool = False
     employment: str = EmploymentSituation.OTHER
+    schooling: str = Schooling.NOT_AT_SCHOOL
     # (year, scheme, index in DemoPlan.projects when the departure is one of the demo's projects)
     past_departures: list[tuple[int, str, int | None]] = field(default_factory=list)
 
@@ -148,6 +150,9 @@ class HouseholdSpec:
     consent_scopes: list[str]
     collected_by: str  # username
     created_at: dt.datetime
+    minimum_benefits: list[str] = field(default_factory=list)
+    mobility: str = ""
+    mobility_note: str = ""
 
 
 @dataclass
@@ -381,7 +386,9 @@ class Generator:
         e = EmploymentSituation
         if person_age < 3:
             return e.OTHER
-        if person_age < 18 or (relation == Relation.CHILD and person_age < 20 and self.rng.random() < 0.7):
+        if person_age < 18:
+            return e.OTHER  # a child: its schooling says the rest (see ``schooling``)
+        if relation == Relation.CHILD and person_age < 20 and self.rng.random() < 0.7:
             return e.STUDENT
         if person_age >= 62:
             return self.pick({e.RETIRED: 95, e.INACTIVE: 5})
@@ -401,7 +408,8 @@ class Generator:
             birth_date=birth,
             relation=relation,
             has_disability=self.rng.random() < 0.05,
-            employment=self.employment(age(birth), relation),
+            employment=(employment := self.employment(age(birth), relation)),
+            schooling=schooling(age(birth), employment),
         )
 
     def composition(self, kind: str) -> list[PersonSpec]:
@@ -511,8 +519,9 @@ class Generator:
             email = ""
             if self.rng.random() < 0.45:
                 email = f"{ascii_slug(head.first_name)}.{ascii_slug(head.last_name)}{self.rng.randint(1, 99)}@example.org"
+        reference = self.reference("F")
         return HouseholdSpec(
-            reference=self.reference("F"),
+            reference=reference,
             kind=kind,
             commune=commune,
             persons=members,
@@ -533,6 +542,7 @@ class Generator:
             consent_scopes=sorted(scopes),
             collected_by=self.rng.choice(self.workers[ccas]),
             created_at=collected,
+            **situation(reference, members, qf.qf_cents, age),
         )
 
     def past_departures(self, h: HouseholdSpec) -> None:

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
-from partez.core import audit
+from partez.core import audit, phone
 from partez.core.errors import DomainError
 from partez.funding.models import Commitment, Envelope, EnvelopeQuota, FinancingPlan, PlanLine
 from partez.households.models import Consent, FollowUp, Household, PastDeparture, Person
@@ -247,7 +247,7 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
                 reference=h.reference,
                 commune=communes[h.commune],
                 address=h.address,
-                phone=h.phone,
+                phone=phone.to_e164(h.phone),
                 email=h.email,
                 caf_number=h.caf_number,
                 annual_taxable_income_cents=h.annual_taxable_income_cents,
@@ -255,6 +255,9 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
                 rfr_cents=h.rfr_cents,
                 tax_parts=h.tax_parts,
                 is_taxable=h.is_taxable,
+                minimum_benefits=h.minimum_benefits,
+                mobility=h.mobility,
+                mobility_note=h.mobility_note,
                 qf_cents=h.qf_cents,
                 qf_parts=h.qf_parts,
                 qf_lines=h.qf_lines,
@@ -279,6 +282,7 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
                 relation=p.relation,
                 has_disability=p.has_disability,
                 employment=p.employment,
+                schooling=p.schooling,
             )
             for household, h in zip(households, plan.households, strict=True)
             for p in h.persons

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partez.cheques import services as cheque_services
-from partez.core import audit
+from partez.core import audit, french
 from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
 from partez.households.models import Person, Relation
@@ -150,7 +150,7 @@ def _sync_stands(fete: Fete) -> None:
     CheckinList.objects.get_or_create(fete=fete, kind=ListKind.GATE, defaults={"name": "Entrée"})
     have = set(Stand.objects.filter(fete=fete, commune__isnull=False).values_list("commune_id", flat=True))
     for commune in fete.edition.communes.exclude(pk__in=have).defer("geometry").order_by("name"):
-        stand = Stand.objects.create(fete=fete, name=f"Stand de {commune.name}", commune=commune)
+        stand = Stand.objects.create(fete=fete, name=f"Stand {french.de(commune.name)}", commune=commune)
         CheckinList.objects.create(fete=fete, kind=ListKind.STAND, stand=stand, name=stand.name)
     if not Stand.objects.filter(fete=fete, kind=StandKind.OTHER).exists():
         Stand.objects.create(fete=fete, name="Accueil et information", kind=StandKind.OTHER)

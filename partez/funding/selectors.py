@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet, Sum
 
+from partez.core.collation import french_order
 from partez.core.money import euros
 from partez.organisations import perms
 from partez.organisations.models import Membership, Organisation, OrganisationKind
@@ -71,7 +72,7 @@ def with_quotas(qs: QuerySet[Envelope]) -> QuerySet[Envelope]:
             "scheme__slug",
             "edition__year",
         )
-        .prefetch_related(Prefetch("quotas", queryset=quotas.order_by("commune__name")))
+        .prefetch_related(Prefetch("quotas", queryset=quotas.order_by(french_order("commune__name"))))
         .order_by("-edition__year", "funder__name", "label", "pk")
     )
 

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Sum
 
-from partez.core import audit
+from partez.core import audit, french
 from partez.core.errors import DomainError, NotAllowed
 from partez.core.money import euros
 from partez.households.models import Household
@@ -446,7 +446,9 @@ def plan_reserve(*, actor: Membership, project: Project) -> FinancingPlan | None
                 envelope = envelopes[q.envelope_id]
                 problems.append(
                     _shortfall(
-                        f"Quota de {q.commune.name} dans « {envelope.label} »", q.available_cents, needed
+                        f"Quota {french.de(q.commune.name)} dans « {envelope.label} »",
+                        q.available_cents,
+                        needed,
                     )
                 )
         if problems:

@@ -18,10 +18,32 @@ class EmploymentSituation(models.TextChoices):
     RETIRED = "retired", "Retraité·e"
     INACTIVE = "inactive", "Sans activité"
     JOBSEEKER = "jobseeker", "Demandeur·se d'emploi"
-    STUDENT = "student", "Étudiant·e boursier·e, scolaire"
+    STUDENT = "student", "Étudiant·e boursier·e"
     APPRENTICE = "apprentice", "Apprenti·e, alternant·e"
     CIVIC_SERVICE = "civic_service", "Service civique, contrat d'engagement jeune"
     OTHER = "other", "Autre"
+
+
+class Schooling(models.TextChoices):
+    """A person's schooling, apart from their work: a 9-year-old is « à l'école », not a student."""
+
+    NOT_AT_SCHOOL = "not_at_school", "Non scolarisé·e"
+    AT_SCHOOL = "at_school", "À l'école, au collège ou au lycée"
+    STUDENT = "student", "Étudiant·e (enseignement supérieur)"
+
+
+class MinimumBenefit(models.TextChoices):
+    RSA = "rsa", "RSA (revenu de solidarité active)"
+    AAH = "aah", "AAH (allocation aux adultes handicapés)"
+    ASS = "ass", "ASS (allocation de solidarité spécifique)"
+    ASPA = "aspa", "ASPA (minimum vieillesse)"
+    OTHER = "other", "Autre minimum social"
+
+
+class Mobility(models.TextChoices):
+    CAR = "car", "Une voiture dans le foyer"
+    LICENCE_NO_CAR = "licence_no_car", "Le permis, mais pas de voiture"
+    NONE = "none", "Ni voiture ni permis"
 
 
 class SchemeCode(models.TextChoices):
@@ -48,6 +70,11 @@ class Household(models.Model):
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("e-mail", blank=True)
     caf_number = models.CharField("n° allocataire CAF", max_length=20, blank=True)
+    # The household's situation beyond its income: which minima sociaux it receives (a list of
+    # MinimumBenefit values) and how it can travel (a car, a licence only, neither).
+    minimum_benefits = models.JSONField("minima sociaux", default=list, blank=True)
+    mobility = models.CharField("mobilité", max_length=14, choices=Mobility.choices, blank=True)
+    mobility_note = models.CharField("précision sur la mobilité", max_length=200, blank=True)
     annual_taxable_income_cents = models.BigIntegerField("revenus imposables annuels (centimes)", default=0)
     monthly_family_benefits_cents = models.BigIntegerField(
         "prestations familiales mensuelles (centimes)", default=0
@@ -96,7 +123,14 @@ class Household(models.Model):
 
     @property
     def qf_euros(self) -> int | None:
+        """Whole euros, for the API's ``qf_euros``; pages show ``qf_cents|euros``, the very
+        figure the explanation ends on (one rounding, in ``quotient.py``)."""
         return None if self.qf_cents is None else round(self.qf_cents / 100)
+
+    @property
+    def minimum_benefit_labels(self) -> list[str]:
+        labels = dict(MinimumBenefit.choices)
+        return [labels.get(b, b) for b in self.minimum_benefits or []]
 
 
 class Person(models.Model):
@@ -108,6 +142,9 @@ class Person(models.Model):
     has_disability = models.BooleanField("situation de handicap", default=False)
     employment = models.CharField(
         "situation", max_length=14, choices=EmploymentSituation.choices, default=EmploymentSituation.OTHER
+    )
+    schooling = models.CharField(
+        "scolarité", max_length=14, choices=Schooling.choices, default=Schooling.NOT_AT_SCHOOL
     )
     # « nom prénom » without accents, lower case: set by the services (see search_key).
     search_name = models.CharField(max_length=170, blank=True, editable=False, db_index=True)

@@ -84,16 +84,21 @@ def quotient_familial(
     if not members:
         return QFResult(qf_cents=None, parts=Decimal("0"), lines=["Aucune personne dans le foyer."])
     parts, lines = count_parts(members, on, single_parent_bonus=bonus, child_max_age=child_max_age)
-    monthly_income = Decimal(annual_taxable_income_cents) / 12
-    total = monthly_income + monthly_family_benefits_cents
+    # The monthly income is rounded to the cent once, and the QF computed from that very figure:
+    # the explanation's every number follows from the one before it (it showed 1 166,66 € a
+    # month, truncated, then a QF computed on 1 166,666…).
+    monthly_income = int(
+        (Decimal(annual_taxable_income_cents) / 12).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    )
+    total = Decimal(monthly_income + monthly_family_benefits_cents)
     qf = (total / parts).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     lines = [
         f"Revenus imposables annuels après abattements : {euros(annual_taxable_income_cents)}, "
-        f"soit {euros(int(monthly_income))} par mois.",
+        f"soit {euros(monthly_income)} par mois.",
         f"Prestations familiales mensuelles : {euros(monthly_family_benefits_cents)}.",
         *lines,
         f"Nombre de parts : {str(parts).replace('.', ',')}.",
-        f"QF = ({euros(int(monthly_income))} + {euros(monthly_family_benefits_cents)}) "
+        f"QF = ({euros(monthly_income)} + {euros(monthly_family_benefits_cents)}) "
         f"÷ {str(parts).replace('.', ',')} = {euros(int(qf))}.",
     ]
     return QFResult(qf_cents=int(qf), parts=parts, lines=lines)

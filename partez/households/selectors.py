@@ -95,6 +95,9 @@ def active_consent_scopes(household: Household) -> set[str]:
 
 # --- search and list ----------------------------------------------------------------------------
 
+# A household's or a project's reference as lists show it (« F-6YUEAB », « P-CDT4N7 »), typed
+# with or without its dash, in any case.
+REFERENCE = re.compile(r"^\s*([A-Za-z])-?([0-9A-Za-z]{6})\s*$")
 DATE_FR = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -120,11 +123,25 @@ def search(
     situation: str = "",
     edition: Edition | None = None,
 ) -> QuerySet[Household]:
-    """Filter households by name or birth date of any member, commune, project status, situation."""
+    """Filter households by their reference or one of their projects' (« F-6YUEAB »,
+    « P-CDT4N7 »), name or birth date of any member, commune, project status, situation."""
     q = (q or "").strip()
     if q:
         birth = parse_date(q)
-        if birth is not None:
+        reference = REFERENCE.match(q)
+        if reference is not None and reference.group(1).upper() in ("F", "P"):
+            from partez.projects.models import Project
+
+            code = f"{reference.group(1)}-{reference.group(2)}".upper()
+            by_name = Q(
+                Exists(Person.objects.filter(household=OuterRef("pk"), search_name__contains=normalise(q)))
+            )
+            qs = qs.filter(
+                Q(reference=code)
+                | Q(Exists(Project.objects.filter(household=OuterRef("pk"), reference=code)))
+                | by_name  # « Francis » reads like a reference too: names are still searched
+            )
+        elif birth is not None:
             qs = qs.filter(Exists(Person.objects.filter(household=OuterRef("pk"), birth_date=birth)))
         else:
             cond = Q()

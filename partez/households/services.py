@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partez.core import audit, parameters
+from partez.core import audit, parameters, phone
 from partez.core.codes import new_reference
 from partez.core.errors import DomainError, NotAllowed
 from partez.organisations import perms
@@ -25,10 +25,13 @@ from .models import (
     EmploymentSituation,
     FollowUp,
     Household,
+    MinimumBenefit,
+    Mobility,
     PastDeparture,
     Person,
     Relation,
     SchemeCode,
+    Schooling,
 )
 
 HOUSEHOLD_FIELDS = [
@@ -42,10 +45,21 @@ HOUSEHOLD_FIELDS = [
     "rfr_cents",
     "tax_parts",
     "is_taxable",
+    "minimum_benefits",
+    "mobility",
+    "mobility_note",
 ]
 MAX_CENTS = 10**11  # 1 milliard d'euros: anything above is a typing error
 
-PERSON_FIELDS = ["first_name", "last_name", "birth_date", "relation", "has_disability", "employment"]
+PERSON_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_date",
+    "relation",
+    "has_disability",
+    "employment",
+    "schooling",
+]
 
 
 @dataclass
@@ -56,6 +70,7 @@ class PersonInput:
     relation: str
     has_disability: bool = False
     employment: str = EmploymentSituation.OTHER
+    schooling: str = Schooling.NOT_AT_SCHOOL
 
 
 @dataclass
@@ -70,6 +85,9 @@ class HouseholdInput:
     phone: str = ""
     email: str = ""
     caf_number: str = ""
+    minimum_benefits: list[str] = field(default_factory=list)
+    mobility: str = ""
+    mobility_note: str = ""
 
 
 def _today() -> dt.date:
@@ -103,15 +121,25 @@ def person_errors(data: PersonInput, *, prefix: str = "") -> dict[str, str]:
         errors[f"{prefix}relation"] = "Lien avec le foyer inconnu."
     if data.employment not in EmploymentSituation.values:
         errors[f"{prefix}employment"] = "Situation professionnelle inconnue."
+    if data.schooling not in Schooling.values:
+        errors[f"{prefix}schooling"] = "Scolarité inconnue."
     return errors
 
 
-def _validate_household(data: HouseholdInput) -> Commune:
+def _validate_household(data: HouseholdInput) -> tuple[Commune, HouseholdInput]:
+    """The commune and the data as stored (the phone in E.164, the minima sociaux in order),
+    or every problem at once."""
     errors = household_errors(data)
     if errors:
         raise DomainError(errors)
     commune = Commune.objects.get(insee_code=(data.commune_insee or "").strip())
-    return commune
+    benefits = [b for b in MinimumBenefit.values if b in set(data.minimum_benefits or [])]
+    return commune, replace(
+        data,
+        phone=phone.to_e164(data.phone),
+        minimum_benefits=benefits,
+        mobility_note=(data.mobility_note or "").strip(),
+    )
 
 
 def household_errors(data: HouseholdInput) -> dict[str, str]:
@@ -143,10 +171,19 @@ def household_errors(data: HouseholdInput) -> dict[str, str]:
             )
     if data.email and "@" not in data.email:
         errors["email"] = "Adresse e-mail invalide."
+    try:
+        phone.to_e164(data.phone)
+    except ValueError as exc:
+        errors["phone"] = str(exc)
+    unknown = [b for b in data.minimum_benefits or [] if b not in MinimumBenefit.values]
+    if unknown or not isinstance(data.minimum_benefits, list):
+        errors["minimum_benefits"] = "Minimum social inconnu : choisissez parmi RSA, AAH, ASS, ASPA ou autre."
+    if data.mobility and data.mobility not in Mobility.values:
+        errors["mobility"] = "Mobilité inconnue : voiture, permis sans voiture, ou ni l'un ni l'autre."
     for name, limit, label in [
         ("address", 250, "L'adresse"),
-        ("phone", 20, "Le téléphone"),
         ("caf_number", 20, "Le n° allocataire"),
+        ("mobility_note", 200, "La précision sur la mobilité"),
     ]:
         if len(getattr(data, name) or "") > limit:
             errors[name] = f"{label} ne peut pas dépasser {limit} caractères."
@@ -228,7 +265,7 @@ def household_create(
         errors |= person_errors(p, prefix=f"persons[{i}].")
     if errors:
         raise DomainError(errors)
-    commune = _validate_household(data)
+    commune, data = _validate_household(data)
     _validate_composition(persons)
     scopes = sorted(set(consent_scopes or []))
     if ConsentScope.CASEWORK not in scopes:
@@ -292,7 +329,7 @@ def household_create(
 def household_update(*, actor: Membership, household: Household, data: HouseholdInput) -> Household:
     _require_casework(actor)
     require_open_file(household)
-    commune = _validate_household(data)
+    commune, data = _validate_household(data)
     with transaction.atomic():
         household = Household.objects.select_for_update().get(pk=household.pk)
         require_not_anonymised(household)

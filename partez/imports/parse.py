@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from partez.core import phone
 from partez.core.text import normalise
 
 # field → (label shown in messages and in the template, the headers recognised for it)
@@ -148,22 +149,15 @@ def parse_date(value: object, *, today: dt.date) -> dt.date:
 
 def parse_phone(value: object) -> str:
     """A French phone number in any usual writing (06 12 34 56 78, 06.12.34.56.78, +33 6…,
-    0033 6…, 612345678 when Excel dropped the 0) → E.164 (+33612345678); empty stays empty."""
+    0033 6…, 612345678 when Excel dropped the 0) → E.164 (+33612345678); empty stays empty.
+    The one reading of a phone number, ``core.phone``, shared with the household form."""
     raw = text(value)
-    if not raw:
-        return ""
-    digits = re.sub(r"[\s.\-/()]", "", raw)
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:]
-    elif len(digits) == 9 and digits.isdigit():
-        digits = "0" + digits
-    if digits.startswith("0(0)"):
-        digits = "0" + digits[4:]
-    if not (len(digits) == 10 and digits.isdigit() and digits[0] == "0" and digits[1] != "0"):
-        raise CellError(f"Numéro de téléphone invalide : « {raw} » (10 chiffres, ex. 06 12 34 56 78).")
-    return "+33" + digits[1:]
+    try:
+        return phone.to_e164(raw)
+    except ValueError as exc:
+        raise CellError(
+            f"Numéro de téléphone invalide : « {raw} » (10 chiffres, ex. 06 12 34 56 78)."
+        ) from exc
 
 
 def parse_email(value: object) -> str:

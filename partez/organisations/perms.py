@@ -41,6 +41,17 @@ def can_view_audit(m: Membership | None) -> bool:
     return m is not None and m.role == Role.COORDINATOR
 
 
+API_TOKEN_ROLES = {Role.COORDINATOR, Role.COMMUNE_REFERENT, Role.FUNDER}
+
+
+def can_use_api_tokens(m: Membership | None) -> bool:
+    """Personal API tokens (« Jetons d'API »): the roles that connect devices or software — the
+    coordination (its tools, the Fête's devices), a commune's referent (its stand's tablets, its
+    own software) and a funder (its reporting pulling the bilan). A social worker, a volunteer
+    (the scan page works in the phone's browser) or a host never needs one, so never sees it."""
+    return m is not None and m.role in API_TOKEN_ROLES
+
+
 def can_export_households(m: Membership | None) -> bool:
     return can_view_households(m)
 

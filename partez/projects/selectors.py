@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from partez.households import naming
 from partez.households.models import ConsentScope
 from partez.households.selectors import consent_given, household_scope
 from partez.organisations.models import Membership, OrganisationKind
@@ -45,7 +46,12 @@ def next_appointments(scope: Q, edition: Edition | None, limit: int = 8) -> Quer
     entries = JournalEntry.objects.filter(kind=JournalKind.APPOINTMENT, happens_at__gte=timezone.now())
     if edition is not None:
         entries = entries.filter(project__edition=edition)
-    return entries.filter(scope).select_related("project").order_by("happens_at")[:limit]
+    return (
+        entries.filter(scope)
+        .select_related("project__household")
+        .prefetch_related(naming.heads("project__household__persons"))
+        .order_by("happens_at")[:limit]
+    )
 
 
 def next_departures(projects: QuerySet[Project], limit: int = 8) -> QuerySet[Project]:
@@ -57,7 +63,9 @@ def next_departures(projects: QuerySet[Project], limit: int = 8) -> QuerySet[Pro
             status__in=[ProjectStatus.VALIDATED, ProjectStatus.AID_GRANTED],
         )
         .select_related("household__commune")
-        .only("pk", "reference", "destination", "start_date", "household__commune__name")
-        .prefetch_related("travellers")
+        .only(
+            "pk", "reference", "destination", "start_date", "household__reference", "household__commune__name"
+        )
+        .prefetch_related("travellers", naming.heads("household__persons"))
         .order_by("start_date", "pk")[:limit]
     )

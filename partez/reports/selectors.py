@@ -47,6 +47,7 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
+from partez.core.collation import french_order
 from partez.core.errors import NotAllowed
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
 from partez.households.models import ConsentScope, EmploymentSituation, PastDeparture, Person, Relation
@@ -384,7 +385,7 @@ def _commune_rows(filters: Filters, key: dict[str, Any]) -> tuple[Table, list[di
     communes = filters.edition.communes.all()
     if filters.commune is not None:
         communes = Commune.objects.filter(pk=filters.commune.pk)
-    commune_list = list(communes.order_by("name").only("insee_code", "name", "population"))
+    commune_list = list(communes.order_by(french_order("name")).only("insee_code", "name", "population"))
     persons = _grouped(filters, F("project__household__commune_id"))
     households: dict[str, dict[str, Any]] = {
         str(r.pop("commune")): r

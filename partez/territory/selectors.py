@@ -1,7 +1,7 @@
 from django.core.cache import cache
 from django.db.models import Prefetch
 
-from partez.core.text import normalise
+from partez.core.french import sort_key
 
 from .models import Edition, Milestone
 
@@ -42,6 +42,6 @@ def commune_choices() -> list[tuple[str, str]]:
         from .models import Commune
 
         rows = Commune.objects.values_list("insee_code", "name")
-        choices = sorted(rows, key=lambda row: normalise(row[1]))  # « Éleu » with the E's, not after Z
+        choices = sorted(rows, key=lambda row: sort_key(row[1]))  # « Éleu » with the E's, not after Z
         cache.set("territory:commune_choices", choices, 300)
     return choices

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
+from partez.households import naming
 from partez.households.models import Household
 from partez.households.selectors import households_for
 from partez.organisations.models import Membership
@@ -40,13 +41,21 @@ def membership_required(permission=None):
 
 
 def get_household(m: Membership, pk: int) -> Household:
-    return get_object_or_404(households_for(m).select_related("commune").defer("commune__geometry"), pk=pk)
+    """The household (404 outside ``m``'s scope), its head loaded to name it on the page."""
+    return get_object_or_404(
+        households_for(m)
+        .select_related("commune")
+        .defer("commune__geometry")
+        .prefetch_related(naming.heads()),
+        pk=pk,
+    )
 
 
 def get_project(m: Membership, pk: int) -> Project:
     return get_object_or_404(
         projects_for(m)
         .select_related("household__commune", "organisation", "edition", "created_by")
-        .defer("household__commune__geometry"),
+        .defer("household__commune__geometry")
+        .prefetch_related(naming.heads("household__persons")),
         pk=pk,
     )

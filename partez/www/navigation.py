@@ -100,5 +100,9 @@ def navigation(request) -> dict:
     getter = getattr(request, "get_membership", None)
     membership = getter() if getter else None
     if membership is None:
-        return {"menu": [], "menu_edition": None}
-    return {"menu": menu_for(membership, request.path), "menu_edition": edition_shown()}
+        return {"menu": [], "menu_edition": None, "can_use_api_tokens": False}
+    return {
+        "menu": menu_for(membership, request.path),
+        "menu_edition": edition_shown(),
+        "can_use_api_tokens": perms.can_use_api_tokens(membership),  # the header's « Jetons d'API »
+    }

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from partez.core.money import euros
 from partez.households.models import Household
 from partez.jobs.models import Job, JobStatus
 from partez.projects.models import Project
@@ -56,7 +57,7 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     head.get_by_label(exactly("Nom")).fill("Benali")
     head.get_by_label("Date de naissance").fill("1988-03-14")
     expect(head.get_by_label("Lien")).to_have_value("head")
-    head.get_by_label(exactly("Situation")).select_option(label="Salarié·e")
+    head.get_by_label(exactly("Situation professionnelle")).select_option(label="Salarié·e")
 
     page.get_by_role("button", name="Ajouter une personne").click()
     expect(rows).to_have_count(2)
@@ -67,9 +68,10 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     child.get_by_label(exactly("Nom")).fill("Benali")
     child.get_by_label("Date de naissance").fill("2016-09-02")
     child.get_by_label("Lien").select_option("child")
-    child.get_by_label(exactly("Situation")).select_option(label="Étudiant·e boursier·e, scolaire")
+    child.get_by_label(exactly("Scolarité")).select_option(label="À l'école, au collège ou au lycée")
     expect(page.locator("#id_persons-TOTAL_FORMS")).to_have_value("2")
 
+    page.get_by_label("Traitement du dossier et accompagnement").check()  # nothing ticked in advance
     page.get_by_label("Partage avec les autres structures qui suivent le foyer").check()
     page.get_by_label("Répondre à l'enquête de satisfaction, comptée sans nom dans le bilan").check()
     page.get_by_label(
@@ -85,12 +87,13 @@ def test_log_in_create_household_and_project_then_submit(page, worker, edition):
     # (18 000 / 12 + 150) / parts: 2.5 parts, or 3 with the optional single-parent half part.
     assert household.qf_euros in (660, 550)
     expect(page.get_by_role("heading", level=2, name=re.compile("Quotient familial"))).to_have_text(
-        f"Quotient familial CAF : {household.qf_euros} €"
+        f"Quotient familial CAF : {euros(household.qf_cents)}"  # the explanation's very figure
     )
     explanation = page.locator("ol.explanation li")
     expect(explanation.first).to_be_visible()
     expect(page.locator("ol.explanation")).to_contain_text("Parent isolé")
     expect(page.get_by_role("cell", name="BENALI Yanis")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Foyer Benali Nadia")
     check_page(page, "05-household-detail")
 
     page.get_by_role("button", name="Nouveau projet de départ").click()
@@ -172,13 +175,13 @@ def test_household_search_updates_results_with_htmx(page, worker, ccas, commune)
     page.evaluate("window.__notReloaded = true")
 
     with page.expect_response(lambda r: "q=Du" in r.url and r.request.headers.get("hx-request") == "true"):
-        page.get_by_label("Nom ou date de naissance").press_sequentially("Du")
+        page.get_by_label("Nom, date de naissance ou référence").press_sequentially("Du")
     expect(results).to_have_count(2)
     expect(page.locator("#results")).to_contain_text("2 foyers")
     expect(page.locator("#results")).not_to_contain_text("MARTIN")
 
     with page.expect_response(lambda r: "q=Dur" in r.url):
-        page.get_by_label("Nom ou date de naissance").press("r")
+        page.get_by_label("Nom, date de naissance ou référence").press("r")
     expect(results).to_have_count(1)
     expect(results.first.get_by_role("link")).to_have_text("DURAND Paul")
     assert page.evaluate("window.__notReloaded") is True  # results swapped in, page not reloaded

@@ -90,3 +90,14 @@ def test_qf_grows_with_income_and_parts_never_drop_below_one(income, extra, bene
     )
     assert low.parts >= 1
     assert high.qf_cents >= low.qf_cents >= 0
+
+
+def test_the_explanation_and_the_qf_share_one_rounding():
+    """Issue 13: 14 000 € a year showed « 1 166,66 € par mois » (truncated) beside a QF of
+    1 166,67 € computed on 1 166,666… — every figure now follows from the one before it."""
+    result = quotient_familial(
+        annual_taxable_income_cents=1_400_000, monthly_family_benefits_cents=0, members=members(1, 0), on=ON
+    )
+    assert "soit 1\u202f166,67 € par mois" in result.lines[0]
+    assert result.lines[-1] == "QF = (1\u202f166,67 € + 0,00 €) ÷ 1 = 1\u202f166,67 €."
+    assert result.qf_cents == 116667

@@ -78,7 +78,8 @@ def test_deactivation_keeps_the_membership_and_revokes_access(client, referent, 
     )  # no active membership
 
 
-def test_api_token_created_shown_once_and_revoked_in_the_ui(client, worker):
+def test_api_token_created_shown_once_and_revoked_in_the_ui(client, referent):
+    worker = referent  # a commune's referent connects its stand's tablets
     client.force_login(worker.user)
     response = client.post(reverse("api_tokens"), {"name": "tablette stand Lens"})
     page = response.content.decode()
@@ -91,9 +92,18 @@ def test_api_token_created_shown_once_and_revoked_in_the_ui(client, worker):
 
 
 def test_token_of_someone_else_cannot_be_revoked(client, worker, referent):
-    token, _raw = services.api_token_create(membership=referent, name="autre")
-    client.force_login(worker.user)
+    token, _raw = services.api_token_create(membership=worker, name="autre")
+    client.force_login(referent.user)
     assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
+
+
+def test_api_tokens_are_not_shown_to_a_social_worker(client, worker, referent):
+    """Issue 13: a social worker saw « Jetons d'API » and « Bearer »; it integrates nothing."""
+    client.force_login(worker.user)
+    assert "Jetons d'API" not in client.get(reverse("dashboard")).content.decode()
+    assert client.get(reverse("api_tokens")).status_code == 403
+    client.force_login(referent.user)
+    assert "Jetons d'API" in client.get(reverse("dashboard")).content.decode()
 
 
 def test_invitable_roles_depend_on_the_kind_of_organisation(referent, coordinator_org):

@@ -73,11 +73,20 @@ def test_review_compares_with_first_come_first_served(client, members, run):
     client.force_login(members["coordinator"].user)
     page = client.get(reverse("allocation_detail", args=[run.pk])).content.decode()
     assert "+3 personnes" in page
-    assert (
-        "Premier arrivé, premier servi" in page
-        and "optimale prouvée" in page
-        and "Optimisée (OR-Tools)" in page
-    )
+    assert "Premier arrivé, premier servi" in page and "Répartition proposée" in page
+    assert "la meilleure possible (prouvé)" in page
+
+
+def test_review_speaks_plainly_and_folds_the_method_details(client, members, run):
+    """Issue 13: « Gloutonne », « Borne », « Écart », « OR-Tools » were the page's words."""
+    client.force_login(members["coordinator"].user)
+    page = client.get(reverse("allocation_detail", args=[run.pk])).content.decode()
+    shown, folded = page.split('<details class="method-details">', 1)
+    folded = folded.split("</details>", 1)[0]
+    for word in ("Gloutonne", "gloutonne", "Borne", "Écart", "OR-Tools", "Optimisée", "solveur"):
+        assert word not in shown, word
+    assert "Personnes aidées" in shown and "Au moins cher par personne d&#x27;abord" in shown
+    assert "OR-Tools" in folded and "Meilleur total possible" in folded
     assert "Appliquer : valider les 0 projets financés" in page
 
 

@@ -275,7 +275,8 @@ def test_consent_withdrawal_is_recorded_and_history_shows_who_did_what(client, w
     assert "déjà été retiré" in html.unescape(again.content.decode())
     page = html.unescape(client.get(reverse("household_detail", args=[household.pk])).content.decode())
     assert "retiré le" in page
-    assert f"Retrait du consentement · {worker.user}" in page
+    name = worker.user.get_full_name() or worker.user.username
+    assert f"{name} : retrait du consentement (le consentement du foyer Martin Claire" in page
     assert AuditLog.objects.filter(action="consent.revoke", actor=worker.user).count() == 1
 
 
@@ -288,7 +289,9 @@ def test_history_lists_changes_to_the_household_its_people_and_projects(client, 
     }
     client.post(reverse("household_edit", args=[household.pk]), data)
     page = html.unescape(client.get(reverse("household_detail", args=[household.pk])).content.decode())
-    assert "Modification du foyer" in page
+    # in words, field by field (issue 13: it said « Modification du foyer » and nothing more)
+    assert "a modifié le foyer Martin Claire" in page
+    assert "Revenus imposables annuels : 18 000,00 € → 1,00 €" in page.replace("\u202f", " ")
 
 
 def test_small_forms_load_on_demand_and_post(client, worker, household, other_org):
@@ -306,9 +309,12 @@ def test_small_forms_load_on_demand_and_post(client, worker, household, other_or
 
 
 def test_no_optional_consent_is_ticked_in_advance(client, worker):
-    """A pre-ticked box is no consent (CJEU, Planet49): only case work, which the file needs."""
+    """A pre-ticked box is no consent (CJEU, Planet49): none is ticked, not even case work (the
+    file cannot be created without it, which the service says; the household still says yes)."""
     client.force_login(worker.user)
     page = client.get(reverse("household_create")).content.decode()
     boxes = dict(re.findall(r'<input type="checkbox" name="consent-scopes" value="(\w+)"([^>]*)>', page))
     assert set(boxes) == {"casework", "sharing", "contact", "statistics"}
-    assert [scope for scope, attrs in boxes.items() if "checked" in attrs] == ["casework"]
+    assert [scope for scope, attrs in boxes.items() if "checked" in attrs] == []
+    # each box says what it is for
+    assert "Indispensable pour ouvrir le dossier" in page and "comptées sans nom dans le bilan" in page

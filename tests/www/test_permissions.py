@@ -28,7 +28,11 @@ def _pages(household, project):
         ("project_detail", reverse("project_detail", args=[project.pk]), casework_obj),
         ("project_edit", reverse("project_edit", args=[project.pk]), casework_obj),
         ("members", reverse("members"), everyone),
-        ("api_tokens", reverse("api_tokens"), everyone),
+        (
+            "api_tokens",  # devices and software only (issue 13)
+            reverse("api_tokens"),
+            {r: (200 if r in ("coordinator", "commune_referent", "funder") else 403) for r in ROLES},
+        ),
         ("job_list", reverse("job_list"), everyone),
         ("audit_log", reverse("audit_log"), {r: (200 if r == "coordinator" else 403) for r in ROLES}),
     ]

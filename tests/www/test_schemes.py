@@ -113,8 +113,11 @@ def test_unknown_scheme_parameter_or_date_is_404(client, coordination):
 def test_list_shows_every_scheme_with_its_badges(client, members):
     client.force_login(members["social_worker"].user)
     page = text(client.get(reverse("scheme_list")))
-    assert page.count('class="badge example"') == 5  # apv, caf, jepars, both 10 000 départs formats
-    for name in ["Départ 18:25", "Seniors en Vacances", "Aide aux vacances de la CAF (exemple modifiable)"]:
+    # « exemple modifiable » is explained once (issue 13: it badged every scheme, twice the CAF):
+    # apv, caf, jepars, both 10 000 départs formats
+    assert 'class="badge example"' not in page and "exemple modifiable" not in page
+    assert page.count('class="example-mark"') == 5 and page.count("Exemples à adapter") == 1
+    for name in ["Départ 18:25", "Seniors en Vacances", "Aide aux vacances de la CAF"]:
         assert name in page
     assert 'href="/dispositifs/"' in page  # the navigation link
 
@@ -376,8 +379,8 @@ def test_audit_trail_of_one_scheme(client, coordination, schemes):
     link = f"/journal-audit/?objet=schemes.scheme&id={schemes[SLUG].pk}"
     assert f'href="{link}"' in page
     audit = text(client.get(link))
-    assert f"schemes.scheme #{schemes[SLUG].pk}" in audit
-    assert f"schemes.scheme #{schemes['bsv'].pk}" not in audit
+    assert f"a suspendu le dispositif {schemes[SLUG].name}" in audit  # a sentence (issue 13)
+    assert f"le dispositif {schemes['bsv'].name}" not in audit
 
 
 def test_query_budget_does_not_grow_with_versions(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from partez.core.collation import french_order
 from partez.territory.models import Commune
 
 from .widgets import FastSelect
@@ -37,7 +38,7 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
     def __init__(self, empty_label="— choisir —", **kwargs):
         super().__init__(
-            queryset=Commune.objects.only("pk", "insee_code", "name").order_by("name"),
+            queryset=Commune.objects.only("pk", "insee_code", "name").order_by(french_order("name")),
             to_field_name="insee_code",
             empty_label=empty_label,
             error_messages={"invalid_choice": "Commune inconnue : choisissez une commune du territoire."},

@@ -1,6 +1,11 @@
 from django import template
+from django.utils import timezone
 
+from partez.core import french
 from partez.core.money import euros as format_euros
+from partez.core.phone import display as phone_display
+from partez.households import naming
+from partez.households.quotient import age_on
 from partez.reports.stats import text as figure_text
 
 register = template.Library()
@@ -32,3 +37,50 @@ def jjmmaaaa(value):
 def chiffre(value):
     """A bilan figure as pages print it (« masqué » for a suppressed cell, French grouping)."""
     return figure_text("", value)
+
+
+@register.filter
+def household_name(household):
+    """« Dupuis Martine »: see ``households.naming`` (prefetch the heads on lists)."""
+    return naming.household_name(household) if household else ""
+
+
+@register.filter
+def household_label(household):
+    """« Dupuis Martine (F-6YUEAB) »."""
+    return naming.household_label(household) if household else ""
+
+
+@register.filter
+def de(name):
+    """« de Lens », « d'Avion », « du Portel », « de l'aide… » (``core.french.de``)."""
+    return french.de(str(name))
+
+
+@register.filter
+def agree(adjective, noun_phrase):
+    """``{{ "manquant"|agree:item.label }}`` → « manquant » or « manquante »."""
+    return french.agree(adjective, str(noun_phrase))
+
+
+@register.filter
+def age(birth_date):
+    """« 9 ans » beside a birth date (age today)."""
+    if not birth_date:
+        return ""
+    today = timezone.localdate()
+    years = age_on(birth_date, today)
+    if years >= 2:
+        return f"{years} ans"
+    if years == 1:
+        return "1 an"
+    months = (
+        (today.year - birth_date.year) * 12 + today.month - birth_date.month - (today.day < birth_date.day)
+    )
+    return f"{max(months, 0)} mois"
+
+
+@register.filter
+def phone(value):
+    """A stored E.164 number shown the French way (« 06 12 34 56 78 »)."""
+    return phone_display(value or "")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from partez.core.errors import DomainError
 from partez.funding import allocation, campaign
 from partez.funding.models import AllocationRun, AllocationStatus, Envelope
+from partez.households import naming
 from partez.organisations import perms
 from partez.schemes.models import Scheme
 from partez.territory.selectors import current_edition
@@ -21,9 +22,11 @@ from ..forms.allocation import AllocationForm
 from ..forms.errors import apply_domain_error
 
 PAGE_SIZE = 100
+# Each way of sharing the envelopes, in the words of a commission (the method behind each one is
+# described, for who wants it, under « Comment les répartitions sont calculées »).
 METHODS = [
-    ("solver", "Optimisée (OR-Tools)"),
-    ("greedy", "Gloutonne"),
+    ("solver", "Répartition proposée"),
+    ("greedy", "Au moins cher par personne d'abord"),
     ("fcfs", "Premier arrivé, premier servi"),
 ]
 
@@ -82,7 +85,11 @@ def allocation_detail(request, m, pk):
         if key in results
     ]
     show = request.GET.get("voir", "finances")
-    decisions = run.decisions.select_related("project__household__commune").order_by("-option", "id")
+    decisions = (
+        run.decisions.select_related("project__household__commune")
+        .prefetch_related(naming.heads("project__household__persons"))
+        .order_by("-option", "id")
+    )
     decisions = decisions.filter(option__isnull=show != "finances")
     if show == "finances":
         decisions = decisions.order_by("project__reference")

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from partez.core import audit, spreadsheet
+from partez.core.collation import french_order
 from partez.core.errors import NotAllowed
 from partez.jobs import services as job_services
 from partez.organisations import perms
@@ -116,7 +117,7 @@ def bilan_dashboard(request, m):
         else None,
         "previous": previous,
         "editions": Edition.objects.order_by("-year").only("year"),
-        "communes_choices": filters.edition.communes.order_by("name").only("insee_code", "name")
+        "communes_choices": filters.edition.communes.order_by(french_order("name")).only("insee_code", "name")
         if coordinator
         else [],
         "schemes_choices": Scheme.objects.order_by("name").only("slug", "name"),

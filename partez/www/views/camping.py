@@ -26,7 +26,9 @@ from partez.camping.models import (
     Placement,
 )
 from partez.core import audit
+from partez.core.collation import french_order
 from partez.core.errors import DomainError
+from partez.households import naming
 from partez.territory.selectors import current_edition
 
 from ..access import membership_required
@@ -71,7 +73,7 @@ def board(request, m):
     weeks = sorted(
         set(CampingWeek.objects.filter(campsite__in=campsites).values_list("starts_on", flat=True))
     )
-    communes = list(selectors.communes_for(m, edition).order_by("name"))
+    communes = list(selectors.communes_for(m, edition).order_by(french_order("name")))
     query = request.GET.copy()
     if "semaine" not in query and weeks:  # one week at a time by default: a lighter page on a phone
         query["semaine"] = weeks[0].isoformat()
@@ -129,7 +131,7 @@ def plan_start(request, m):
 def settings(request, m):
     edition = _edition()
     plan = selectors.camping_plan(edition)
-    communes = list(edition.communes.defer("geometry").order_by("name"))
+    communes = list(edition.communes.defer("geometry").order_by(french_order("name")))
     quotas = dict(CommuneQuota.objects.filter(edition=edition).values_list("commune_id", "people"))
     initial = {name: getattr(plan, name) for name in services.SETTINGS_FIELDS}
     initial |= {f"quota_{pk}": people for pk, people in quotas.items()}
@@ -234,7 +236,11 @@ def participant_detail(request, m, pk):
         "head": selectors.head_names([participant.household_id]).get(participant.household_id, ""),
         "can_plan": can_plan,
         "preferred": list(participant.preferred_campsites.all()),
-        "companions": list(participant.companions.select_related("household")),
+        "companions": list(
+            participant.companions.select_related("household").prefetch_related(
+                naming.heads("household__persons")
+            )
+        ),
     }
     if can_plan and participant.cancelled_at is None:
         campsites = list(edition.campsites.order_by("name"))

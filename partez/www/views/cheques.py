@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from partez.cheques import selectors, services
 from partez.cheques.models import Booklet, Cheque, ChequeOrder, ChequeStatus
+from partez.core.collation import french_order
 from partez.core.errors import DomainError
 from partez.core.spreadsheet import Workbook
+from partez.households import naming
 from partez.households.models import Household
 from partez.households.selectors import households_for
 from partez.organisations import perms
@@ -151,7 +153,7 @@ def cheque_allocate(request, m):
         .select_related("order__funder")
         .order_by("first_serial")
     )
-    communes = list(edition.communes.defer("geometry").order_by("name"))
+    communes = list(edition.communes.defer("geometry").order_by(french_order("name")))
     if request.method == "POST":
         chosen = list(in_stock.filter(pk__in=request.POST.getlist("booklets")))
         commune = next((c for c in communes if str(c.pk) == request.POST.get("commune")), None)
@@ -195,7 +197,9 @@ def cheque_preparation(request, m):
             prepared.setdefault(c.household_id, []).append(c)
         by_pk = {
             h.pk: h
-            for h in Household.objects.filter(pk__in=list(granted)).only("pk", "reference", "sort_name")
+            for h in Household.objects.filter(pk__in=list(granted))
+            .only("pk", "reference", "sort_name")
+            .prefetch_related(naming.heads())
         }
         for pk, cents in sorted(granted.items(), key=lambda kv: by_pk[kv[0]].sort_name):
             cheques = prepared.get(pk, [])
@@ -210,7 +214,7 @@ def cheque_preparation(request, m):
             )
         stock = selectors.stock_by_denomination(commune.pk, edition, on=timezone.localdate())
     communes = (
-        list(selectors.preparation_communes(m, edition).order_by("name"))
+        list(selectors.preparation_communes(m, edition).order_by(french_order("name")))
         if perms.sees_whole_territory(m)
         else []
     )

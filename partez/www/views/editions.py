@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from partez.core.collation import french_order
 from partez.core.errors import DomainError
 from partez.organisations import perms
 from partez.reports import timeline
@@ -60,7 +61,7 @@ def edition_detail(request, m, year):
     milestones = list(edition.milestones.select_related("funder").order_by("planned_on", "id"))
     context = {
         "edition": edition,
-        "communes": edition.communes.only("insee_code", "name", "population").order_by("name"),
+        "communes": edition.communes.only("insee_code", "name", "population").order_by(french_order("name")),
         "milestones": milestones,
         # one small form per step, to record its actual date (or move it)
         "edit_forms": [

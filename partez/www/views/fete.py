@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from partez.core import audit
+from partez.core.collation import french_order
 from partez.core.errors import DomainError
 from partez.fete import codes, letters, protocol, selectors, services
 from partez.fete.jobs import fete_info, letter_for
@@ -113,8 +114,10 @@ def fete_invitations(request, m):
     commune = request.GET.get("commune", "")
     if commune:
         qs = qs.filter(commune__insee_code=commune)
-    page = Paginator(qs.order_by("commune__name", "label", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    communes = fete.edition.communes.defer("geometry").order_by("name")
+    page = Paginator(qs.order_by(french_order("commune__name"), "label", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    communes = fete.edition.communes.defer("geometry").order_by(french_order("name"))
     return render(
         request,
         "www/fete/invitations.html",

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from partez.core import spreadsheet
+from partez.core import french, spreadsheet
 from partez.core.errors import DomainError
 from partez.core.spreadsheet import Workbook
 from partez.funding import selectors, services
@@ -188,7 +188,7 @@ def quota_save(request, m, pk):
                 commune=commune,
                 amount_cents=euros_to_cents(form.cleaned_data["amount"]),
             )
-            messages.success(request, f"Quota de {commune.name} enregistré.")
+            messages.success(request, f"Quota {french.de(commune.name)} enregistré.")
         except DomainError as exc:
             messages.error(request, exc.message)
     else:

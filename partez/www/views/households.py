@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partez.core import audit
+from partez.core import audit, audit_text, phone
 from partez.core.errors import DomainError
-from partez.households import selectors, services
-from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person
+from partez.households import naming, selectors, services
+from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person, Schooling
 from partez.households.selectors import households_for
 from partez.imports import perms as import_perms
 from partez.organisations import perms
@@ -38,6 +38,9 @@ def _household_input(cd) -> services.HouseholdInput:
         rfr_cents=euros_to_cents(cd.get("rfr")),
         tax_parts=cd.get("tax_parts"),
         is_taxable=taxable,
+        minimum_benefits=list(cd.get("minimum_benefits") or []),
+        mobility=cd.get("mobility", ""),
+        mobility_note=cd.get("mobility_note", ""),
     )
 
 
@@ -49,6 +52,7 @@ def _person_input(cd) -> services.PersonInput:
         relation=cd["relation"],
         has_disability=cd.get("has_disability", False),
         employment=cd["employment"],
+        schooling=cd.get("schooling") or Schooling.NOT_AT_SCHOOL,
     )
 
 
@@ -104,20 +108,36 @@ def household_create(request, m):
         except DomainError as exc:
             _attach_household_errors(exc, form, formset, consent)
         else:
-            messages.success(request, f"Foyer {household.reference} créé.")
+            messages.success(request, f"Foyer {naming.household_label(household)} créé.")
             return redirect("household_detail", pk=household.pk)
     return render(request, "www/households/form.html", {"form": form, "formset": formset, "consent": consent})
+
+
+# What a person row that did not parse is checked with in place of its missing fields.
+PERSON_PLACEHOLDERS = {
+    "first_name": "-",
+    "last_name": "-",
+    "birth_date": None,
+    "relation": "child",
+    "employment": "other",
+    "schooling": "not_at_school",
+}
 
 
 def _service_errors_anyway(form, formset) -> None:
     """When some form did not parse, still run the services' checks on the parts that did, so a
     negative income and a future birth date are reported together."""
     for person_form in formset.forms:
-        if person_form.is_valid() and person_form.has_changed() and person_form.cleaned_data:
-            errors = services.person_errors(_person_input(person_form.cleaned_data))
-            for name, message in errors.items():
-                if name not in person_form.errors:
-                    person_form.add_error(name if name in person_form.fields else None, message)
+        person_form.is_valid()
+        cd = getattr(person_form, "cleaned_data", None)
+        if not (person_form.has_changed() and cd):
+            continue
+        # the fields that parsed are checked by the service even when another one did not (a
+        # missing first name and a future birth date in one round)
+        errors = services.person_errors(_person_input({**PERSON_PLACEHOLDERS, **cd}))
+        for name, message in errors.items():
+            if name in cd and name not in person_form.errors:
+                person_form.add_error(name if name in person_form.fields else None, message)
     if form.is_valid():
         errors = services.household_errors(_household_input(form.cleaned_data))
         if errors:
@@ -181,13 +201,15 @@ def household_detail(request, m, pk):
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),
-        "history": audit.history_for(
-            {
-                "households.household": [household.pk],
-                "households.person": [p.pk for p in persons],
-                "projects.project": [p.pk for p in projects],
-                "households.consent": [c.pk for c in consents],
-            }
+        "history": audit_text.describe(
+            audit.history_for(
+                {
+                    "households.household": [household.pk],
+                    "households.person": [p.pk for p in persons],
+                    "projects.project": [p.pk for p in projects],
+                    "households.consent": [c.pk for c in consents],
+                }
+            )
         ),
     }
     return render(request, "www/households/detail.html", context)
@@ -207,7 +229,7 @@ def household_edit(request, m, pk):
     initial = {
         "commune": household.commune.insee_code,
         "address": household.address,
-        "phone": household.phone,
+        "phone": phone.display(household.phone),
         "email": household.email,
         "caf_number": household.caf_number,
         "annual_taxable_income": household.annual_taxable_income_cents / 100,
@@ -215,6 +237,9 @@ def household_edit(request, m, pk):
         "rfr": None if household.rfr_cents is None else household.rfr_cents / 100,
         "tax_parts": household.tax_parts,
         "is_taxable": {None: "unknown", True: "true", False: "false"}[household.is_taxable],
+        "minimum_benefits": household.minimum_benefits,
+        "mobility": household.mobility,
+        "mobility_note": household.mobility_note,
     }
     form = forms.HouseholdForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

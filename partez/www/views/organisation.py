@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from partez.core import audit_text
 from partez.core.errors import DomainError
 from partez.core.models import AuditLog
 from partez.organisations import perms, services
@@ -123,7 +124,7 @@ def invitation_accept(request, token):
     )
 
 
-@membership_required()
+@membership_required(perms.can_use_api_tokens)
 def api_tokens(request, m):
     form = forms.ApiTokenForm(request.POST or None)
     new_token = None
@@ -141,7 +142,7 @@ def api_tokens(request, m):
 
 
 @require_POST
-@membership_required()
+@membership_required(perms.can_use_api_tokens)
 def api_token_revoke(request, m, pk):
     token = get_object_or_404(ApiToken, membership__user=request.user, pk=pk)
     services.api_token_revoke(membership=m, token=token)
@@ -158,6 +159,5 @@ def audit_log(request, m):
     object_type, object_id = request.GET.get("objet", ""), request.GET.get("id", "")
     if object_type and object_id:
         entries = entries.filter(object_type=object_type, object_id=object_id)
-    entries = entries[:200]
-    context = {"entries": entries, "filtered": bool(object_type and object_id)}
+    context = {"lines": audit_text.describe(entries[:200]), "filtered": bool(object_type and object_id)}
     return render(request, "www/organisation/audit.html", context)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from partez.core import french
 from partez.core.errors import DomainError
 from partez.organisations import perms
 from partez.schemes import catalogue, edits, selectors, services
@@ -73,7 +74,9 @@ def scheme_list(request, m):
         }
         for s in Scheme.objects.order_by("name")
     ]
-    return render(request, "www/schemes/list.html", {"rows": rows})
+    rows.sort(key=lambda row: french.sort_key(row["scheme"].name))
+    examples = [row["scheme"].name for row in rows if row["example"]]
+    return render(request, "www/schemes/list.html", {"rows": rows, "examples": examples})
 
 
 def _parameter_rows(d, on: dt.date, scheme: Scheme, can_manage: bool) -> list[dict]:
