@@ -23,8 +23,10 @@ from typing import Any
 from partez.core.money import euros
 
 THRESHOLD = 5
-SUPPRESSED = "< 5"  # the value of a masked cell in the data (JSON); pages and reports print MASKED
 MASKED = "masqué"
+# The value of a masked cell in the data (JSON, XLSX) as on the pages: « masqué », never « < 5 »
+# (a cell hidden for the total's sake, or a rate or an amount, is not « under 5 »).
+SUPPRESSED = MASKED
 # The sentence every page, chart and report that shows masked cells prints once beside them.
 MASKED_EXPLANATION = (
     "« masqué » : la case compte moins de 5 personnes, ou elle est masquée avec une autre pour "
@@ -217,7 +219,7 @@ def suppress(table: Table) -> Table:
 
 
 def suppress_figure(value: Figure) -> Figure:
-    """A single published count (a key figure): « < 5 » under the threshold."""
+    """A single published count (a key figure): masked under the threshold."""
     return SUPPRESSED if is_small(value) else value
 
 
