@@ -14,7 +14,9 @@ lacks) before text reaches a page.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
@@ -31,6 +33,8 @@ from .text import MONTHS
 __all__ = [
     "A4",
     "INK",
+    "PostalAddress",
+    "address_block",
     "MUTED",
     "ACCENT",
     "STYLES",
@@ -95,9 +99,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        # a header never breaks inside a word (« Dépar/t »): the table's widths must fit its words
         "cell_bold": ParagraphStyle(
-            "cell_bold", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5
+            "cell_bold", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5, splitLongWords=0
         ),
+        "address": ParagraphStyle("address", parent=body, fontSize=10.5, leading=13.5),
         "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
     }
     # right-aligned twins of the cell styles, for the columns of figures (``table(align_right=…)``)
@@ -153,6 +159,57 @@ def table(
     for column in right:
         style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
     t.setStyle(TableStyle(style))
+    return t
+
+
+# --- the postal address ------------------------------------------------------------------------
+
+ADDRESS_LINE_MAX = 38  # characters a line of a French postal address holds (norme NF Z 10-011)
+_NUMBER_COMMA = re.compile(r"^(\d+(?:\s?(?:bis|ter|quater|[A-D]))?)\s*,\s*", re.IGNORECASE)
+WINDOW_LEFT_MM = 110  # a DL window envelope's window, from the page's left edge (A4 folded in three)
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """A letter's addressee, laid out as La Poste asks: the name (first name and SURNAME), the
+    street lines, then « postcode COMMUNE » in capitals, no punctuation at the line ends."""
+
+    name: str
+    street: str
+    postcode: str
+    commune: str
+
+    def lines(self) -> list[str]:
+        # no punctuation in a postal line: « 762, rue… » is « 762 rue… »
+        street = [_NUMBER_COMMA.sub(r"\1 ", line.strip()).rstrip(",.") for line in self.street.splitlines()]
+        city = f"{self.postcode} {self.commune.upper()}".strip()
+        return [line for line in [self.name.strip(), *street, city] if line]
+
+    @property
+    def missing(self) -> list[str]:
+        """What the address lacks to be posted, in French (empty: it can be posted)."""
+        parts = {"le nom": self.name, "la rue": self.street, "le code postal": self.postcode}
+        return [label for label, value in {**parts, "la commune": self.commune}.items() if not value.strip()]
+
+
+def address_block(address: PostalAddress, *, margin_mm: float = 16) -> Table:
+    """The address where a window envelope shows it: from :data:`WINDOW_LEFT_MM` on the page, at
+    the top of the letter (put it first in the story)."""
+    lines = [
+        Paragraph(escape(clean(line[: ADDRESS_LINE_MAX * 2])), STYLES["address"]) for line in address.lines()
+    ]
+    offset = (WINDOW_LEFT_MM - margin_mm) * mm
+    t = Table([["", lines]], colWidths=[offset, (A4[0] / mm - WINDOW_LEFT_MM - margin_mm) * mm])
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 22 * mm),  # the window starts about 45 mm down
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8 * mm),
+            ]
+        )
+    )
     return t
 
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.fete import codes, letters, protocol, selectors, services
-from partez.fete.jobs import fete_info, letter_for
+from partez.fete.jobs import addressees, fete_info, letter_for
 from partez.fete.models import CheckinList, Delivery, Invitation, ListKind, Rsvp, Stand
 from partez.jobs import services as job_services
 from partez.organisations import perms
@@ -138,7 +138,8 @@ def fete_letter(request, m, pk):
         pk=pk,
     )
     stands = dict(Stand.objects.filter(fete=fete, commune__isnull=False).values_list("commune_id", "name"))
-    data = letters.render(fete_info(fete), [letter_for(inv, stands, request.build_absolute_uri("/"))])
+    name = addressees([inv.household_id]).get(inv.household_id, "")
+    data = letters.render(fete_info(fete), [letter_for(inv, stands, request.build_absolute_uri("/"), name)])
     audit.record_read(
         actor=m.user, organisation=m.organisation, action="download.fete_letter", obj=inv.household
     )
