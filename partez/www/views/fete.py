@@ -182,7 +182,12 @@ def scan(request, m, pk):
     return render(
         request,
         "www/fete/scan.html",
-        {"checkin_list": checkin_list, "config": config, "is_stand": checkin_list.kind == ListKind.STAND},
+        {
+            "checkin_list": checkin_list,
+            "config": config,
+            "is_stand": checkin_list.kind == ListKind.STAND,
+            "compact_header": True,  # a phone at a stand: the result, not the organisation bar
+        },
     )
 
 
