@@ -26,6 +26,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from .text import MONTHS
@@ -41,6 +42,7 @@ __all__ = [
     "Story",
     "build",
     "clean",
+    "fitted_widths",
     "french_date",
     "landscape",
     "mm",
@@ -211,6 +213,28 @@ def address_block(address: PostalAddress, *, margin_mm: float = 16) -> Table:
         )
     )
     return t
+
+
+CELL_PADDING = 12  # points: a cell's left and right padding (ReportLab's default, 6 each)
+
+
+def fitted_widths(rows: Sequence[Sequence], width: float, *, label_share: float = 0.4) -> list[float]:
+    """Column widths for :func:`table` that fit ``width`` and never break a header inside a word:
+    each figure column is as wide as its longest header word or value (bold 8.5 pt); the first
+    (label) column takes what is left, at least a quarter of the width, at most ``label_share``;
+    the figure columns share out the rest in proportion."""
+    columns = len(rows[0]) if rows else 0
+    if columns < 2:
+        return [width] * columns
+    need = []
+    for j in range(1, columns):
+        words = [w for w in str(rows[0][j]).split() if w] + [str(r[j]) for r in rows[1:]]
+        need.append(
+            max((stringWidth(clean(w), "Helvetica-Bold", 8.5) for w in words), default=0) + CELL_PADDING
+        )
+    label = max(width * 0.25, min(width * label_share, width - sum(need)))
+    scale = (width - label) / sum(need)
+    return [label, *[n * scale for n in need]]
 
 
 class Story:

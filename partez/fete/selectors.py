@@ -101,7 +101,9 @@ def entitlements_by_household(edition: Edition) -> dict[int, list[dict[str, Any]
     return out
 
 
-def to_hand_over(cheques: list, receipt: str | None, entitlements: list[dict[str, Any]]) -> dict[str, str]:
+def to_hand_over(
+    cheques: list[Any], receipt: str | None, entitlements: list[dict[str, Any]]
+) -> dict[str, str]:
     """What a stand has to hand this household, with the reason the volunteer reads when it is
     nothing: ``status`` ``ready`` (chèques prepared), ``done`` (already handed, the receipt) or
     ``nothing`` (why, and what else the household collects)."""

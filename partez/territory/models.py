@@ -26,6 +26,8 @@ class Edition(models.Model):
     name = models.CharField("nom", max_length=160)
     starts_on = models.DateField("début")
     ends_on = models.DateField("fin")
+    # « 10 000 départs »: the people the edition aims to send on holiday (each traveller counts)
+    departures_target = models.PositiveIntegerField("objectif de départs (personnes)", null=True, blank=True)
     communes = models.ManyToManyField(Commune, verbose_name="communes participantes", related_name="editions")
 
     class Meta:
