@@ -45,6 +45,7 @@ COMMUNES = [
 
 
 def letters_for(n: int, seed: int = 2025):
+    from partez.core import pdf
     from partez.fete import letters, services
 
     rng = random.Random(seed)
@@ -57,9 +58,12 @@ def letters_for(n: int, seed: int = 2025):
         yield letters.Letter(
             code=services.display_code(code),
             qr_text=f"https://partez.example.org/fete/r/{code}/",
-            label=f"{rng.choice(FIRST)} {chr(65 + i % 26)}.",
-            address=f"{1 + i % 120} rue des Écoles",
-            commune=f"62300 {commune}",
+            to=pdf.PostalAddress(
+                name=f"{rng.choice(FIRST)} {chr(65 + i % 26)}NOM",
+                street=f"{1 + i % 120} rue des Écoles",
+                postcode="62300",
+                commune=commune,
+            ),
             stand=f"Stand de {commune}",
             entitlements=rights,
             slot=f"{10 + i % 8} h – {11 + i % 8} h",

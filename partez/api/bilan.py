@@ -26,7 +26,8 @@ router = Router(tags=["Bilan"])
 
 Figure = int | float | str | None
 MASKED = (
-    f"Une case masquée vaut « {SUPPRESSED} » : moins de 5 personnes, ou masquée avec "
+    f"Une case masquée vaut « {SUPPRESSED} » (chaîne de caractères, jamais un nombre) : moins de 5 "
+    "personnes, ou masquée avec "
     "une autre pour qu'un total ne la révèle pas."
 )
 

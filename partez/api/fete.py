@@ -130,7 +130,8 @@ def checkin_create(request: HttpRequest, payload: CheckinIn):
     """Pointe le foyer du `code` sur la liste `list`. 201 la première fois ; 200 et le même
     corps pour un `nonce` déjà reçu ; 409 si le foyer est déjà pointé sur cette liste (autre
     nonce) ; 404 code inconnu ; 400 si le stand n'est pas celui de la commune du foyer (le bon
-    stand est nommé dans `expected_stand`)."""
+    stand est nommé dans `expected_stand`). À un stand, `to_hand_over` dit ce qu'il y a à remettre
+    (`status` : `ready`, `done` déjà remis, `nothing`) et, quand il n'y a rien, pourquoi (`reason`)."""
     status, answer = protocol.checkin(
         actor=membership_of(request), code=payload.code, nonce=payload.nonce, list_id=payload.list_id
     )

@@ -148,6 +148,13 @@ class SimulationIn(Schema):
     cost_cents: int = Field(
         ge=0, le=simulation.MAX_CENTS, description="Coût total du séjour, en centimes (10 M€ au plus)."
     )
+    lodging_cents: int | None = Field(
+        None,
+        ge=0,
+        le=simulation.MAX_CENTS,
+        description="Dont hébergement, en centimes (facultatif) : une aide en nature (place donnée, "
+        "réduction) ne couvre que l'hébergement ; sans ce montant, elle n'est pas déduite du reste à charge.",
+    )
     household: HouseholdIn
     travellers: list[MemberId] | None = Field(
         None,
@@ -207,7 +214,17 @@ class PlanLineOut(Schema):
     scheme: str
     name: str
     funder: str
-    aid_cents: int
+    aid_cents: int = Field(
+        description="Montant versé en argent ; pour une aide en nature (`in_kind`), la valeur estimée "
+        "de la place donnée ou de la réduction, qui n'est pas de l'argent versé."
+    )
+    in_kind: bool = Field(
+        description="Aide en nature : place donnée ou réduction sur le prix, jamais versée."
+    )
+    deducted: bool = Field(
+        description="Déduite du reste à charge (une aide en nature ne l'est que sur le coût de "
+        "l'hébergement indiqué, `lodging_cents`)."
+    )
     base_cents: int = Field(description="Montant sur lequel l'aide est calculée (coût ou reste à financer).")
     computation: list[str]
 
@@ -215,7 +232,8 @@ class PlanLineOut(Schema):
 class PlanOut(Schema):
     lines: list[PlanLineOut]
     cost_cents: int
-    total_aid_cents: int
+    total_aid_cents: int = Field(description="Ce que les aides retirent du coût (argent et nature déduite).")
+    cash_aid_cents: int = Field(description="Aides versées en argent.")
     remaining_cents: int = Field(description="Reste à charge du foyer.")
     format: str | None = Field(description="Format de séjour que suppose ce plan.")
     format_label: str
@@ -240,6 +258,8 @@ def _plan(plan: engine.Plan) -> dict:
                 "name": line.name,
                 "funder": line.funder,
                 "aid_cents": line.aid_cents,
+                "in_kind": line.in_kind,
+                "deducted": line.deducted,
                 "base_cents": line.base_cents,
                 "computation": list(line.computation),
             }
@@ -247,6 +267,7 @@ def _plan(plan: engine.Plan) -> dict:
         ],
         "cost_cents": plan.cost_cents,
         "total_aid_cents": plan.total_aid_cents,
+        "cash_aid_cents": plan.cash_aid_cents,
         "remaining_cents": plan.remaining_cents,
         "format": plan.format,
         "format_label": plan.format_label,

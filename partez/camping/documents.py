@@ -151,10 +151,24 @@ def letters(
     return [(p, stops.get((p.trip_id, p.participant.household.commune_id))) for p in placements]
 
 
-def _head(p: Placement) -> str:
+def _head_person(p: Placement) -> Person | None:
     travellers = list(p.participant.project.travellers.all())
-    head = next((t for t in travellers if t.relation == "head"), travellers[0] if travellers else None)
+    return next((t for t in travellers if t.relation == "head"), travellers[0] if travellers else None)
+
+
+def _head(p: Placement) -> str:
+    head = _head_person(p)
     return f"{head.last_name.upper()} {head.first_name}" if head else p.participant.household.reference
+
+
+def _addressee(p: Placement) -> str:
+    """The name a convocation is posted to: the head's first name and SURNAME."""
+    head = _head_person(p)
+    return (
+        f"{head.first_name} {head.last_name.upper()}"
+        if head
+        else f"Foyer {p.participant.household.reference}"
+    )
 
 
 def _needs(p: Placement) -> str:
@@ -256,12 +270,16 @@ def letters_pdf(items, plan: CampingPlan, *, output=None):
             story.append(PageBreak())
         travellers = ", ".join(f"{t.first_name} {t.last_name}" for t in participant.project.travellers.all())
         story += [
-            pdf.para(f"Convocation — séjour commun {plan.edition.year}", "title"),
-            pdf.para(
-                f"Foyer {household.reference} · {_head(p)}"
-                + (f" · {household.address}" if household.address else ""),
-                "small",
+            pdf.address_block(
+                pdf.PostalAddress(
+                    name=_addressee(p),
+                    street=household.address,
+                    postcode=household.commune.postcode,
+                    commune=household.commune.name,
+                )
             ),
+            pdf.para(f"Convocation — séjour commun {plan.edition.year}", "title"),
+            pdf.para(f"Foyer {household.reference} · {_head(p)}", "small"),
             Spacer(1, 5 * pdf.mm),
             pdf.para("Madame, Monsieur,"),
             pdf.para(

@@ -179,6 +179,7 @@ class Participant(models.Model):
     """A household going to the séjour commun: the household of a validated camping project."""
 
     head_name = ""  # not a column: « NOM Prénom » of the household's head, set by selectors.board()
+    wish_missed = ""  # not a column: the campsites asked for when placed elsewhere (selectors.board())
 
     edition = models.ForeignKey(
         "territory.Edition", on_delete=models.CASCADE, related_name="camping_participants"

@@ -365,10 +365,41 @@ def board(
                     r.placement.participant.head_name = names.get(r.placement.participant.household_id, "")
     for participant in unplaced:
         participant.head_name = names.get(participant.household_id, "")
+    _flag_missed_wishes(rows_by_week)
     return Board(
         weeks=sorted(rows_by_week.items()),
         unplaced=unplaced,
     )
+
+
+def _flag_missed_wishes(rows_by_week: dict[dt.date, list[Cell]]) -> None:
+    """Each shown household placed away from the campsites it asked for carries ``wish_missed``
+    (« Mers-les-Bains »), so the board flags it on its line (two queries)."""
+    shown = [
+        r.placement.participant
+        for cells in rows_by_week.values()
+        for c in cells
+        for r in c.rows
+        if r.placement
+    ]
+    wished: dict[int, set[int]] = defaultdict(set)
+    for participant_id, campsite_id in Participant.preferred_campsites.through.objects.filter(
+        participant_id__in=[p.pk for p in shown]
+    ).values_list("participant_id", "campsite_id"):
+        wished[participant_id].add(campsite_id)
+    towns = dict(
+        Campsite.objects.filter(pk__in={c for ids in wished.values() for c in ids}).values_list("pk", "town")
+    )
+    for cells in rows_by_week.values():
+        for c in cells:
+            for r in c.rows:
+                if r.placement is None:
+                    continue
+                asked = wished.get(r.placement.participant_id, set())
+                missed = bool(asked) and c.campsite.pk not in asked
+                r.placement.participant.wish_missed = (
+                    ", ".join(sorted(towns[i] for i in asked)) if missed else ""
+                )
 
 
 def totals(m: Membership, edition: Edition, *, commune_id: int | None = None) -> dict[str, int]:

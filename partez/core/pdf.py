@@ -14,7 +14,9 @@ lacks) before text reaches a page.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
@@ -24,6 +26,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from .text import MONTHS
@@ -31,12 +34,15 @@ from .text import MONTHS
 __all__ = [
     "A4",
     "INK",
+    "PostalAddress",
+    "address_block",
     "MUTED",
     "ACCENT",
     "STYLES",
     "Story",
     "build",
     "clean",
+    "fitted_widths",
     "french_date",
     "landscape",
     "mm",
@@ -95,9 +101,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        # a header never breaks inside a word (« Dépar/t »): the table's widths must fit its words
         "cell_bold": ParagraphStyle(
-            "cell_bold", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5
+            "cell_bold", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5, splitLongWords=0
         ),
+        "address": ParagraphStyle("address", parent=body, fontSize=10.5, leading=13.5),
         "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
     }
     # right-aligned twins of the cell styles, for the columns of figures (``table(align_right=…)``)
@@ -154,6 +162,79 @@ def table(
         style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
     t.setStyle(TableStyle(style))
     return t
+
+
+# --- the postal address ------------------------------------------------------------------------
+
+ADDRESS_LINE_MAX = 38  # characters a line of a French postal address holds (norme NF Z 10-011)
+_NUMBER_COMMA = re.compile(r"^(\d+(?:\s?(?:bis|ter|quater|[A-D]))?)\s*,\s*", re.IGNORECASE)
+WINDOW_LEFT_MM = 110  # a DL window envelope's window, from the page's left edge (A4 folded in three)
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """A letter's addressee, laid out as La Poste asks: the name (first name and SURNAME), the
+    street lines, then « postcode COMMUNE » in capitals, no punctuation at the line ends."""
+
+    name: str
+    street: str
+    postcode: str
+    commune: str
+
+    def lines(self) -> list[str]:
+        # no punctuation in a postal line: « 762, rue… » is « 762 rue… »
+        street = [_NUMBER_COMMA.sub(r"\1 ", line.strip()).rstrip(",.") for line in self.street.splitlines()]
+        city = f"{self.postcode} {self.commune.upper()}".strip()
+        return [line for line in [self.name.strip(), *street, city] if line]
+
+    @property
+    def missing(self) -> list[str]:
+        """What the address lacks to be posted, in French (empty: it can be posted)."""
+        parts = {"le nom": self.name, "la rue": self.street, "le code postal": self.postcode}
+        return [label for label, value in {**parts, "la commune": self.commune}.items() if not value.strip()]
+
+
+def address_block(address: PostalAddress, *, margin_mm: float = 16) -> Table:
+    """The address where a window envelope shows it: from :data:`WINDOW_LEFT_MM` on the page, at
+    the top of the letter (put it first in the story)."""
+    lines = [
+        Paragraph(escape(clean(line[: ADDRESS_LINE_MAX * 2])), STYLES["address"]) for line in address.lines()
+    ]
+    offset = (WINDOW_LEFT_MM - margin_mm) * mm
+    t = Table([["", lines]], colWidths=[offset, (A4[0] / mm - WINDOW_LEFT_MM - margin_mm) * mm])
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 22 * mm),  # the window starts about 45 mm down
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8 * mm),
+            ]
+        )
+    )
+    return t
+
+
+CELL_PADDING = 12  # points: a cell's left and right padding (ReportLab's default, 6 each)
+
+
+def fitted_widths(rows: Sequence[Sequence], width: float, *, label_share: float = 0.4) -> list[float]:
+    """Column widths for :func:`table` that fit ``width`` and never break a header inside a word:
+    each figure column is as wide as its longest header word or value (bold 8.5 pt); the first
+    (label) column takes what is left, at least a quarter of the width, at most ``label_share``;
+    the figure columns share out the rest in proportion."""
+    columns = len(rows[0]) if rows else 0
+    if columns < 2:
+        return [width] * columns
+    need = []
+    for j in range(1, columns):
+        words = [w for w in str(rows[0][j]).split() if w] + [str(r[j]) for r in rows[1:]]
+        need.append(
+            max((stringWidth(clean(w), "Helvetica-Bold", 8.5) for w in words), default=0) + CELL_PADDING
+        )
+    label = max(width * 0.25, min(width * label_share, width - sum(need)))
+    scale = (width - label) / sum(need)
+    return [label, *[n * scale for n in need]]
 
 
 class Story:

@@ -201,7 +201,13 @@ def _insert(plan: DemoPlan) -> dict[str, int]:
     editions = {}
     for spec in plan.editions:
         edition, created = Edition.objects.get_or_create(
-            year=spec.year, defaults={"name": spec.name, "starts_on": spec.starts_on, "ends_on": spec.ends_on}
+            year=spec.year,
+            defaults={
+                "name": spec.name,
+                "starts_on": spec.starts_on,
+                "ends_on": spec.ends_on,
+                "departures_target": 10_000,  # the operation's name: « 10 000 départs »
+            },
         )
         edition.communes.add(*[communes[i] for i in spec.communes])
         if created:

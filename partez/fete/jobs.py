@@ -10,6 +10,7 @@ No message goes to a household without an active « contact » consent: its stat
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import mail
@@ -17,7 +18,8 @@ from django.core.files import File
 from django.urls import reverse
 from django.utils import timezone
 
-from partez.households.models import ConsentScope
+from partez.core import pdf
+from partez.households.models import ConsentScope, Person, Relation
 from partez.households.selectors import with_consent
 from partez.jobs.models import Job
 from partez.jobs.registry import Progress, handler
@@ -47,14 +49,30 @@ def rsvp_url(base: str, code: str) -> str:
     return f"{base.rstrip('/')}{reverse('fete_rsvp', args=[code])}"
 
 
-def letter_for(inv: Invitation, stands: dict[int, str], base: str) -> letters.Letter:
+def addressees(household_ids: Iterable[int]) -> dict[int, str]:
+    """Household id → the name a letter is posted to: its head's first name and SURNAME (the
+    invitation's own label, « Claire M. », is what the stand's volunteer reads, no more)."""
+    out: dict[int, str] = {}
+    for hid, first, last in (
+        Person.objects.filter(household_id__in=list(household_ids), relation=Relation.HEAD)
+        .order_by("household_id", "pk")
+        .values_list("household_id", "first_name", "last_name")
+    ):
+        out.setdefault(hid, f"{first} {last.upper()}".strip())
+    return out
+
+
+def letter_for(inv: Invitation, stands: dict[int, str], base: str, name: str = "") -> letters.Letter:
     slot = inv.slot
     return letters.Letter(
         code=codes.display_code(inv.code),
         qr_text=rsvp_url(base, inv.code),
-        label=inv.label or f"Foyer {inv.household.reference}",
-        address=inv.household.address,
-        commune=inv.commune.name,
+        to=pdf.PostalAddress(
+            name=name or inv.label or f"Foyer {inv.household.reference}",
+            street=inv.household.address,
+            postcode=inv.commune.postcode,
+            commune=inv.commune.name,
+        ),
         stand=stands.get(inv.commune_id, "Accueil et information"),
         entitlements=[e["label"] for e in inv.entitlements],
         slot=f"{letters.time_text(slot.starts_at)} – {letters.time_text(slot.ends_at)}" if slot else "",
@@ -73,6 +91,7 @@ def invitations_page(fete: Fete):
             "entitlements",
             "commune_id",
             "commune__name",
+            "commune__postcode",
             "household__reference",
             "household__address",
             "household__email",
@@ -195,8 +214,9 @@ def _letters(fete, stands, base, progress, done_before, steps):
         batch = list(invitations_page(fete).filter(pk__gt=last)[:BATCH])
         if not batch:
             return
+        names = addressees(inv.household_id for inv in batch)
         for inv in batch:
-            yield letter_for(inv, stands, base)
+            yield letter_for(inv, stands, base, names.get(inv.household_id, ""))
         last = batch[-1].pk
         count += len(batch)
         progress.update(done_before() + count, steps, f"{count} courrier(s) préparé(s)")

@@ -38,9 +38,7 @@ class FeteInfo:
 class Letter:
     code: str  # as printed: « ABCDE-FGHJK »
     qr_text: str  # the RSVP address ending with the code
-    label: str  # « Claire M. »
-    address: str
-    commune: str
+    to: pdf.PostalAddress  # « Claire MARTIN », the street, « 62300 LENS »
     stand: str
     entitlements: Sequence[str] = field(default_factory=tuple)
     slot: str = ""  # « 14 h 00 – 15 h 00 »
@@ -116,8 +114,7 @@ def _letter(fete: FeteInfo, letter: Letter) -> list:
     )
     where = fete.place + (f", {fete.address}" if fete.address else "")
     flow = [
-        pdf.para(f"{letter.label}\n{letter.address}\n{letter.commune}".strip(), "body"),
-        Spacer(1, 8 * mm),
+        pdf.address_block(letter.to),
         pdf.para(f"{fete.name} {fete.year}", "title"),
         Spacer(1, 3 * mm),
         pdf.para(

@@ -101,6 +101,32 @@ def entitlements_by_household(edition: Edition) -> dict[int, list[dict[str, Any]
     return out
 
 
+def to_hand_over(
+    cheques: list[Any], receipt: str | None, entitlements: list[dict[str, Any]]
+) -> dict[str, str]:
+    """What a stand has to hand this household, with the reason the volunteer reads when it is
+    nothing: ``status`` ``ready`` (chèques prepared), ``done`` (already handed, the receipt) or
+    ``nothing`` (why, and what else the household collects)."""
+    kinds = {e.get("kind") for e in entitlements}
+    if receipt:
+        return {
+            "status": "done",
+            "reason": f"Chèques déjà remis à ce foyer (reçu {receipt}) : rien de plus à remettre.",
+        }
+    if cheques:
+        return {"status": "ready", "reason": ""}
+    if "cheques" in kinds:
+        reason = (
+            "Rien à remettre ici pour l'instant : les chèques-vacances de ce foyer ne sont pas encore "
+            "préparés. Appelez le ou la responsable du stand."
+        )
+    else:
+        reason = "Rien à remettre à ce stand : ce foyer n'a pas de chèques-vacances attribués."
+    if "camping" in kinds:
+        reason += " Séjour commun : remettez sa convocation et ses documents."
+    return {"status": "nothing", "reason": reason}
+
+
 def checkin_body(checkin: Checkin, checkin_list: CheckinList) -> dict[str, Any]:
     """The JSON a scan answers (the same for a first scan and a re-sent one)."""
     inv = checkin.invitation
@@ -128,6 +154,9 @@ def checkin_body(checkin: Checkin, checkin_list: CheckinList) -> dict[str, Any]:
         handover = Handover.objects.filter(invitation_id=inv.pk).only("receipt", "at").first()
         body["handover"] = (
             {"receipt": handover.receipt, "at": handover.at.isoformat()} if handover is not None else None
+        )
+        body["to_hand_over"] = to_hand_over(
+            body["cheques"], handover.receipt if handover else None, inv.entitlements
         )
     return body
 
@@ -187,6 +216,9 @@ def stand_roster(checkin_list: CheckinList) -> list[dict[str, Any]]:
             "entitlements": inv.entitlements,
             "cheques": cheques.get(inv.household_id, []),
             "receipt": handed.get(inv.pk),
+            "to_hand_over": to_hand_over(
+                cheques.get(inv.household_id, []), handed.get(inv.pk), inv.entitlements
+            ),
         }
         for inv in invitations
     ]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 
 from partez.core import audit, french
 from partez.core.errors import DomainError, NotAllowed
@@ -34,6 +34,7 @@ from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.projects.models import Project
 from partez.schemes import situations
+from partez.schemes.engine import IN_KIND_CHANNELS
 from partez.schemes.models import Scheme
 from partez.territory.models import Commune, Edition
 
@@ -246,7 +247,8 @@ def plan_choose(
             PlanLine(
                 plan=saved,
                 scheme_id=scheme_ids[line.scheme],
-                envelope=envelopes.get((line.funder_slug, scheme_ids[line.scheme])),
+                # a place or a discount is no money: never charged to an envelope of euros
+                envelope=None if line.in_kind else envelopes.get((line.funder_slug, scheme_ids[line.scheme])),
                 funder=line.funder,
                 funder_slug=line.funder_slug,
                 channel=line.channel,
@@ -282,9 +284,14 @@ def _locked_plan(project: Project) -> FinancingPlan | None:
     return FinancingPlan.objects.select_for_update().filter(project=project, is_current=True).first()
 
 
+# A plan line given in kind (a place, a discount): older lines carry their scheme's channel only.
+_IN_KIND = Q(channel__in=IN_KIND_CHANNELS) | Q(channel="", scheme__channel__in=IN_KIND_CHANNELS)
+
+
 def _lines(plan: FinancingPlan) -> list[PlanLine]:
     return list(
         plan.lines.filter(envelope__isnull=False, aid_cents__gt=0)
+        .exclude(_IN_KIND)
         .select_related("quota")
         .order_by("order", "id")
     )
@@ -330,8 +337,9 @@ def _move(model: type[Envelope | EnvelopeQuota], pk: int, *, reserved: int = 0, 
 
 
 def _resolve(plan: FinancingPlan, project: Project) -> None:
-    """Lines without an envelope get the one created since the plan was chosen, if any."""
-    for line in plan.lines.filter(envelope__isnull=True).select_related("scheme"):
+    """Lines without an envelope get the one created since the plan was chosen, if any (a place
+    or a discount given in kind never does: it is no money)."""
+    for line in plan.lines.filter(envelope__isnull=True).exclude(_IN_KIND).select_related("scheme"):
         envelope = selectors.envelope_for(line.funder_slug, line.scheme_id, project.edition_id)
         if envelope is not None:
             line.envelope = envelope

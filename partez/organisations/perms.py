@@ -161,6 +161,12 @@ def can_check_in(m: Membership | None) -> bool:
     return m is not None and m.role in FETE_ROLES
 
 
+def lands_on_scan(m: Membership | None) -> bool:
+    """After logging in, a volunteer opens the Fête's scan page, not the dashboard: scanning is
+    all the role does."""
+    return m is not None and m.role == Role.VOLUNTEER and can_check_in(m)
+
+
 def can_view_fete_counter(m: Membership | None) -> bool:
     """The live counter of the Fête: the coordination and commune referents."""
     return m is not None and m.role in DECISION_ROLES

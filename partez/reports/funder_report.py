@@ -18,9 +18,9 @@ from partez.core.spreadsheet import Workbook
 from partez.organisations.models import Organisation
 from partez.territory.models import Edition
 
-from . import selectors
+from . import selectors, svg
 from .models import ReportDefinition
-from .stats import MASKED_EXPLANATION, SUPPRESSED, text
+from .stats import MASKED_EXPLANATION, SUPPRESSED, target_progress, text
 
 # section key → (heading, table of the bilan or None for the key figures, measure charted)
 SECTIONS = {
@@ -71,7 +71,7 @@ def report_title(funder: Organisation | None, edition: Edition) -> str:
 
 
 def _chart(table, measure: str, width: float) -> Drawing | None:
-    rows = table.rows[:14]
+    rows = table.rows  # every row: a chart of 14 communes out of 28 reads as the whole territory
     if not rows:
         return None
     values = []
@@ -82,13 +82,14 @@ def _chart(table, measure: str, width: float) -> Drawing | None:
             if measure.endswith("_cents") and isinstance(v, int)
             else (v if isinstance(v, int | float) else 0)
         )
-    height = 16 * len(rows) + 24
+    step = 16 if len(rows) <= 20 else 12
+    height = step * len(rows) + 24
     d = Drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 12
     chart.width, chart.height = width - 210, height - 20
     chart.data = [list(reversed(values))]
-    labels = [pdf.clean(r.label if len(r.label) <= 34 else r.label[:33] + "...") for r in reversed(rows)]
+    labels = [pdf.clean(label) for label in reversed(svg.distinct_labels([r.label for r in rows], 34))]
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontName = "Helvetica"
     chart.categoryAxis.labels.fontSize = 7.5
@@ -99,7 +100,7 @@ def _chart(table, measure: str, width: float) -> Drawing | None:
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = pdf.ACCENT
     chart.bars[0].strokeColor = None
-    chart.barWidth = 8
+    chart.barWidth = 8 if step == 16 else 6
     d.add(chart)
     top = max(values) or 1
     for i, r in enumerate(reversed(rows)):
@@ -108,6 +109,22 @@ def _chart(table, measure: str, width: float) -> Drawing | None:
         y = chart.y + chart.height * (i + 0.5) / len(rows) - 3
         d.add(String(x, y, pdf.clean(text(measure, value)), fontName="Helvetica", fontSize=7))
     return d
+
+
+def _progress(b: selectors.Bilan, funder: Organisation | None, edition: Edition) -> list:
+    """The whole operation's progress towards the edition's target (the public page's figure:
+    a funder's own share of it would not be the goal's)."""
+    if not edition.departures_target:
+        return []
+    whole = b if funder is None else report_bilan(None, edition)
+    progress = target_progress(whole.key.get("persons_left"), edition.departures_target)
+    if progress is None:
+        return []
+    return [
+        pdf.para("L'opération vers son objectif", "h2"),
+        pdf.para(("Toute l'opération : " if funder is not None else "") + progress["text"]),
+        pdf.para(progress["explanation"], "small"),
+    ]
 
 
 def _table_rows(table) -> list[list]:
@@ -146,6 +163,7 @@ def build_pdf(funder: Organisation | None, edition: Edition, output=None) -> byt
                 pdf.para(heading, "h2"),
                 pdf.table(rows, widths=[width * 0.7, width * 0.3], align_right=[1]),
             ]
+            story += _progress(b, funder, edition)
             continue
         table = b.tables[table_key]
         block = [pdf.para(heading, "h2")]
@@ -154,13 +172,8 @@ def build_pdf(funder: Organisation | None, edition: Edition, output=None) -> byt
             block.append(chart)
         story.append(KeepTogether(block))
         n = len(table.measures)
-        story.append(
-            pdf.table(
-                _table_rows(table),
-                widths=[width * 0.4] + [width * 0.6 / n] * n,
-                align_right=range(1, n + 1),
-            )
-        )
+        rows = _table_rows(table)
+        story.append(pdf.table(rows, widths=pdf.fitted_widths(rows, width), align_right=range(1, n + 1)))
     story += [
         Spacer(1, 4 * pdf.mm),
         pdf.para(f"Établi le {pdf.french_date(timezone.localdate())} par partez.", "small"),

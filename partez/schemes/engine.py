@@ -11,8 +11,15 @@ Vocabulary:
 - a criterion or formula whose parameter has no value on the date makes the scheme ineligible,
   with the reason (a scheme that did not exist yet, or whose values are not published).
 - the plan computes aids in their ``order``; a scheme with ``base: remaining`` is computed on the
-  cost left after the aids before it. Schemes that exclude each other are never combined, and a
-  stay has one format, so schemes tied to different formats are never combined either.
+  cost left after the aids before it.
+- an aid **in kind** (a donated week, a place in the camping: ``in_kind``) or a **discount**
+  (BSV's solidarity price: ``reduced_price``) is no money paid: it covers the stay's lodging, and
+  only that. When the lodging's cost is known (``Situation.lodging_cents``: a project's lodging
+  budget lines) it is taken off the left to pay up to that cost; when it is not (the simulator
+  without it), the line is shown with its estimated value but the left to pay keeps the whole
+  cost — a place given is never counted as euros against transport or food.
+- schemes that exclude each other are never combined, and a stay has one format, so schemes
+  tied to different formats are never combined either.
 """
 
 from __future__ import annotations
@@ -21,199 +28,43 @@ import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from partez.core.money import euros
 from partez.households import quotient
 
-from .definition import CHANNELS, STATUSES, Criterion, SchemeDefinition
+from .definition import STATUSES, Criterion, SchemeDefinition
+from .engine_types import (
+    FORMAT_LABELS,
+    IN_KIND_CHANNELS,
+    CriterionResult,
+    Evaluation,
+    MemberIn,
+    PastDepartureIn,
+    Plan,
+    PlanLine,
+    SchemeResult,
+    Situation,
+    situation_from_dict,
+)
 from .months import period_of
 
-FORMAT_LABELS = {
-    "individual": "séjour individuel",
-    "camping": "séjour commun",
-    "sac_ados": "Sac Ados",
-    "seniors": "Seniors en Vacances",
-    "bsv": "Bourse Solidarité Vacances",
-    "hosting": "offre d'hébergement",
-}
-
-
-# --- inputs -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MemberIn:
-    id: str
-    birth_date: dt.date
-    relation: str  # adult | child
-    status: str = "other"
-    disabled: bool = False
-    label: str = ""  # shown in explanations (a first name); the id when empty
-
-    @property
-    def name(self) -> str:
-        return self.label or self.id
-
-
-@dataclass(frozen=True)
-class PastDepartureIn:
-    person: str  # member id
-    year: int
-    scheme: str  # scheme slug ("" for a departure outside any known scheme)
-
-
-@dataclass(frozen=True)
-class Situation:
-    date: dt.date  # first day of the stay
-    nights: int
-    cost_cents: int
-    members: tuple[MemberIn, ...]
-    commune_insee: str = ""
-    commune_name: str = ""
-    # True/False: the commune takes part in the edition of that date; None: no edition found.
-    commune_participates: bool | None = None
-    edition_label: str = ""
-    travellers: tuple[str, ...] = ()  # member ids; empty = every member
-    annual_taxable_income_cents: int = 0
-    monthly_family_benefits_cents: int = 0
-    rfr_cents: int | None = None
-    tax_parts: Decimal | None = None
-    taxable: bool | None = None
-    past_departures: tuple[PastDepartureIn, ...] = ()
-    format: str | None = None  # the project's format; None in the simulator
-    qf_cents: int | None = None  # computed from the members when None
-    # For the CAF parts when computed from the members: False = the second adult is not a spouse
-    # (a single parent with a grown-up child); None = two adults or more are a couple.
-    couple: bool | None = None
-
-    def traveller_members(self) -> tuple[MemberIn, ...]:
-        if not self.travellers:
-            return self.members
-        wanted = set(self.travellers)
-        return tuple(m for m in self.members if m.id in wanted)
-
-
-def _as_date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def situation_from_dict(data: dict[str, Any]) -> Situation:
-    """A Situation from plain data (the table-driven cases, the simulator once validated)."""
-    members = tuple(
-        MemberIn(
-            id=str(m["id"]),
-            birth_date=_as_date(m["birth_date"]),
-            relation=m.get("relation", "adult"),
-            status=m.get("status") or "other",
-            disabled=bool(m.get("disabled", False)),
-            label=m.get("label", ""),
-        )
-        for m in data["members"]
-    )
-    parts = data.get("tax_parts")
-    return Situation(
-        date=_as_date(data["date"]),
-        nights=int(data["nights"]),
-        cost_cents=int(data["cost_cents"]),
-        members=members,
-        commune_insee=data.get("commune_insee", ""),
-        commune_name=data.get("commune_name", ""),
-        commune_participates=data.get("commune_participates"),
-        edition_label=data.get("edition_label", ""),
-        travellers=tuple(str(t) for t in data.get("travellers") or ()),
-        annual_taxable_income_cents=int(data.get("annual_taxable_income_cents", 0)),
-        monthly_family_benefits_cents=int(data.get("monthly_family_benefits_cents", 0)),
-        rfr_cents=data.get("rfr_cents"),
-        tax_parts=None if parts is None else Decimal(str(parts)),
-        taxable=data.get("taxable"),
-        past_departures=tuple(
-            PastDepartureIn(person=str(p["person"]), year=int(p["year"]), scheme=p.get("scheme", ""))
-            for p in data.get("past_departures") or ()
-        ),
-        format=data.get("format"),
-        qf_cents=data.get("qf_cents"),
-        couple=data.get("couple"),
-    )
-
-
-# --- outputs ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CriterionResult:
-    label: str
-    value: str
-    threshold: str
-    passed: bool
-
-
-@dataclass(frozen=True)
-class SchemeResult:
-    slug: str
-    name: str
-    funder: str
-    funder_slug: str
-    channel: str
-    eligible: bool
-    criteria: tuple[CriterionResult, ...]
-    aid_cents: int  # alone, on the whole cost
-    computation: tuple[str, ...]
-    beneficiaries: tuple[str, ...]
-    version: int
-    formats: tuple[str, ...]  # the formats the scheme is tied to; empty = any
-    editable_example: bool = False
-
-    @property
-    def channel_label(self) -> str:
-        return CHANNELS.get(self.channel, self.channel)
-
-    @property
-    def failed(self) -> tuple[CriterionResult, ...]:
-        return tuple(c for c in self.criteria if not c.passed)
-
-
-@dataclass(frozen=True)
-class PlanLine:
-    scheme: str
-    name: str
-    funder: str
-    funder_slug: str
-    channel: str
-    base_cents: int
-    aid_cents: int
-    computation: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Plan:
-    lines: tuple[PlanLine, ...]
-    cost_cents: int
-    total_aid_cents: int
-    remaining_cents: int
-    format: str | None = None
-
-    @property
-    def schemes(self) -> tuple[str, ...]:
-        return tuple(line.scheme for line in self.lines)
-
-    @property
-    def format_label(self) -> str:
-        return FORMAT_LABELS.get(self.format or "", "")
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    date: dt.date
-    quotient_familial_cents: int | None
-    quotient_lines: tuple[str, ...]
-    schemes: tuple[SchemeResult, ...]
-    plan: Plan
-    alternatives: tuple[Plan, ...]
-    versions: dict[str, int] = field(default_factory=dict)
-
+__all__ = [  # the inputs and outputs, re-exported: callers import them from the engine
+    "FORMAT_LABELS",
+    "IN_KIND_CHANNELS",
+    "CriterionResult",
+    "Evaluation",
+    "MemberIn",
+    "PastDepartureIn",
+    "Plan",
+    "PlanLine",
+    "SchemeResult",
+    "Situation",
+    "evaluate",
+    "situation_from_dict",
+]
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -231,6 +82,20 @@ def _rate(value: object) -> Decimal:
 def _pct(rate: Decimal) -> str:
     text = f"{(rate * 100).normalize():f}".replace(".", ",")
     return f"{text} %"
+
+
+def span(lo: int | None, hi: int | None, one: str, many: str) -> str:
+    """A range as French reads it: « 4 nuits » (not « de 4 à 4 nuits »), « de 2 à 6 personnes »,
+    « au moins 4 nuits », « au plus 7 nuits »."""
+
+    def count(n: int) -> str:
+        return f"{n} {one if n <= 1 else many}"
+
+    if lo is not None and hi is not None:
+        return count(lo) if lo == hi else f"de {lo} à {count(hi)}"
+    if lo is not None:
+        return f"au moins {count(lo)}"
+    return f"au plus {count(hi)}" if hi is not None else many
 
 
 def _floor(value: Decimal) -> int:
@@ -351,7 +216,7 @@ def _group_size(ctx: _Context, c: Criterion) -> Evaluated:
     lo = ctx.value(c.params["min"]) if "min" in c.params else None
     hi = ctx.value(c.params["max"]) if "max" in c.params else None
     n = len(ctx.travellers)
-    threshold = f"de {lo} à {hi} personnes" if lo and hi else (f"au moins {lo}" if lo else f"au plus {hi}")
+    threshold = span(lo, hi, "personne", "personnes")
     passed = (lo is None or n >= lo) and (hi is None or n <= hi)
     return "Personnes qui partent", f"{n}", threshold, passed
 
@@ -360,12 +225,7 @@ def _nights(ctx: _Context, c: Criterion) -> Evaluated:
     lo = ctx.value(c.params["min"]) if "min" in c.params else None
     hi = ctx.value(c.params["max"]) if "max" in c.params else None
     n = ctx.s.nights
-    if lo is not None and hi is not None:
-        threshold = f"de {lo} à {hi} nuits"
-    elif lo is not None:
-        threshold = f"au moins {lo} nuits"
-    else:
-        threshold = f"au plus {hi} nuits"
+    threshold = span(lo, hi, "nuit", "nuits")
     passed = (lo is None or n >= lo) and (hi is None or n <= hi)
     return "Durée du séjour", f"{n} nuit{'s' if n > 1 else ''}", threshold, passed
 
@@ -691,7 +551,7 @@ def evaluate_scheme(
         )
     elif household_ok:
         try:
-            aid, lines = compute_aid(ctx, s.cost_cents, beneficiaries, explain=explain)
+            aid, lines = compute_aid(ctx, _alone_base(d, s), beneficiaries, explain=explain)
         except MissingValue as exc:
             criteria.append(
                 CriterionResult(
@@ -704,6 +564,14 @@ def evaluate_scheme(
     eligible = all(c.passed for c in criteria) and household_ok and aid > 0
     result = _verdict(d, eligible, criteria, aid, lines, tuple(m.id for m in beneficiaries))
     return _Evaluated(result, ctx, beneficiaries if eligible else ())
+
+
+def _alone_base(d: SchemeDefinition, s: Situation) -> int:
+    """What a scheme alone is computed on: the cost, or for an aid in kind the lodging when
+    it is known (a place given covers the lodging, not the transport or the food)."""
+    if d.channel in IN_KIND_CHANNELS and s.lodging_cents is not None:
+        return min(s.lodging_cents, s.cost_cents)
+    return s.cost_cents
 
 
 def _nobody_qualifies(
@@ -772,13 +640,28 @@ def _kept_to_pay(items: Sequence[_Evaluated]) -> int:
     return floor
 
 
-def _plan_for(items: Sequence[_Evaluated], cost: int, fmt: str | None, *, explain: bool = True) -> Plan:
+def _plan_for(items: Sequence[_Evaluated], s: Situation, fmt: str | None, *, explain: bool = True) -> Plan:
+    cost = s.cost_cents
     remaining = cost
     floor = min(_kept_to_pay(items), cost)
+    lodging = None if s.lodging_cents is None else min(s.lodging_cents, cost)  # left to cover in kind
     lines = []
     for item in sorted(items, key=lambda i: (i.context.d.order, i.context.d.slug)):
         d = item.context.d
-        base = cost if d.base == "cost" else remaining
+        in_kind = d.channel in IN_KIND_CHANNELS
+        if in_kind and lodging is None:
+            # the lodging's cost is unknown: the place's estimated value, not taken off the left to pay
+            aid, computation = compute_aid(item.context, cost, item.beneficiaries, explain=explain)
+            if aid > 0:
+                if explain:
+                    computation = [
+                        *computation,
+                        "Aide en nature, non versée : le reste à payer n'en tient pas compte "
+                        "(coût de l'hébergement non indiqué).",
+                    ]
+                lines.append(_line(d, cost, aid, computation, deducted=False))
+            continue
+        base = (cost if d.base == "cost" else remaining) if not in_kind else min(lodging or 0, remaining)
         aid, computation = compute_aid(item.context, base, item.beneficiaries, explain=explain)
         if aid > remaining - floor:
             if explain:
@@ -791,19 +674,26 @@ def _plan_for(items: Sequence[_Evaluated], cost: int, fmt: str | None, *, explai
         if aid <= 0:
             continue
         remaining -= aid
-        lines.append(
-            PlanLine(
-                scheme=d.slug,
-                name=d.name,
-                funder=d.funder_name,
-                funder_slug=d.funder_slug,
-                channel=d.channel,
-                base_cents=base,
-                aid_cents=aid,
-                computation=tuple(computation),
-            )
-        )
+        if in_kind and lodging is not None:
+            lodging -= aid
+        lines.append(_line(d, base, aid, computation))
     return Plan(tuple(lines), cost, cost - remaining, remaining, fmt)
+
+
+def _line(
+    d: SchemeDefinition, base: int, aid: int, computation: Sequence[str], *, deducted: bool = True
+) -> PlanLine:
+    return PlanLine(
+        scheme=d.slug,
+        name=d.name,
+        funder=d.funder_name,
+        funder_slug=d.funder_slug,
+        channel=d.channel,
+        base_cents=base,
+        aid_cents=aid,
+        computation=tuple(computation),
+        deducted=deducted,
+    )
 
 
 def _compatible(combo: Sequence[_Evaluated]) -> bool:
@@ -824,7 +714,7 @@ def financing_plans(
         formats: list[str | None] = [s.format]
     else:
         formats = [*sorted({f for e in eligible for f in e.result.formats})] or [None]
-    found: dict[frozenset[str], tuple[int, tuple[_Evaluated, ...], str | None]] = {}
+    found: dict[frozenset[str], tuple[tuple[int, int], tuple[_Evaluated, ...], str | None]] = {}
     for fmt in formats:
         pool = [e for e in eligible if not e.result.formats or fmt is None or fmt in e.result.formats]
         for size in range(len(pool), 0, -1):
@@ -833,10 +723,11 @@ def financing_plans(
                 if key in found or not _compatible(combo):
                     continue
                 plan_format = fmt if any(e.result.formats for e in combo) else s.format
-                plan = _plan_for(combo, s.cost_cents, plan_format, explain=False)
+                plan = _plan_for(combo, s, plan_format, explain=False)
                 if len(plan.lines) == len(combo):  # a combination with a zero line is a smaller one
-                    found[key] = (plan.total_aid_cents, combo, plan_format)
-    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], len(kv[0]), sorted(kv[0])))
+                    found[key] = ((plan.total_aid_cents, plan.in_kind_value_cents), combo, plan_format)
+    # most taken off the left to pay; then the most given in kind; then fewer lines
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0][0], -kv[1][0][1], len(kv[0]), sorted(kv[0])))
     if not ranked:
         return Plan((), s.cost_cents, 0, s.cost_cents, s.format), ()
     kept = [ranked[0]]
@@ -846,7 +737,7 @@ def financing_plans(
         if any(key < other for other, _ in kept):
             continue  # a strict subset of a plan already shown gives less: not a real alternative
         kept.append((key, value))
-    plans = [_plan_for(combo, s.cost_cents, fmt, explain=explain) for _key, (_total, combo, fmt) in kept]
+    plans = [_plan_for(combo, s, fmt, explain=explain) for _key, (_total, combo, fmt) in kept]
     return plans[0], tuple(plans[1:])
 
 

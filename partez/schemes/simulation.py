@@ -194,7 +194,8 @@ def build(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition] | 
     """Validate a simulation's plain data and turn it into a :class:`Simulation`.
 
     Keys (the API's body): ``date`` (first day of the stay), ``nights`` — or ``end_date``, the day
-    of return —, ``commune`` (INSEE code), ``cost_cents``, ``household`` {``members``
+    of return —, ``commune`` (INSEE code), ``cost_cents``, ``lodging_cents`` (optional: the
+    part of the cost that is lodging, what an aid in kind covers), ``household`` {``members``
     [{``id``, ``birth_date``, ``relation`` adult|child, ``status``, ``disabled``, ``label``}],
     ``annual_taxable_income_cents``, ``monthly_family_benefits_cents``, ``rfr_cents``,
     ``tax_parts``, ``taxable``, ``past_departures`` [{``person``, ``year``, ``scheme``}]},
@@ -215,6 +216,9 @@ def build(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition] | 
         date = None
     nights = _nights(errors, data, date)
     cost_cents = _cents(errors, data, "cost_cents", "cost_cents", required=True)
+    lodging_cents = _cents(errors, data, "lodging_cents", "lodging_cents", required=False)
+    if lodging_cents is not None and cost_cents is not None and lodging_cents > cost_cents:
+        errors.add("lodging_cents", "L'hébergement ne peut pas coûter plus que le séjour entier.")
     insee = data.get("commune")
     insee = insee.strip() if isinstance(insee, str) else insee
     if insee is None or insee == "":
@@ -294,6 +298,7 @@ def build(data: Mapping[str, Any], *, definitions: Sequence[SchemeDefinition] | 
         couple=couple,
         past_departures=tuple(past),
         format=fmt,
+        lodging_cents=lodging_cents,
     )
     return Simulation(situation, tuple(chosen))
 

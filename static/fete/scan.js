@@ -101,6 +101,15 @@
       el("p", { class: "scan-result " + level }, el("strong", {}, title)),
       ...(items.length ? [el("ul", {}, ...items)] : [])
     );
+    // the result sits at the top of the page: bring it back into view after a scroll to sign
+    if (box.scrollIntoView) box.scrollIntoView({ block: "nearest" });
+  }
+
+  function handoverError(text) {
+    const box = $("handover-error");
+    if (!box) return;
+    box.textContent = text || "";
+    box.hidden = !text;
   }
 
   // --- scanning -----------------------------------------------------------------------------
@@ -110,6 +119,11 @@
     if (code.length < 6) {
       showResult("refused", "Code illisible : vérifiez-le et recommencez.");
       return;
+    }
+    if (isStand) {  // a new code closes the previous household's hand-over
+      current = null;
+      $("handover-panel").hidden = true;
+      handoverError("");
     }
     const known = roster.get(code);
     const op = { type: "checkin", nonce: nonce(), code: code, at: new Date().toISOString() };
@@ -158,11 +172,15 @@
       $("handover-panel").hidden = true;
       return;
     }
-    showResult("ok", entry.household + " — " + entry.people + " personne(s)", rights);
     if (!entry.cheques.length) {
+      // nothing to hand over here: say why (chèques not prepared, none granted, papers only)
+      const reason = (entry.to_hand_over && entry.to_hand_over.reason) || "Aucun chèque préparé pour ce foyer à ce stand.";
+      showResult("warning", entry.household + " : rien à remettre ici.", [reason, ...rights]);
       $("handover-panel").hidden = true;
       return;
     }
+    showResult("ok", entry.household + " — " + entry.people + " personne(s) : chèques à remettre ci-dessous.", rights);
+    handoverError("");
     $("handover-household").textContent = entry.household;
     const box = $("handover-cheques");
     box.replaceChildren(
@@ -227,8 +245,16 @@
       event.preventDefault();
       if (!current) return;
       const serials = checkedSerials();
-      if (!serials.length) return showResult("refused", "Cochez les chèques remis.");
-      if (!signed) return showResult("refused", "La signature du foyer est obligatoire.");
+      if (!serials.length) {
+        handoverError("Cochez au moins un chèque remis.");
+        return showResult("refused", "Remise non validée : aucun chèque coché.");
+      }
+      if (!signed) {
+        handoverError("Signature obligatoire : faites signer le foyer dans le cadre ci-dessus, puis validez.");
+        pad.focus();
+        return showResult("refused", "Remise non validée : la signature du foyer est obligatoire.");
+      }
+      handoverError("");
       const op = {
         type: "handover", nonce: nonce(), code: current.code, household: current.household,
         booklets: serials, signature_png_base64: pad.toDataURL("image/png"), at: new Date().toISOString(),
@@ -272,7 +298,8 @@
         if (!isStand) showResult("ok", data.household + " — bienvenue !", (data.entitlements || []).map((e) => e.label));
         if (isStand && !roster.has(op.code)) {
           const entry = { code: op.code, household: data.household, people: data.people, entitlements: data.entitlements,
-            cheques: data.cheques || [], receipt: data.handover ? data.handover.receipt : null };
+            cheques: data.cheques || [], receipt: data.handover ? data.handover.receipt : null,
+            to_hand_over: data.to_hand_over };
           roster.set(op.code, entry);
           openHandover(entry);
         }
@@ -281,7 +308,8 @@
         if (!isStand) showResult("warning", display(op.code) + " : " + (data.detail || "déjà pointé"));
       } else {
         remember(op, "refused", data.detail || "refusé");
-        showResult("refused", display(op.code) + " : " + (data.detail || "refusé"));
+        const title = data.expected_stand !== undefined ? "Mauvais stand" : "Code refusé";
+        showResult("refused", title + " — " + display(op.code) + " : " + (data.detail || "refusé"));
       }
       return;
     }

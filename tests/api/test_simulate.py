@@ -102,7 +102,8 @@ def test_answers_without_authentication_with_the_documented_fields(edition_2026)
     for line in plan["lines"]:
         assert {"scheme", "funder", "aid_cents"} <= set(line)
         assert scheme(body, line["scheme"])["eligible"]
-    assert plan["total_aid_cents"] == sum(line["aid_cents"] for line in plan["lines"])
+    assert plan["total_aid_cents"] == sum(line["aid_cents"] for line in plan["lines"] if line["deducted"])
+    assert plan["cash_aid_cents"] == sum(line["aid_cents"] for line in plan["lines"] if not line["in_kind"])
     assert plan["remaining_cents"] == 90_000 - plan["total_aid_cents"]
     assert body["commune"] == {
         "insee_code": LENS,

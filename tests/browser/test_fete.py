@@ -174,3 +174,57 @@ def test_coordination_pages(scan_page):
     _shot(page, "fete-17-rsvp")
     page.get_by_role("button", name="Oui, nous viendrons").click()
     expect(page.get_by_text("Merci, votre réponse est enregistrée.")).to_be_visible()
+
+
+def test_a_volunteers_phone_flow_lands_on_the_scan_page_and_every_outcome_says_why(scan_page):
+    """Issue 13, item 8: the volunteer logs in and lands on the scan page; the header is compact
+    and the result sits above the scanner; a code with nothing to hand over, a missing signature
+    and another commune's code each show their reason; axe-core clean at phone width."""
+    s = _setup()
+    nothing = Household.objects.create(
+        reference="F-RIEN01",
+        commune=s.invitation.commune,
+        created_by_organisation=s.invitation.household.created_by_organisation,
+    )
+    camping_only = Invitation.objects.create(
+        fete=s.fete,
+        household=nothing,
+        commune=s.invitation.commune,
+        code="RIENAREMET",
+        label="Foyer sans chèques",
+        entitlements=[
+            {"kind": "camping", "label": "Séjour commun : convocation et documents", "amount_cents": None}
+        ],
+    )
+    page = scan_page
+    log_in(page, s.volunteer.user.username)
+    expect(page).to_have_url(re.compile(r"/fete/pointage/$"))  # not the dashboard
+    page.get_by_role("link", name="Stand de Lens").click()
+    expect(page.locator(".site-header.compact")).to_be_visible()
+    expect(page.locator(".site-header .switcher")).to_be_hidden()
+    result, code = page.locator("#result"), page.get_by_label("Code d'invitation")
+    assert result.bounding_box()["y"] < code.bounding_box()["y"]  # the result on top
+
+    code.fill(camping_only.code)
+    code.press("Enter")
+    expect(result).to_contain_text("rien à remettre ici")
+    expect(result).to_contain_text("pas de chèques-vacances attribués")
+    expect(result).to_contain_text("remettez sa convocation")
+    expect(page.locator("#handover-panel")).to_be_hidden()
+
+    code.fill(s.invitation.code)
+    code.press("Enter")
+    expect(page.get_by_role("heading", name="Remise des chèques")).to_be_visible()
+    page.get_by_role("button", name="Valider la remise").click()  # no signature yet
+    expect(page.locator("#handover-error")).to_contain_text("Signature obligatoire")
+    expect(result).to_contain_text("la signature du foyer est obligatoire")
+    assert not Handover.objects.filter(invitation=s.invitation).exists()
+    check_page(page, "fete-05-signature-required")
+
+    code.fill(s.other_invitation.code)
+    code.press("Enter")
+    expect(result).to_contain_text("Mauvais stand")
+    expect(result).to_contain_text("Stand de Liévin")
+    expect(page.locator("#handover-panel")).to_be_hidden()  # the previous household's is closed
+    check_page(page, "fete-06-wrong-stand")
+    _shot(page, "scan-stand-reasons")

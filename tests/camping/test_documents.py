@@ -83,3 +83,17 @@ def test_rosters_and_bus_lists_neutralise_formulas(c):
         cells = [v for ws in wb for row in ws.iter_rows(values_only=True) for v in row]
         assert any(isinstance(v, str) and v.startswith("'=") for v in cells), kind
         assert not any(isinstance(v, str) and v.startswith("=") for v in cells), kind
+
+
+def test_a_convocation_carries_the_full_postal_address(c):
+    from partez.households.models import Household
+    from tests.reports.test_views import pdf_text
+
+    c.lens.postcode = "62300"
+    c.lens.save(update_fields=["postcode"])
+    Household.objects.filter(reference="F-D0").update(address="107 rue Jean Jaurès")
+    Person.objects.filter(relation="head", household__reference="F-D0").update(
+        first_name="Adélaïde", last_name="Lefebvre"
+    )
+    text = pdf_text(documents.render_bytes("letters_pdf", c.coordination, c.edition))
+    assert "Adélaïde LEFEBVRE" in text and "107 rue Jean Jaurès" in text and "62300 LENS" in text

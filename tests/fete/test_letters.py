@@ -24,9 +24,9 @@ def _letter(i: int) -> letters.Letter:
     return letters.Letter(
         code=f"ABCDE-{i:05d}",
         qr_text=f"http://127.0.0.1:8000/fete/r/ABCDE{i:05d}/",
-        label="Claire M. & fils <test>",
-        address="1 rue des Écoles",
-        commune="62300 Lens",
+        to=pdf.PostalAddress(
+            name="Claire MARTIN & fils <test>", street="1 rue des Écoles", postcode="62300", commune="Lens"
+        ),
         stand="Stand de Lens",
         entitlements=["Chèques-vacances : 310,00 €", "Séjour commun : convocation et documents"],
         slot="14 h – 15 h",
@@ -74,3 +74,29 @@ def test_story_front_operations():
         items.append(story[0])
         del story[0]
     assert items == list(range(1, 200))
+
+
+def test_a_postal_address_reads_as_la_poste_asks():
+    to = pdf.PostalAddress(
+        name="Adélaïde LEFEBVRE", street="107, rue Jean Jaurès,", postcode="62160", commune="Aix-Noulette"
+    )
+    assert to.lines() == ["Adélaïde LEFEBVRE", "107 rue Jean Jaurès", "62160 AIX-NOULETTE"]
+    assert to.missing == []
+    assert pdf.PostalAddress(name="Adélaïde L.", street="", postcode="", commune="Avion").missing == [
+        "la rue",
+        "le code postal",
+    ]
+
+
+def test_the_invitation_letter_is_addressed_with_the_surname_the_street_and_the_postcode():
+    from tests.reports.test_views import pdf_text
+
+    letter = _letter(1)
+    letter = letters.Letter(
+        **{
+            **letter.__dict__,
+            "to": pdf.PostalAddress("Adélaïde LEFEBVRE", "107 rue Jean Jaurès", "62160", "Aix-Noulette"),
+        }
+    )
+    text = pdf_text(letters.render(FETE, [letter]))
+    assert "Adélaïde LEFEBVRE" in text and "107 rue Jean Jaurès" in text and "62160 AIX-NOULETTE" in text

@@ -144,3 +144,18 @@ def test_the_bilan_counts_the_households_checked_in_at_the_gate(fete_setup):
     # a stand check-in is a hand-over visit, not a second presence
     services.checkin_record(actor=s.volunteer, code=s.invitation.code, nonce="s" * 16, list_id=s.stand.pk)
     assert bilan.bilan(Filters(s.edition)).fete_attendance == 2
+
+
+def test_every_stand_outcome_says_what_to_hand_over_and_why():
+    from partez.fete.selectors import to_hand_over
+
+    camping = [{"kind": "camping", "label": "Séjour commun : convocation et documents"}]
+    cheques = [{"kind": "cheques", "label": "Chèques-vacances : 100,00 €"}]
+    ready = to_hand_over([{"serial": "1", "denomination_cents": 5000}], None, cheques)
+    assert ready == {"status": "ready", "reason": ""}
+    done = to_hand_over([], "R-ABC", cheques)
+    assert done["status"] == "done" and "R-ABC" in done["reason"]
+    not_prepared = to_hand_over([], None, cheques)
+    assert not_prepared["status"] == "nothing" and "pas encore préparés" in not_prepared["reason"]
+    papers = to_hand_over([], None, camping)
+    assert "pas de chèques-vacances attribués" in papers["reason"] and "convocation" in papers["reason"]

@@ -242,3 +242,17 @@ def test_a_funders_cheque_reconciliation_is_aggregates_only(people, fete_setup):
                 for p in h.persons.all():
                     assert p.last_name not in text
         assert "Agentnom" not in text and staff.username not in text
+
+
+def test_the_letter_is_posted_to_the_head_by_full_name_with_the_commune_postcode(people, fete_setup):
+    from tests.reports.test_views import pdf_text
+
+    inv = fete_setup.invitation
+    head = inv.household.persons.filter(relation="head").first()
+    inv.household.address = "107 rue Jean Jaurès"
+    inv.household.save(update_fields=["address"])
+    inv.commune.postcode = "62160"
+    inv.commune.save(update_fields=["postcode"])
+    text = pdf_text(client_for(people["coordination"]).get(reverse("fete_letter", args=[inv.pk])).content)
+    assert f"{head.first_name} {head.last_name.upper()}" in text  # not « Claire M. »
+    assert "107 rue Jean Jaurès" in text and f"62160 {inv.commune.name.upper()}" in text

@@ -69,3 +69,28 @@ def test_bands():
     assert stats.region_of("62") == "HDF" and stats.region_of("2a") == "COR" and stats.region_of("") is None
     assert len(stats.DEPARTMENT_REGION) == 101  # 96 metropolitan départements + 5 overseas
     assert stats.rate_per_thousand(6, 10_000) == 0.6 and stats.rate_per_thousand(1, 0) is None
+
+
+def test_departement_names_and_distinct_chart_labels():
+    from partez.reports import stats, svg
+
+    assert stats.department_label("62") == "Pas-de-Calais (62)"
+    assert stats.department_label("2A") == "Corse-du-Sud (2A)"
+    assert stats.department_label("99") == "Département 99"
+    long = "Agence nationale pour les chèques-vacances (ANCV) — "
+    labels = [long + "Aide aux projets vacances (ANCV)", long + "Départ 18:25", long + "Seniors en Vacances"]
+    shown = svg.distinct_labels(labels, 28)
+    assert len(set(shown)) == 3 and all(len(s) <= 28 for s in shown)
+    assert shown[1] == "Départ 18:25"
+    assert svg.distinct_labels(["Lens", "Liévin"], 28) == ["Lens", "Liévin"]
+
+
+def test_progress_towards_the_editions_target():
+    from partez.reports import stats
+
+    p = stats.target_progress(1293, 10_000)
+    assert p["percent"] == 12 and p["gauge"] == 12
+    assert p["text"] == "1\u202f293 départs sur l'objectif de 10\u202f000, soit 12 %."
+    assert "une famille de quatre compte quatre départs" in p["explanation"]
+    assert stats.target_progress(12_000, 10_000)["gauge"] == 100
+    assert stats.target_progress("masqué", 10_000) is None and stats.target_progress(5, None) is None

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zlib
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -285,3 +286,50 @@ def test_every_bilan_export_neutralises_formulas(client, data, members):
     assert_neutralised([v for row in rows for v in row], EVIL)
     wb = load_workbook(io.BytesIO(funder_report.build_xlsx(data.funders["call"], data.edition)))
     assert_neutralised([v for ws in wb for row in ws.iter_rows(values_only=True) for v in row], EVIL)
+
+
+def test_the_funder_pdf_fits_its_tables_charts_every_row_and_shows_the_target(data):
+    """Issue 13, item 9: no header broken inside a word (each figure column is as wide as its
+    longest header word), every row in a chart (not the first 14), département names, and the
+    operation's progress towards its target."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from partez.core import pdf
+    from partez.reports.stats import Row, Table
+
+    b = funder_report.report_bilan(None, data.edition)
+    rows = funder_report._table_rows(b.tables["by_commune"])
+    widths = pdf.fitted_widths(rows, 178 * pdf.mm)
+    assert abs(sum(widths) - 178 * pdf.mm) < 0.01
+    for j, header in enumerate(rows[0][1:], start=1):
+        longest = max(stringWidth(w, "Helvetica-Bold", 8.5) for w in header.split())
+        assert widths[j] >= longest + pdf.CELL_PADDING - 0.01, header
+    many = Table("t", "t", {"n": "N"}, [Row(str(i), f"Commune {i}", {"n": i}) for i in range(28)], {"n": 378})
+    chart = funder_report._chart(many, "n", 178 * pdf.mm)
+    names = next(x for x in chart.contents if hasattr(x, "categoryAxis")).categoryAxis.categoryNames
+    assert len(names) == 28
+    data.edition.departures_target = 10_000
+    data.edition.save(update_fields=["departures_target"])
+    text = pdf_text(funder_report.build_pdf(None, data.edition))
+    assert "sur l'objectif de 10" in text and "Département 62" not in text
+    assert "Toute l'opération" in pdf_text(funder_report.build_pdf(data.funders["caf"], data.edition))
+
+
+def test_the_bilan_shows_the_target_and_why_its_count_differs_from_the_dashboard(client, data, members):
+    data.edition.departures_target = 10_000
+    data.edition.save(update_fields=["departures_target"])
+    html = get(client, members["coordinator"], "bilan", edition=data.edition.year).content.decode()
+    assert "Vers l&#x27;objectif de l&#x27;édition" in html or "Vers l'objectif de l'édition" in html
+    assert "sur l&#x27;objectif de 10" in html or "sur l'objectif de 10" in html
+    assert "Le tableau de bord compte aussi les foyers suivis sans projet cette année" in html
+    # a commune's view is not the operation's progress
+    html = get(client, members["referent_b"], "bilan", edition=data.edition.year).content.decode()
+    assert 'id="h-target"' not in html
+    # the dashboard says which households the bilan counts
+    with mock.patch("partez.www.views.dashboard.current_edition", return_value=data.edition):
+        html = get(client, members["coordinator"], "dashboard").content.decode()
+    assert "foyers suivis, toutes éditions" in html
+    assert (
+        f"inscrits à l'édition {data.edition.year} (un projet cette année) : c'est ce que compte le bilan"
+        in html
+    )

@@ -121,7 +121,7 @@ EXPECTED = {
             "- Format du séjour : séjour commun",
             "- Quotient familial CAF au plus 900 €",
             "- Séjour de 7 nuits",
-            "- Séjour de juin à août",
+            "- Séjour en juillet et août",
             "- Pas plus d'une fois par an par foyer, pour l'ensemble de ces dispositifs : "
             "Séjour commun en camping (10 000 départs) ; Séjour individuel (10 000 départs)",
         ],

@@ -56,6 +56,7 @@ def situations(draw):
         taxable=draw(st.sampled_from([True, False, None])),
         past_departures=past,
         format=draw(st.sampled_from(FORMATS)),
+        lodging_cents=draw(st.none() | st.integers(min_value=0, max_value=400_000)),
     )
 
 
@@ -65,8 +66,12 @@ def test_plans_respect_every_rule(s):
     evaluation = engine.evaluate(s, DEFINITIONS)
     eligible = {r.slug for r in evaluation.schemes if r.eligible}
     for plan in (evaluation.plan, *evaluation.alternatives):
-        assert plan.total_aid_cents == sum(line.aid_cents for line in plan.lines)
+        assert plan.total_aid_cents == sum(line.aid_cents for line in plan.lines if line.deducted)
         assert 0 <= plan.total_aid_cents <= s.cost_cents
+        # a place or a discount is no money: it covers the lodging at most, and only a known one
+        covered = sum(line.aid_cents for line in plan.in_kind_lines if line.deducted)
+        assert covered <= (s.lodging_cents or 0)
+        assert all(line.in_kind for line in plan.lines if not line.deducted)
         assert plan.remaining_cents == s.cost_cents - plan.total_aid_cents
         slugs = set(plan.schemes)
         assert slugs <= eligible  # only eligible schemes

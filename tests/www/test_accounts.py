@@ -549,3 +549,23 @@ def test_devices_and_lockouts_are_not_editable_in_the_admin():
     assert not admin.site.is_registered(TOTPDevice)
     assert not admin.site.is_registered(StaticToken.device.field.related_model)
     assert not admin.site.is_registered(AccessAttempt)
+
+
+# --- where a login lands ------------------------------------------------------------------------
+
+
+def test_a_volunteer_lands_on_the_scan_page_others_on_the_dashboard(client, worker, coordinator_org):
+    volunteer = factories.MembershipFactory(
+        organisation=coordinator_org, role=Role.VOLUNTEER, user__username="benevole-test"
+    )
+    response = _log_in(client, volunteer.user.username)
+    assert response.status_code == 302 and response["Location"] == reverse("scan_choose")
+    client.post(reverse("logout"))
+    response = _log_in(client, worker.user.username)
+    assert response["Location"] == reverse("dashboard")
+    client.post(reverse("logout"))
+    # a page asked for before logging in still wins
+    response = client.post(
+        reverse("login") + "?next=/foyers/", {"username": volunteer.user.username, "password": PASSWORD}
+    )
+    assert response["Location"] == "/foyers/"

@@ -189,3 +189,18 @@ def test_document_downloads_are_recorded_in_the_access_log(client, c):
     page = client.get(reverse("household_readers", args=[participant.household_id])).content.decode()
     assert page.count("Liste d&#x27;accueil du séjour commun téléchargée") == 2
     assert "Convocation au séjour commun téléchargée" in page
+
+
+def test_the_board_offers_every_week_and_flags_a_wish_not_honoured(client, c):
+    """Issue 13, item 9: « Toutes les semaines » shows every week, each week is one link away, and
+    a household placed away from the campsite it asked for is flagged on its line."""
+    c.lens_household.preferred_campsites.set([c.phare])  # asked for Le Phare, placed at Les Mouettes
+    client.force_login(c.members["coordinator"].user)
+    page = client.get(reverse("camping_board")).content.decode()
+    assert "Semaine affichée" in page and "Toutes les semaines" in page
+    line = page.split("F-LENS", 1)[1].split("</tr>", 1)[0]
+    assert "souhait non respecté" in line and c.phare.town in line
+    liev = page.split("F-LIEV", 1)[1].split("</tr>", 1)[0]
+    assert "souhait non respecté" not in liev  # no wish: nothing to flag
+    every = client.get(reverse("camping_board"), {"semaine": ""}).content.decode()
+    assert every.count("Semaine du ") == 2 and "<strong>Toutes les semaines</strong> sont affichées" in every

@@ -123,7 +123,7 @@ def test_a_simulation_explains_each_aid_and_the_plan_and_stores_nothing(client, 
     # QF: 16,800 € / 12 + 310 € = 1,710 € over 2 parts (single parent; Yanis, 20, is an adult here).
     assert "Votre quotient familial CAF :" in page and "QF = " in page
     assert "Le meilleur plan de financement" in page
-    assert "Total des aides" in page and "Reste à votre charge" in page
+    assert "Aides versées en argent" in page and "Reste à votre charge" in page
     # Départ 18:25 for Yanis, by his status, explained criterion by criterion (words, not colours).
     assert "Départ 18:25 ✓ Possible pour ce séjour" in page
     assert (
@@ -236,3 +236,19 @@ def test_a_chosen_format_is_kept(client, edition_2026):
 
 def test_get_and_post_only(client):
     assert client.put(URL).status_code == 405
+
+
+def test_a_donated_week_reads_as_a_place_never_as_euros_paid(client, edition_2026):
+    """The new user's case: 350 € for five nights in July, offered « Je pars, tu pars, il part »:
+    a place given (its value estimated), not « 350 € » taken off the left to pay."""
+    data = form_data(cost="350", nights="5", format="hosting")
+    page = text(client.post(URL, data))
+    assert "Je pars, tu pars, il part" in page
+    plan = page.split("Le meilleur plan de financement")[1].split("Votre quotient familial")[0]
+    assert "place donnée (valeur estimée" in plan
+    assert "Reste à votre charge 0,00 €" not in plan
+    assert "le reste à votre charge n'en tient pas compte" in plan
+    # with the lodging's cost, the place covers that cost, and only that
+    data["lodging"] = "120"
+    plan = text(client.post(URL, data)).split("Le meilleur plan de financement")[1]
+    assert "place donnée (valeur estimée 120,00 €)" in plan

@@ -17,6 +17,12 @@ class EditionForm(forms.Form):
     name = forms.CharField(label="Nom", max_length=160)
     starts_on = forms.DateField(label="Début", widget=DateInput())
     ends_on = forms.DateField(label="Fin", widget=DateInput())
+    departures_target = forms.IntegerField(
+        label="Objectif de départs (personnes)",
+        required=False,
+        min_value=1,
+        help_text="Par exemple 10 000 : chaque personne qui part compte (une famille de quatre, quatre départs).",
+    )
     communes = forms.MultipleChoiceField(
         label="Communes participantes",
         widget=forms.CheckboxSelectMultiple,

@@ -62,6 +62,12 @@ class SimulatorForm(forms.Form):
         label="Coût total du séjour (€)",
         help_text="Hébergement, transport, activités… Par exemple : 450,50.",
     )
+    lodging = Euros(
+        label="Dont hébergement (€)",
+        required=False,
+        help_text="La part du coût pour se loger. Une place donnée ou une réduction ne couvre que "
+        "l'hébergement : sans ce montant, elle n'est pas retirée du reste à charge.",
+    )
     format = forms.ChoiceField(
         label="Type de séjour", required=False, choices=FORMAT_CHOICES, widget=FastSelect
     )
@@ -100,7 +106,7 @@ class SimulatorForm(forms.Form):
         help_text="Pour compter les parts du quotient familial.",
     )
 
-    STAY = ("commune", "start_date", "nights", "end_date", "cost", "format")
+    STAY = ("commune", "start_date", "nights", "end_date", "cost", "lodging", "format")
     RESOURCES = ("annual_taxable_income", "monthly_family_benefits", "rfr", "tax_parts", "taxable", "couple")
     # Domain fields (simulation.build's keys) → this form's fields.
     FIELDS = {
@@ -109,6 +115,7 @@ class SimulatorForm(forms.Form):
         "end_date": "end_date",
         "commune": "commune",
         "cost_cents": "cost",
+        "lodging_cents": "lodging",
         "format": "format",
         "household.annual_taxable_income_cents": "annual_taxable_income",
         "household.monthly_family_benefits_cents": "monthly_family_benefits",
@@ -238,6 +245,7 @@ def simulation_data(form: SimulatorForm, members: BaseMemberFormSet) -> tuple[di
         "end_date": cd.get("end_date"),
         "commune": cd["commune"],
         "cost_cents": euros_to_cents(cd["cost"]),
+        "lodging_cents": euros_to_cents(cd.get("lodging")),
         "format": cd.get("format") or None,
         "household": {
             "members": people,

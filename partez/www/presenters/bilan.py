@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
 from partez.reports import selectors, svg
+from partez.reports.stats import target_progress
 from partez.reports.stats import text as cell  # one formatting for the page, the charts and the PDF
 from partez.territory.models import Commune
 
@@ -97,6 +98,15 @@ def bilan_map(b) -> str:
     return mark_safe(
         svg.choropleth("Départs pour 1 000 habitants, par commune", b.communes + others, geometries)
     )
+
+
+def progress(b) -> dict | None:
+    """Progress towards the edition's target, for the whole edition only (a commune's or a
+    funder's share of « 10 000 départs » would read as the operation's)."""
+    f = b.filters
+    if f.commune is not None or f.scheme is not None or f.funder is not None:
+        return None
+    return target_progress(b.key.get("persons_left"), f.edition.departures_target)
 
 
 KEY_CARDS = [

@@ -7,6 +7,7 @@ from partez.core.phone import display as phone_display
 from partez.households import naming
 from partez.households.quotient import age_on
 from partez.reports.stats import text as figure_text
+from partez.schemes.engine import IN_KIND_CHANNELS
 
 register = template.Library()
 
@@ -84,3 +85,34 @@ def age(birth_date):
 def phone(value):
     """A stored E.164 number shown the French way (« 06 12 34 56 78 »)."""
     return phone_display(value or "")
+def _channel(line) -> str:
+    """An engine plan line's channel, or a saved line's (older saved lines: their scheme's)."""
+    return getattr(line, "channel", "") or getattr(getattr(line, "scheme", None), "channel", "") or ""
+
+
+IN_KIND_TEXT = {
+    "in_kind": "place donnée (valeur estimée {})",
+    "reduced_price": "réduction sur le prix (environ {})",
+}
+
+
+@register.filter
+def aide(line):
+    """A plan line's amount as the family reads it: euros for money (chèques, paid to the host, a
+    bourse); a place given or a discount for an aid in kind, never as euros paid."""
+    channel = _channel(line)
+    if channel in IN_KIND_CHANNELS:
+        return IN_KIND_TEXT[channel].format(format_euros(int(line.aid_cents)))
+    return format_euros(int(line.aid_cents))
+
+
+@register.filter
+def in_kind(line) -> bool:
+    return _channel(line) in IN_KIND_CHANNELS
+
+
+@register.filter
+def cash_aid(lines) -> int:
+    """What a plan's lines pay in money (its aids in kind left out)."""
+    rows = lines.all() if hasattr(lines, "all") else lines
+    return sum(line.aid_cents for line in rows if _channel(line) not in IN_KIND_CHANNELS)

@@ -46,6 +46,14 @@ class LoginView(auth_views.LoginView):
         self.request.session[LAST_SEEN] = int(time.time())
         return response
 
+    def get_success_url(self):
+        """Where a login lands: the page asked for (``next``), else the scan page for a volunteer
+        (``perms.lands_on_scan``), else the dashboard."""
+        asked = self.get_redirect_url()
+        if not asked and perms.lands_on_scan(self.request.get_membership()):
+            return reverse("scan_choose")
+        return asked or reverse("dashboard")
+
 
 def lockout(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: the login page with a French message (429)."""

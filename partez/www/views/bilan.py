@@ -28,7 +28,7 @@ from partez.territory.models import Commune, Edition, MilestoneKind
 from partez.territory.selectors import current_edition
 
 from ..access import membership_required
-from ..presenters.bilan import bilan_map, charts, display, key_cards
+from ..presenters.bilan import bilan_map, charts, display, key_cards, progress
 
 COMMUNE_COLUMNS = ["registered", "left", "first", "households_left", "rate"]
 
@@ -105,6 +105,7 @@ def bilan_dashboard(request, m):
         "bilan": b,
         "filters": filters,
         "cards": key_cards(b),
+        "progress": progress(b),
         "sections": charts(b, previous),
         "map": bilan_map(b),
         "frise": mark_safe(timeline.frise(filters.edition)),

@@ -86,7 +86,15 @@ def board(request, m):
         commune_id = int(cd["commune"]) if cd.get("commune") else None
     commune_id = selectors.board_commune_id(m, commune_id)
     data = selectors.board(m, edition, commune_id=commune_id, week=week, campsite_id=campsite_id)
+    links = query.copy()
+    week_links = []
+    for value, label in [("", "Toutes les semaines")] + [(w.isoformat(), f"du {w:%d/%m}") for w in weeks]:
+        links["semaine"] = value
+        week_links.append((label, f"?{links.urlencode()}", value == (week.isoformat() if week else "")))
     context = {
+        "week_links": week_links if len(weeks) > 1 else [],
+        "shown_week": week,
+        "week_position": weeks.index(week) + 1 if week in weeks else None,
         "edition": edition,
         "plan": plan,
         "board": data,

@@ -30,6 +30,8 @@ def dashboard(request, m):
             projects = projects.filter(edition=edition)
         context.update(
             households_count=households_for(m).count(),
+            # what the bilan counts: the households with a project in this edition
+            households_in_edition=projects.values("household_id").distinct().count() if edition else None,
             by_status=project_selectors.count_by_status(projects),
             appointments=project_selectors.next_appointments(
                 project_selectors.project_scope(m, prefix="project__"),

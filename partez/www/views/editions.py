@@ -22,6 +22,7 @@ def _edition_input(cd) -> services.EditionInput:
         starts_on=cd["starts_on"],
         ends_on=cd["ends_on"],
         commune_codes=cd["communes"],
+        departures_target=cd.get("departures_target"),
     )
 
 
@@ -41,6 +42,7 @@ def edition_form(request, m, year=None):
             "name": edition.name,
             "starts_on": edition.starts_on,
             "ends_on": edition.ends_on,
+            "departures_target": edition.departures_target,
             "communes": list(edition.communes.values_list("insee_code", flat=True)),
         }
     form = forms.EditionForm(request.POST or None, initial=initial)

@@ -25,7 +25,7 @@ from partez.core import audit
 from partez.core.collation import french_order
 from partez.core.errors import DomainError
 from partez.fete import codes, letters, protocol, selectors, services
-from partez.fete.jobs import fete_info, letter_for
+from partez.fete.jobs import addressees, fete_info, letter_for
 from partez.fete.models import CheckinList, Delivery, Invitation, ListKind, Rsvp, Stand
 from partez.jobs import services as job_services
 from partez.organisations import perms
@@ -141,7 +141,8 @@ def fete_letter(request, m, pk):
         pk=pk,
     )
     stands = dict(Stand.objects.filter(fete=fete, commune__isnull=False).values_list("commune_id", "name"))
-    data = letters.render(fete_info(fete), [letter_for(inv, stands, request.build_absolute_uri("/"))])
+    name = addressees([inv.household_id]).get(inv.household_id, "")
+    data = letters.render(fete_info(fete), [letter_for(inv, stands, request.build_absolute_uri("/"), name)])
     audit.record_read(
         actor=m.user, organisation=m.organisation, action="download.fete_letter", obj=inv.household
     )
@@ -184,7 +185,12 @@ def scan(request, m, pk):
     return render(
         request,
         "www/fete/scan.html",
-        {"checkin_list": checkin_list, "config": config, "is_stand": checkin_list.kind == ListKind.STAND},
+        {
+            "checkin_list": checkin_list,
+            "config": config,
+            "is_stand": checkin_list.kind == ListKind.STAND,
+            "compact_header": True,  # a phone at a stand: the result, not the organisation bar
+        },
     )
 
 

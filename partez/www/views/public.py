@@ -17,7 +17,7 @@ from partez.reports.stats import MASKED_EXPLANATION
 from partez.territory.models import Edition
 from partez.territory.selectors import current_edition
 
-from ..presenters.bilan import bilan_map, charts, display, key_cards
+from ..presenters.bilan import bilan_map, charts, display, key_cards, progress
 
 CACHE_SECONDS = 300
 PUBLIC_SECTIONS = {"by_format", "by_age", "by_household_type", "by_region"}
@@ -34,6 +34,7 @@ def _public(edition: Edition) -> dict:
     return {
         "bilan": b,
         "cards": key_cards(b),
+        "progress": progress(b),
         "map": str(bilan_map(b)),
         "communes": display(b.tables["by_commune"], ["registered", "left", "rate"]),
         "frise": timeline.frise(edition),
