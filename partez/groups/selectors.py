@@ -1,0 +1,93 @@
+"""Reads of group departures, through the membership's scope.
+
+A porteur sees its own groups, the coordination every group; a commune / CCAS (or any structure
+following a member's household) sees the groups of the persons whose files it sees — and, on such
+a group, only those members (:func:`visible_members`). Funders see aggregates only (the bilan)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from partez.households.selectors import household_scope
+from partez.organisations import perms
+from partez.organisations.models import Membership
+
+from . import perms as group_perms
+from .models import Convention, Group, JuryReview, JurySession, Member, Pack, Status, Stay
+
+
+def groups_for(m: Membership | None) -> QuerySet[Group]:
+    if m is None or not group_perms.can_view_groups(m):
+        return Group.objects.none()
+    if perms.sees_whole_territory(m):
+        return Group.objects.all()
+    residents = Member.objects.filter(group=OuterRef("pk")).filter(
+        household_scope(m, ref="person__household_id", prefix="person__household__")
+    )
+    return Group.objects.filter(Q(organisation=m.organisation) | Q(Exists(residents)))
+
+
+def sees_whole_group(m: Membership, group: Group) -> bool:
+    return perms.sees_whole_territory(m) or group.organisation_id == m.organisation_id
+
+
+def visible_members(m: Membership, group: Group) -> QuerySet[Member]:
+    qs = (
+        Member.objects.filter(group=group)
+        .select_related("person__household__commune")
+        .defer("person__household__commune__geometry")
+    )
+    if sees_whole_group(m, group):
+        return qs
+    return qs.filter(household_scope(m, ref="person__household_id", prefix="person__household__"))
+
+
+def group_rows(m: Membership, *, scheme: str = "", status: str = "") -> QuerySet[Group]:
+    """The list page's rows: counts annotated, one query whatever the number of groups."""
+    qs = (
+        groups_for(m)
+        .select_related("organisation")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            aid_total=Sum("members__aid_cents"),
+        )
+    )
+    if scheme:
+        qs = qs.filter(scheme=scheme)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("starts_on", "pk")
+
+
+def sessions() -> QuerySet[JurySession]:
+    return JurySession.objects.annotate(group_count=Count("reviews")).order_by("-held_on", "pk")
+
+
+def awaiting_jury() -> QuerySet[Group]:
+    """Sac Ados groups presented to the jury and not yet on a session's agenda."""
+    pending = JuryReview.objects.filter(group=OuterRef("pk"), decision="")
+    return (
+        Group.objects.filter(status=Status.SUBMITTED).exclude(Exists(pending)).select_related("organisation")
+    )
+
+
+def awaited_at(organisation_id: int, roster_id: int) -> bool:
+    return Pack.objects.filter(roster_id=roster_id, member__group__organisation_id=organisation_id).exists()
+
+
+def packs_on(roster_id: int) -> QuerySet[Pack]:
+    return (
+        Pack.objects.filter(roster_id=roster_id)
+        .select_related("member__person", "member__group")
+        .order_by("member__group__reference", "member__person__last_name", "pk")
+    )
+
+
+def conventions_for(m: Membership) -> QuerySet[Convention]:
+    qs = Convention.objects.select_related("organisation")
+    return qs if perms.sees_whole_territory(m) else qs.filter(organisation=m.organisation)
+
+
+def stays_for(m: Membership) -> QuerySet[Stay]:
+    qs = Stay.objects.select_related("organisation")
+    return qs if perms.sees_whole_territory(m) else qs.filter(organisation=m.organisation)
