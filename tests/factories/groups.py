@@ -10,6 +10,8 @@ from partez.groups import services
 from partez.groups.models import Group, RelayApproval, Scheme, Stay
 from partez.households.models import Person
 from partez.organisations.models import Membership, Organisation, OrganisationKind, Role
+from partez.schemes.models import Scheme as SchemeRow
+from partez.schemes.services import catalogue_sync
 from tests import factories
 
 SUMMER = dt.date(2026, 7, 10)
@@ -62,6 +64,8 @@ def approve(relay: Organisation, *, trained_on: dt.date | None = dt.date(2025, 1
 
 
 def build(*, young: int = 4, senior_count: int = 4, places: int = 30, capacity: int = 30) -> GroupsWorld:
+    if not SchemeRow.objects.exists():  # a transactional test starts from a flushed database
+        catalogue_sync()
     commune = factories.CommuneFactory(insee_code="62498", name="Lens")
     coordination_org = factories.OrganisationFactory(
         name="Coordination", kind=OrganisationKind.COORDINATOR, commune=None
