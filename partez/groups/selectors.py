@@ -6,6 +6,8 @@ a group, only those members (:func:`visible_members`). Funders see aggregates on
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from partez.households.selectors import household_scope
@@ -42,7 +44,7 @@ def visible_members(m: Membership, group: Group) -> QuerySet[Member]:
     return qs.filter(household_scope(m, ref="person__household_id", prefix="person__household__"))
 
 
-def group_rows(m: Membership, *, scheme: str = "", status: str = "") -> QuerySet[Group]:
+def group_rows(m: Membership, *, scheme: str = "", status: str = "") -> QuerySet[Any]:  # annotated groups
     """The list page's rows: counts annotated, one query whatever the number of groups."""
     qs = (
         groups_for(m)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,12 +30,8 @@ from partez.fete.services import decode_signature
 from partez.households.models import PastDeparture, Person, SchemeCode
 from partez.households.selectors import households_for
 from partez.organisations.models import Membership, Organisation
-from partez.schemes import engine
-from partez.schemes import selectors as scheme_selectors
-from partez.schemes.definition import SchemeDefinition
-from partez.schemes.situations import members_of
 
-from . import perms, rules
+from . import evaluation, perms, rules
 from .apps import CEREMONY_KIND
 from .models import (
     BourseMeans,
@@ -60,7 +55,6 @@ from .models import (
 )
 
 HISTORY_CODES = {Scheme.SAC_ADOS: SchemeCode.SAC_ADOS, Scheme.SENIORS: SchemeCode.SENIORS}
-LIVE = [Status.DRAFT, Status.SUBMITTED, Status.REWORK, Status.ACCEPTED]
 
 
 class PersonNotFound(DomainError):
@@ -83,89 +77,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# --- rules: from the database to rules.evaluate ---------------------------------------------------
-
-
-def definition(scheme: str) -> SchemeDefinition:
-    found = scheme_selectors.definitions(slugs=[scheme], include_inactive=True)
-    if not found:
-        raise DomainError(f"Le dispositif {scheme} n'est pas au catalogue.", field="scheme")
-    return found[0]
-
-
-def _candidates(
-    persons: Sequence[Person], roles: dict[int, str], group: Group | None, on: dt.date
-) -> list[rules.Candidate]:
-    """The rules' view of these persons: their own past departures and their other live groups."""
-    ids = [p.pk for p in persons]
-    codes = scheme_selectors.history_codes()
-    past: dict[int, list[engine.PastDepartureIn]] = defaultdict(list)
-    for pid, year, code in PastDeparture.objects.filter(person_id__in=ids).values_list(
-        "person_id", "year", "scheme"
-    ):
-        past[pid].append(engine.PastDepartureIn(person=str(pid), year=year, scheme=codes.get(code, "")))
-    others = Member.objects.filter(person_id__in=ids, group__status__in=LIVE)
-    if group is not None and group.pk:
-        others = others.exclude(group=group)
-    for pid, scheme, start in others.values_list("person_id", "group__scheme", "group__starts_on"):
-        past[pid].append(engine.PastDepartureIn(person=str(pid), year=start.year, scheme=scheme))
-    by_id = {m.id: m for m in members_of(persons)}
-    return [
-        rules.Candidate(
-            member=by_id[str(p.pk)],
-            household=str(p.household_id),
-            role=roles.get(p.pk, Role.PARTICIPANT),
-            taxable=p.household.is_taxable,
-            qf_cents=p.household.qf_cents,
-            past=tuple(past[p.pk]),
-        )
-        for p in persons
-    ]
-
-
-def _approval(organisation: Organisation, scheme: str) -> RelayApproval | None:
-    return RelayApproval.objects.filter(
-        organisation=organisation, scheme=scheme, withdrawn_on__isnull=True
-    ).first()
-
-
-def _cost(group: Group) -> int:
-    if group.scheme == Scheme.SENIORS:
-        return group.stay.price_cents if group.stay is not None else 0
-    return sum(b.amount_cents for b in group.budget_lines.all() if b.is_expense)
-
-
-def verdict_for(
-    *,
-    scheme: str,
-    persons: Sequence[Person],
-    starts_on: dt.date,
-    ends_on: dt.date,
-    roles: dict[int, str] | None = None,
-    group: Group | None = None,
-    cost_cents: int = 0,
-    organisation: Organisation | None = None,
-) -> rules.GroupVerdict:
-    d = definition(scheme)
-    trained = None
-    if scheme == Scheme.SAC_ADOS and organisation is not None:
-        approval = _approval(organisation, scheme)
-        trained = approval.trained_on if approval else None
-    g = rules.GroupIn(scheme=scheme, starts_on=starts_on, ends_on=ends_on, cost_cents=cost_cents)
-    return rules.evaluate(g, _candidates(persons, roles or {}, group, starts_on), d, relay_trained_on=trained)
-
-
 def _evaluate(group: Group, *, strict: bool = True) -> rules.GroupVerdict:
     """Evaluate the group's members and store each verdict (``strict``: refuse what the rules refuse)."""
     members = list(group.members.select_related("person__household"))
-    v = verdict_for(
+    v = evaluation.verdict_for(
         scheme=group.scheme,
         persons=[m.person for m in members],
         roles={m.person_id: m.role for m in members},
         starts_on=group.starts_on,
         ends_on=group.ends_on,
         group=group,
-        cost_cents=_cost(group),
+        cost_cents=evaluation.cost_of(group),
         organisation=group.organisation,
     )
     if strict and v.errors:
@@ -240,7 +162,7 @@ def group_create(*, actor: Membership, data: GroupInput) -> tuple[Group, rules.G
     """Open a group led by the actor's organisation with its first members (checked by the rules)."""
     _require(perms.can_manage_groups(actor), "Votre rôle ne permet pas d'ouvrir un groupe.")
     errors = _validate(data)
-    if data.scheme == Scheme.SAC_ADOS and _approval(actor.organisation, data.scheme) is None:
+    if data.scheme == Scheme.SAC_ADOS and evaluation.approval_of(actor.organisation, data.scheme) is None:
         errors["scheme"] = "Votre structure n'est pas agréée Sac Ados par la coordination."
     stay = _stay_for(actor, data.stay_id) if data.scheme == Scheme.SENIORS else None
     if stay is not None and data.starts_on and data.starts_on != stay.starts_on:
@@ -250,7 +172,7 @@ def group_create(*, actor: Membership, data: GroupInput) -> tuple[Group, rules.G
     assert data.starts_on is not None and data.ends_on is not None
     persons = _persons(actor, [*data.members, *data.carers])
     roles: dict[int, str] = {pk: Role.CARER for pk in data.carers if pk not in set(data.members)}
-    v = verdict_for(
+    v = evaluation.verdict_for(
         scheme=data.scheme,
         persons=persons,
         roles=roles,
@@ -581,7 +503,7 @@ def stay_create(
         v = rules.evaluate(
             rules.GroupIn(Scheme.SENIORS, starts_on, starts_on + dt.timedelta(days=nights)),
             (),
-            definition(Scheme.SENIORS),
+            evaluation.definition(Scheme.SENIORS),
         )
         for field in ("starts_on", "ends_on"):
             if field in v.errors:
