@@ -83,6 +83,10 @@ class Convention(models.Model):
     def __str__(self) -> str:
         return f"Convention {self.year} — {self.organisation}"
 
+    @property
+    def places_left(self) -> int:
+        return self.places_granted - self.places_used
+
 
 class Stay(models.Model):
     """An option a porteur holds on an approved Seniors en Vacances stay."""

@@ -6,16 +6,18 @@ a group, only those members (:func:`visible_members`). Funders see aggregates on
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from partez.households.selectors import household_scope
+from partez.households.models import Person
+from partez.households.selectors import household_scope, households_for
 from partez.organisations import perms
 from partez.organisations.models import Membership
 
 from . import perms as group_perms
-from .models import Convention, Group, JuryReview, JurySession, Member, Pack, Status, Stay
+from .models import Convention, Group, JuryReview, JurySession, Member, Pack, Scheme, Status, Stay
 
 
 def groups_for(m: Membership | None) -> QuerySet[Group]:
@@ -93,3 +95,33 @@ def conventions_for(m: Membership) -> QuerySet[Convention]:
 def stays_for(m: Membership) -> QuerySet[Stay]:
     qs = Stay.objects.select_related("organisation")
     return qs if perms.sees_whole_territory(m) else qs.filter(organisation=m.organisation)
+
+
+def candidate_persons(
+    m: Membership, scheme: str, on: dt.date, *, exclude_group: Group | None = None
+) -> list[Person]:
+    """Whom a porteur may put in a group: the persons of the files it sees, of the scheme's ages on
+    the departure day (Sac Ados: 16–25; Seniors en Vacances: every adult, since spouses and carers
+    may be younger), at most :data:`CANDIDATES_SHOWN`, oldest files first."""
+    if scheme == Scheme.SAC_ADOS:
+        youngest, oldest = 16, 25
+    else:
+        youngest, oldest = 18, 120
+    latest = _years_before(on, youngest)
+    earliest = _years_before(on, oldest + 1) + dt.timedelta(days=1)
+    qs = Person.objects.filter(
+        household__in=households_for(m), birth_date__gte=earliest, birth_date__lte=latest
+    )
+    if exclude_group is not None:
+        qs = qs.exclude(group_memberships__group=exclude_group)
+    return list(qs.order_by("last_name", "first_name", "pk")[:CANDIDATES_SHOWN])
+
+
+CANDIDATES_SHOWN = 300
+
+
+def _years_before(on: dt.date, years: int) -> dt.date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)

@@ -637,6 +637,7 @@ def ceremony_open(
         raise DomainError("Indiquez la date et l'heure de la cérémonie.", field="starts_at")
     if not groups:
         raise DomainError("Choisissez au moins un groupe accepté.", field="groups")
+    groups = list(Group.objects.filter(pk__in=[g.pk for g in groups]))
     if any(g.status != Status.ACCEPTED or g.scheme != Scheme.SAC_ADOS for g in groups):
         raise DomainError(
             "Seuls les groupes Sac Ados acceptés par le jury reçoivent un pack.", field="groups"
