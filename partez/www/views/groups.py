@@ -5,6 +5,8 @@ writes through ``partez.groups.services``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -224,10 +226,10 @@ def group_note(request, m, pk):
     return _back(group)
 
 
-def _project_initial(group: Group) -> dict:
-    initial = {"destination": group.destination, "transport": group.transport, "wishes": group.wishes}
+def _project_initial(group: Group) -> dict[str, object]:
+    initial: dict[str, object] = {"destination": group.destination, "transport": group.transport, "wishes": group.wishes}
     for line in group.budget_lines.all():
-        initial[f"budget_{line.kind}"] = line.amount_cents / 100
+        initial[f"budget_{line.kind}"] = Decimal(line.amount_cents) / 100
     return initial
 
 
