@@ -31,7 +31,7 @@ from partez.households.models import PastDeparture, Person, SchemeCode
 from partez.households.selectors import households_for
 from partez.organisations.models import Membership, Organisation
 
-from . import evaluation, perms, rules
+from . import evaluation, perms, rules, selectors
 from .apps import CEREMONY_KIND
 from .models import (
     BourseMeans,
@@ -71,6 +71,15 @@ def _require(allowed: bool, message: str) -> None:
 
 def _record(actor: Membership, action: str, obj: Any, changes: dict[str, Any] | None = None) -> None:
     audit.record(actor=actor.user, organisation=actor.organisation, action=action, obj=obj, changes=changes)
+
+
+def _porteur(actor: Membership, group: Group) -> None:
+    """Only the group's porteur (or the coordination) changes it; a structure that follows one of
+    its members sees that member, nothing more."""
+    _require(
+        perms.can_manage_groups(actor) and selectors.sees_whole_group(actor, group),
+        "Seul le porteur du groupe le modifie.",
+    )
 
 
 def hash_token(token: str) -> str:
@@ -260,7 +269,7 @@ def member_add(
     *, actor: Membership, group: Group, person_id: int, role: str = Role.PARTICIPANT
 ) -> rules.GroupVerdict:
     """Add a person the actor follows; the rules must still hold for the whole group."""
-    _require(perms.can_manage_groups(actor), "Votre rôle ne permet pas de modifier ce groupe.")
+    _porteur(actor, group)
     if role not in Role.values:
         raise DomainError("Rôle inconnu.", field="role")
     (person,) = _persons(actor, [person_id], field="person")
@@ -278,7 +287,7 @@ def member_add(
 
 
 def member_remove(*, actor: Membership, group: Group, person_id: int) -> rules.GroupVerdict:
-    _require(perms.can_manage_groups(actor), "Votre rôle ne permet pas de modifier ce groupe.")
+    _porteur(actor, group)
     with transaction.atomic():
         _lock_places(group)
         group = Group.objects.select_for_update().get(pk=group.pk)
@@ -306,7 +315,7 @@ def group_update(
     """The project's own part — destination, travel, wishes, budget line by line — written by the
     referent or by the young people through their link (``actor`` None)."""
     if actor is not None:
-        _require(perms.can_manage_groups(actor), "Votre rôle ne permet pas de modifier ce groupe.")
+        _porteur(actor, group)
     errors = {}
     if not destination.strip():
         errors["destination"] = "Indiquez la destination."
@@ -347,7 +356,7 @@ def group_update(
 
 def invite_create(*, actor: Membership, group: Group) -> str:
     """A new link for the young people (the old one stops working); only its hash is kept."""
-    _require(perms.can_manage_groups(actor), "Votre rôle ne permet pas d'inviter le groupe.")
+    _porteur(actor, group)
     token = secrets.token_urlsafe(24)
     days = int(rules.value("invite_days", timezone.localdate()))
     with transaction.atomic():
@@ -365,7 +374,7 @@ def group_by_token(token: str) -> Group | None:
 
 
 def note_add(*, actor: Membership, group: Group, text: str) -> Note:
-    _require(perms.can_manage_groups(actor), "Votre rôle ne permet pas d'écrire au journal.")
+    _porteur(actor, group)
     if not text.strip():
         raise DomainError("Écrivez la note.", field="text")
     with transaction.atomic():
@@ -395,7 +404,7 @@ def allowed_actions(group: Group) -> list[str]:
 def group_transition(*, actor: Membership, group: Group, action: str) -> Group:
     """Move a group on: presented to the jury, confirmed, gone (its members' history records it),
     back, or cancelled (its places given back)."""
-    _require(perms.can_manage_groups(actor), "Votre rôle ne permet pas de changer le statut du groupe.")
+    _porteur(actor, group)
     with transaction.atomic():
         _lock_places(group)
         group = Group.objects.select_for_update().get(pk=group.pk)
