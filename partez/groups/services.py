@@ -391,9 +391,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "return": ((Status.DEPARTED,), Status.RETURNED),
     "cancel": ((Status.DRAFT, Status.SUBMITTED, Status.REWORK, Status.ACCEPTED), Status.CANCELLED),
 }
-SCHEME_ACTIONS = {
-    Scheme.SAC_ADOS: {"submit", "depart", "return", "cancel"},
-    Scheme.SENIORS: {"confirm", "depart", "return", "cancel"},
+SCHEME_ACTIONS = {  # in the order the page shows them
+    Scheme.SAC_ADOS: ("submit", "depart", "return", "cancel"),
+    Scheme.SENIORS: ("confirm", "depart", "return", "cancel"),
 }
 
 

@@ -80,7 +80,7 @@ def test_the_young_people_fill_in_their_project_through_their_link(client, w):
     client.force_login(w.relay_worker.user)
     client.post(reverse("groups_invite", args=[group.pk]))
     page = client.get(reverse("groups_detail", args=[group.pk])).content.decode()
-    link = page.split('id="invite-link">')[1].split("<")[0]
+    link = page.split('id="invite-link" class="invite-link">')[1].split("<")[0]
     client.logout()
     path = link.split("testserver")[1]
     assert client.get(path).status_code == 200
@@ -107,7 +107,12 @@ def test_jury_session_decision_and_minutes(client, w):
     client.force_login(w.coordination.user)
     r = client.post(
         reverse("groups_jury"),
-        {"form": "session", "held_on": "2026-06-02", "place": "Arras", "jurors": "Élue, CAF, Département"},
+        {
+            "form": "session",
+            "session-held_on": "2026-06-02",
+            "session-place": "Arras",
+            "session-jurors": "Élue, CAF, Département",
+        },
     )
     session_url = r.url
     pk = int(session_url.rstrip("/").split("/")[-1])

@@ -227,7 +227,11 @@ def group_note(request, m, pk):
 
 
 def _project_initial(group: Group) -> dict[str, object]:
-    initial: dict[str, object] = {"destination": group.destination, "transport": group.transport, "wishes": group.wishes}
+    initial: dict[str, object] = {
+        "destination": group.destination,
+        "transport": group.transport,
+        "wishes": group.wishes,
+    }
     for line in group.budget_lines.all():
         initial[f"budget_{line.kind}"] = Decimal(line.amount_cents) / 100
     return initial

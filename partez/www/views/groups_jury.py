@@ -58,10 +58,16 @@ def jury_home(request, m):
     )
     relays = list(Organisation.objects.filter(kind=OrganisationKind.RELAY).order_by("name"))
     forms = {
-        "session": SessionForm(request.POST if which == "session" else None),
-        "ceremony": CeremonyForm(request.POST if which == "ceremony" else None, groups=accepted),
-        "stock": StockForm(request.POST if which == "stock" else None, initial={"year": year}),
-        "approval": ApprovalForm(request.POST if which == "approval" else None, organisations=relays),
+        "session": SessionForm(request.POST if which == "session" else None, prefix="session"),
+        "ceremony": CeremonyForm(
+            request.POST if which == "ceremony" else None, groups=accepted, prefix="ceremony"
+        ),
+        "stock": StockForm(
+            request.POST if which == "stock" else None, initial={"year": year}, prefix="stock"
+        ),
+        "approval": ApprovalForm(
+            request.POST if which == "approval" else None, organisations=relays, prefix="approval"
+        ),
     }
     if request.method == "POST" and which in forms:
         form = forms[which]
