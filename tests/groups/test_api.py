@@ -46,7 +46,7 @@ def test_create_answers_201_with_each_members_eligibility(w, relay_api):
     first = data["members"][0]
     assert first["eligible"] is True and first["aid_cents"] == 15000
     ages = [c for c in first["criteria"] if c["label"] == "Âge le jour du départ"]
-    assert ages and ages[0]["passed"] and "de 16 à 25 ans" == ages[0]["threshold"]
+    assert ages and ages[0]["passed"] and ages[0]["threshold"] == "de 16 à 25 ans"
     assert any(c["label"] == "Taille du groupe" and c["passed"] for c in data["checks"])
     listed = relay_api.get("/groups").json()
     assert [g["id"] for g in listed] == [data["id"]]
