@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from collections.abc import Iterable
 
 from partez.core import pdf
@@ -27,8 +28,9 @@ ANCV_COLUMNS = [
 ]
 
 
-def _cents(value: int) -> float:
-    return round(value / 100, 2)
+def _cents(value: int) -> Decimal:
+    """Euros as an exact decimal cell (never a float)."""
+    return Decimal(value) / 100
 
 
 def ancv_list_xlsx(group: Group, members: Iterable[Member], convention: Convention | None) -> bytes:

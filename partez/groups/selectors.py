@@ -125,3 +125,13 @@ def _years_before(on: dt.date, years: int) -> dt.date:
         return on.replace(year=on.year - years)
     except ValueError:  # 29 February
         return on.replace(year=on.year - years, day=28)
+
+
+def memberships_of(household_id: int) -> list[Member]:
+    """A household's group departures, for its file's history (the file is already in scope, so
+    its members' groups are too: :func:`groups_for`)."""
+    return list(
+        Member.objects.filter(person__household_id=household_id)
+        .select_related("group", "person")
+        .order_by("-group__starts_on", "pk")
+    )

@@ -188,3 +188,10 @@ def test_list_pages_keep_their_query_budget(client, w, django_assert_max_num_que
     client.force_login(w.relay_worker.user)
     with django_assert_max_num_queries(30):
         assert client.get(reverse("groups_detail", args=[group.pk])).status_code == 200
+
+
+def test_the_household_file_shows_its_group_departures(client, w):
+    group = world.sac_group(w)
+    client.force_login(w.relay_worker.user)
+    page = client.get(reverse("household_detail", args=[w.young[0].household_id])).content.decode()
+    assert "Départs en groupe" in page and reverse("groups_detail", args=[group.pk]) in page
