@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 
 from partez.core import pdf
 from partez.core.spreadsheet import Workbook

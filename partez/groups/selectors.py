@@ -7,11 +7,12 @@ a group, only those members (:func:`visible_members`). Funders see aggregates on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from partez.households.models import Person
+from partez.households.models import PastDeparture, Person
 from partez.households.selectors import household_scope, households_for
 from partez.organisations import perms
 from partez.organisations.models import Membership
@@ -135,3 +136,79 @@ def memberships_of(household_id: int) -> list[Member]:
         .select_related("group", "person")
         .order_by("-group__starts_on", "pk")
     )
+
+
+# --- the bilan -----------------------------------------------------------------------------------
+
+BILAN_MEASURES = {
+    "groups": "Groupes",
+    "people": "Personnes",
+    "first": "Premiers départs",
+    "accepted": "Acceptés par le jury",
+    "rework": "À retravailler",
+    "refused": "Refusés",
+    "aid_cents": "Aides",
+    "places_used": "Places de convention utilisées",
+    "places_granted": "Places accordées",
+}
+BILAN_PEOPLE = ("people", "first")
+
+
+def bilan_figures(
+    year: int, *, commune_id: int | None = None, schemes: Sequence[str] | None = None
+) -> tuple[dict[str, dict[str, int | str | None]], list[tuple[str, int, int]]]:
+    """The year's groups per scheme (members counted where they live when ``commune_id`` is
+    given) and the Sac Ados destinations, in four queries whatever the number of groups."""
+    members = Member.objects.filter(group__starts_on__year=year).exclude(group__status=Status.CANCELLED)
+    if commune_id is not None:
+        members = members.filter(person__household__commune_id=commune_id)
+    if schemes is not None:
+        members = members.filter(group__scheme__in=list(schemes))
+    rows = list(
+        members.values_list("group_id", "group__scheme", "group__destination", "person_id", "aid_cents")
+    )
+    earlier = set(
+        PastDeparture.objects.filter(person_id__in={r[3] for r in rows}, year__lt=year).values_list(
+            "person_id", flat=True
+        )
+    )
+    decisions: dict[int, set[str]] = {}
+    for gid, decision in (
+        JuryReview.objects.filter(group_id__in={r[0] for r in rows})
+        .exclude(decision="")
+        .values_list("group_id", "decision")
+    ):
+        decisions.setdefault(gid, set()).add(decision)
+    figures: dict[str, dict[str, int | str | None]] = {}
+    groups_of: dict[str, set[int]] = {}
+    for gid, scheme, _dest, pid, aid in rows:
+        f = figures.setdefault(scheme, dict.fromkeys(BILAN_MEASURES, 0))
+        groups_of.setdefault(scheme, set()).add(gid)
+        f["people"] = int(f["people"] or 0) + 1
+        f["first"] = int(f["first"] or 0) + (pid not in earlier)
+        f["aid_cents"] = int(f["aid_cents"] or 0) + aid
+    for scheme, ids in groups_of.items():
+        f = figures[scheme]
+        f["groups"] = len(ids)
+        for outcome in ("accepted", "rework", "refused"):
+            f[outcome] = sum(1 for g in ids if outcome in decisions.get(g, ()))
+    used: dict[str, int | None] = {"used": 0, "granted": 0}
+    if Scheme.SENIORS in figures:  # no query for a year without Seniors en Vacances groups
+        conventions = Convention.objects.filter(year=year)
+        if commune_id is not None:
+            conventions = conventions.filter(organisation__commune_id=commune_id)
+        used = conventions.aggregate(used=Sum("places_used"), granted=Sum("places_granted"))
+    for scheme, f in figures.items():
+        if scheme == Scheme.SENIORS:
+            f["places_used"], f["places_granted"] = used["used"] or 0, used["granted"] or 0
+            f["accepted"] = f["rework"] = f["refused"] = None  # no jury
+        else:
+            f["places_used"] = f["places_granted"] = None
+    destinations: dict[str, tuple[set[int], int]] = {}
+    for gid, scheme, dest, _pid, _aid in rows:
+        if scheme == Scheme.SAC_ADOS:
+            ids, people = destinations.get(dest, (set(), 0))
+            ids.add(gid)
+            destinations[dest] = (ids, people + 1)
+    top = sorted(((d, len(ids), n) for d, (ids, n) in destinations.items()), key=lambda t: (-t[1], t[0]))
+    return figures, top[:10]
