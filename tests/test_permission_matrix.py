@@ -60,6 +60,7 @@ CALLERS = [
 ]
 SURVEY_TOKEN = "jeton-enquete-matrice"
 INVITATION_TOKEN = "jeton-invitation-matrice"
+GROUP_TOKEN = "jeton-groupe-matrice"
 SCHEME = "depart-18-25"  # its « max_amount » has a value from 2022-01-01
 
 
@@ -75,6 +76,14 @@ NEW_PROJECT = {"household_id": "=household.pk", "format": "individual", "travell
 WITHDRAW = {"action": "withdraw", "reason": "Matrice des permissions"}
 CHECKIN = {"code": "=invitation.code", "nonce": "matrice-pointage", "list": "=stand.pk"}
 DOOR_CHECKIN = {"code": "=door_ticket.code", "nonce": "matrice-porte"}
+NEW_GROUP = {
+    "scheme": "sac-ados",
+    "name": "Matrice",
+    "members": ["=young_other.pk", "=young_last.pk"],
+    "destination": "Lille",
+    "starts_on": "2026-07-10",
+    "ends_on": "2026-07-15",
+}
 HANDOVER = {
     "code": "=invitation.code",
     "booklets": ["=serial"],
@@ -278,6 +287,29 @@ MATRIX = [
     Row("commission_session", "GET", "pk=commission_session.pk", "302 200 200 403 403 403 403 403 403 403"),
     Row("commission_session_close", "POST", "pk=commission_session.pk", "302 302 302 403 403 403 403 403 403 403"),
     Row("commission_minutes", "GET", "pk=commission_session.pk", "302 200 200 403 403 403 403 403 403 403"),
+    # group departures: a Sac Ados group of the Lens relay (its young people also followed by the
+    # Lens CCAS, which sees them only), a Seniors en Vacances group of the Lens CCAS, the jury, a ceremony
+    Row("groups_list", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("groups_create", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("groups_detail", "GET", "pk=sac_group.pk", "302 200 200 200 403 403 403 200 403 404"),
+    Row("groups_member_add", "POST", "pk=sac_group.pk", "302 302 403 403 403 403 403 302 403 404"),
+    Row("groups_member_remove", "POST", "pk=sac_group.pk,person=young.pk", "302 302 403 403 403 403 403 302 403 404"),
+    Row("groups_transition", "POST", "pk=sac_group.pk", "302 302 403 403 403 403 403 302 403 404"),
+    Row("groups_invite", "POST", "pk=sac_group.pk", "302 302 403 403 403 403 403 302 403 404"),
+    Row("groups_note", "POST", "pk=sac_group.pk", "302 302 403 403 403 403 403 302 403 404"),
+    Row("groups_project", "GET", "pk=sac_group.pk", "302 200 403 403 403 403 403 200 403 404"),
+    Row("groups_ancv_list", "GET", "pk=seniors_group.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("groups_seniors", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("groups_public", "GET", f"token={GROUP_TOKEN}", "200 200 200 200 200 200 200 200 200 200"),
+    Row("groups_jury", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("groups_jury_session", "GET", "pk=jury.pk", "302 200 403 403 403 403 403 403 403 403"),
+    Row("groups_jury_agenda", "POST", "pk=jury.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("groups_jury_decide", "POST", "pk=jury.pk,review=review.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("groups_jury_close", "POST", "pk=jury.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("groups_jury_minutes", "GET", "pk=jury.pk", "302 200 403 403 403 403 403 403 403 403"),
+    Row("groups_ceremony", "GET", "pk=ceremony.pk", "302 200 404 404 404 404 404 200 200 404"),
+    Row("groups_insurance", "GET", "pk=ceremony.pk", "302 200 403 403 403 403 403 403 403 403"),
+    Row("groups_pack_hand_over", "POST", "pk=pack.pk", "302 302 404 404 404 404 404 302 302 404"),
     # API (Bearer token; no token: 401)
     Row("api-v1:api-root", "GET", "", "404 404 404 404 404 404 404 404 404 404"),
     Row("api-v1:openapi-json", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
@@ -298,6 +330,11 @@ MATRIX = [
     Row("api-v1:reconciliation", "GET", "", "401 200 200 403 403 200 403 403 403 403"),
     Row("api-v1:attendance_checkin", "POST", "roster=roster.pk", "401 201 201 201 201 404 404 404 404 404", DOOR_CHECKIN),
     Row("api-v1:bilan", "GET", "", "401 200 200 200 403 200 403 403 403 200", query="edition=edition.year"),
+    Row("api-v1:list_groups", "GET", "", "401 200 200 200 403 403 403 200 403 200"),
+    Row("api-v1:get_group", "GET", "group_id=sac_group.pk", "401 200 200 200 403 403 403 200 403 404"),
+    Row("api-v1:create_group", "POST", "", "401 400 400 400 403 403 403 201 403 400", NEW_GROUP),
+    Row("api-v1:add_group_member", "POST", "group_id=sac_group.pk", "401 201 403 403 403 403 403 201 403 404", {"person": "=young_other.pk"}),
+    Row("api-v1:remove_group_member", "DELETE", "group_id=sac_group.pk,person=young.pk", "401 200 403 403 403 403 403 200 403 404"),
 ]
 # fmt: on
 
@@ -459,11 +496,66 @@ def _build() -> World:
         invited_by=w.members["referent"].user,
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
+    _groups(w, relay, ccas, lens)
     w.tokens = {name: api_token_create(membership=m, name="matrice")[1] for name, m in w.members.items()}
     w.commission_session = commission_services.session_open(
         actor=w.members["referent"], held_on=dt.date(w.edition.year, 5, 13), members="Mme Matrice"
     )
     return w
+
+
+def _groups(w, relay, ccas, lens) -> None:
+    """Group departures: the relay's Sac Ados group of young people the Lens CCAS follows too,
+    the CCAS's Seniors en Vacances group, a jury session with the group on its agenda, a ceremony."""
+    from partez.groups import services as groups
+    from partez.groups.models import Group, Pack, Status
+    from partez.households.models import FollowUp
+    from tests.factories import groups as group_world
+
+    group_world.approve(relay)
+    young = group_world.young_people(relay, lens, 5)
+    for p in young:
+        FollowUp.objects.create(household=p.household, organisation=ccas, started_on=timezone.localdate())
+    w.young, w.young_other, w.young_last = young[0], young[3], young[4]
+    relay_worker, worker = w.members["relay_worker"], w.members["worker"]
+    w.sac_group = group_world.sac_group(
+        group_world.GroupsWorld(w.members["coordinator"], relay, relay_worker, ccas, worker), young[:3]
+    )
+    Group.objects.filter(pk=w.sac_group.pk).update(
+        invite_hash=groups.hash_token(GROUP_TOKEN), invite_expires_at=timezone.now() + dt.timedelta(days=3)
+    )
+    seniors = group_world.seniors(ccas, lens, 2)
+    groups.convention_save(actor=worker, year=2026, places_granted=30)
+    gw = group_world.GroupsWorld(w.members["coordinator"], relay, relay_worker, ccas, worker, seniors=seniors)
+    gw.stay = groups.stay_create(
+        actor=worker,
+        provider="VPT",
+        place="Le Crotoy",
+        starts_on=group_world.SEPTEMBER,
+        nights=4,
+        price_cents=36900,
+        capacity=30,
+        option_expires_on=dt.date(2026, 6, 30),
+    )
+    w.seniors_group = group_world.seniors_group(gw)
+    # a second Sac Ados group, accepted, on the jury's agenda and with its packs at a ceremony
+    other = group_world.young_people(relay, lens, 2)
+    accepted = group_world.sac_group(
+        group_world.GroupsWorld(w.members["coordinator"], relay, relay_worker, ccas, worker),
+        other,
+        name="Acceptés",
+    )
+    Group.objects.filter(pk=accepted.pk).update(status=Status.SUBMITTED)
+    coordinator = w.members["coordinator"]
+    w.jury = groups.jury_session_create(
+        actor=coordinator, held_on=dt.date(2026, 6, 2), place="Arras", jurors="Jury"
+    )
+    w.review = groups.jury_agenda_add(actor=coordinator, session=w.jury, group=accepted)
+    Group.objects.filter(pk=accepted.pk).update(status=Status.ACCEPTED)
+    w.ceremony = groups.ceremony_open(
+        actor=coordinator, title="Remise", starts_at=timezone.now(), place="Arras", groups=[accepted]
+    )
+    w.pack = Pack.objects.filter(roster=w.ceremony).first()
 
 
 def _second_followup(household, organisation):
@@ -503,6 +595,8 @@ def _status(world, row: Row, caller: str, url: str) -> int:
     with transaction.atomic():
         if row.method == "GET":
             response = client.get(url, headers=headers)
+        elif row.method == "DELETE":
+            response = client.delete(url, headers=headers)
         elif row.data is not None:
             body = _resolve(row.data, world)
             response = client.post(url, body, content_type="application/json", headers=headers)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partez.attendance",
     "partez.commissions",
     "partez.imports",
+    "partez.groups",
     # web apps
     "partez.www",
 ]
@@ -212,6 +213,7 @@ PUBLIC_LIMITS = {
     "invitation_accept": {"rate": "20/m", "max_body": 8 * 1024},
     "bilan_public": {"rate": "60/m", "max_body": 0},
     "bilan_public_current": {"rate": "60/m", "max_body": 0},
+    "groups_public": {"rate": "20/m", "max_body": 16 * 1024},
 }
 # The client address: partez.accounts.throttling.client_ip (TRUSTED_PROXY_COUNT, above).
 # Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and

@@ -33,6 +33,7 @@ from partez.users.models import User
 
 from . import camping, funding, generator
 from . import fete as fete_demo
+from . import groups as groups_demo
 from .calendar import DemoCalendar
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
@@ -87,6 +88,7 @@ def demo_delete() -> dict[str, int]:
             households = Household.objects.filter(created_by_organisation__in=orgs)
             demo_projects = Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households))
             fete_demo.delete(orgs, households)  # chèques-vacances and the Fête
+            groups_demo.delete(orgs)  # Sac Ados and Seniors en Vacances groups
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -155,6 +157,7 @@ def demo_load(
                 volunteer_id=User.objects.get(username=VOLUNTEER_LOGIN).pk,
             )
         )
+        counts.update(groups_demo.load(calendar))
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,

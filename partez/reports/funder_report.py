@@ -34,6 +34,7 @@ SECTIONS = {
     "by_employment": ("Par situation", "by_employment", "registered"),
     "destinations": ("Destinations", "by_region", "stays"),
     "satisfaction": ("Satisfaction au retour", "satisfaction", "responses"),
+    "groups": ("Départs en groupe (Sac Ados, Seniors en Vacances)", "groups", "people"),
 }
 KEY_FIGURES = [
     "households_accepted",

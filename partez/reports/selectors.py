@@ -50,6 +50,8 @@ from django.db.models.functions import Coalesce
 from partez.core.collation import french_order
 from partez.core.errors import NotAllowed
 from partez.funding.models import Commitment, CommitmentKind, PlanLine, PlanStatus
+from partez.groups import selectors as group_selectors
+from partez.groups.models import Scheme as GroupScheme
 from partez.households.models import ConsentScope, EmploymentSituation, PastDeparture, Person, Relation
 from partez.households.selectors import consent_given
 from partez.organisations import perms
@@ -602,6 +604,43 @@ def _satisfaction(filters: Filters) -> tuple[Table, dict[str, Any]]:
     return table, summary
 
 
+def _groups(filters: Filters) -> tuple[Table, Table]:
+    """Group departures (Sac Ados, Seniors en Vacances) of the edition's year: the filters'
+    commune counts its residents, a scheme or a funder keeps its own schemes' groups."""
+    wanted: list[str] | None = None
+    if filters.scheme is not None:
+        wanted = [filters.scheme.slug]
+    if filters.funder is not None:
+        wanted = list(Scheme.objects.filter(funder=filters.funder).values_list("slug", flat=True))
+    figures, destinations = group_selectors.bilan_figures(
+        filters.edition.year, commune_id=filters.commune.pk if filters.commune else None, schemes=wanted
+    )
+    measures = dict(group_selectors.BILAN_MEASURES)
+    rows = [Row(slug, label, dict(figures[slug])) for slug, label in GroupScheme.choices if slug in figures]
+    total: dict[str, int | str | None] = {
+        m: sum(int(r.values[m] or 0) for r in rows) if any(r.values[m] is not None for r in rows) else None
+        for m in measures
+    }
+    table = Table(
+        "groups",
+        "Départs en groupe",
+        measures,
+        rows,
+        total,
+        people=group_selectors.BILAN_PEOPLE,
+        guarded={"aid_cents": "people"},
+    )
+    by_destination = Table(
+        "groups_destinations",
+        "Destinations des groupes Sac Ados",
+        {"groups": "Groupes", "people": "Jeunes"},
+        [Row(d, d, {"groups": g, "people": n}) for d, g, n in destinations],
+        {"groups": sum(g for _d, g, _n in destinations), "people": sum(n for _d, _g, n in destinations)},
+        people=("people",),
+    )
+    return table, by_destination
+
+
 def bilan(filters: Filters) -> Bilan:
     """Every figure of the dashboard for ``filters`` (unsuppressed: see :func:`published`)."""
     year = filters.edition.year
@@ -673,6 +712,7 @@ def bilan(filters: Filters) -> Bilan:
     key["granted_cents"] = tables["budget"].total["granted_cents"]
     key["consumed_cents"] = tables["budget"].total["consumed_cents"]
     tables["satisfaction"], satisfaction = _satisfaction(filters)
+    tables["groups"], tables["groups_destinations"] = _groups(filters)
     return Bilan(
         filters,
         key,
@@ -699,6 +739,8 @@ PUBLISHED_TABLES = [
     "by_region",
     "budget",
     "satisfaction",
+    "groups",
+    "groups_destinations",
 ]
 PEOPLE_KEYS = [k for k in KEY_LABELS if not k.endswith("_cents") and k != "person_nights"]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from partez.camping import perms as camping_perms
 from partez.commissions import perms as commission_perms
+from partez.groups import perms as group_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
@@ -49,7 +50,15 @@ MENU: tuple[Group, ...] = (
             Entry("Chèques-vacances", "cheque_overview", perms.can_view_cheques),
         ),
     ),
-    Group("sejours", "Séjours", (Entry("Séjour commun", "camping_board", camping_perms.can_view_camping),)),
+    Group(
+        "sejours",
+        "Séjours",
+        (
+            Entry("Séjour commun", "camping_board", camping_perms.can_view_camping),
+            Entry("Départs en groupe", "groups_list", group_perms.can_view_groups),
+            Entry("Jury Sac Ados", "groups_jury", group_perms.can_run_jury),
+        ),
+    ),
     Group(
         "fete",
         "Fête",

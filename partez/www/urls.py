@@ -112,4 +112,5 @@ urlpatterns = [
     path("", include("partez.www.urls_privacy")),  # retention, right of access and erasure, readers
     path("", include("partez.www.urls_attendance")),  # check-in at a door: trainings, workshops, ceremonies
     path("", include("partez.www.urls_commission")),  # the commission: screen, decisions, sessions, minutes
+    path("", include("partez.www.urls_groups")),  # group departures: Sac Ados, Seniors en Vacances
 ]

@@ -3,6 +3,7 @@ import json
 
 from django.core.management import call_command
 
+from partez.groups.models import Group
 from partez.households.models import Household, Person
 from partez.organisations.models import Membership
 from partez.projects.models import Project, ProjectStatus
@@ -25,6 +26,7 @@ def test_summary_json_agrees_with_the_database(demo):
         "households",
         "persons",
         "projects_by_status",
+        "groups_by_scheme",
     }
     assert data["communes"] == 36
     assert data["participating_communes"] == 28
@@ -36,6 +38,9 @@ def test_summary_json_agrees_with_the_database(demo):
     for status, n in data["projects_by_status"].items():
         assert n == Project.objects.filter(status=status).count()
     assert sum(data["projects_by_status"].values()) == Project.objects.count()
+    assert set(data["groups_by_scheme"]) == {"sac-ados", "seniors-en-vacances"}
+    for scheme, n in data["groups_by_scheme"].items():
+        assert n == Group.objects.filter(scheme=scheme).count() > 0
 
 
 def test_summary_on_an_empty_database_lists_every_status(db):

@@ -24,6 +24,8 @@ CHARTED = {
     "by_region": "stays",
     "budget": "granted_cents",
     "satisfaction": "responses",
+    "groups": "people",
+    "groups_destinations": "people",
 }
 SECTIONS = [  # (table, heading shown above it)
     ("by_format", "Formats de séjour"),
@@ -36,6 +38,8 @@ SECTIONS = [  # (table, heading shown above it)
     ("by_department", "Destinations par département"),
     ("budget", "Budget"),
     ("satisfaction", "Satisfaction"),
+    ("groups", "Départs en groupe"),
+    ("groups_destinations", "Destinations des groupes Sac Ados"),
 ]
 
 

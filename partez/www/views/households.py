@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partez.core import audit, audit_text, phone
 from partez.core.errors import DomainError
+from partez.groups import selectors as group_selectors
 from partez.households import naming, selectors, services
 from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person, Schooling
 from partez.households.selectors import households_for
@@ -193,6 +194,7 @@ def household_detail(request, m, pk):
         "persons": persons,
         "followups": followups,
         "projects": projects,
+        "group_memberships": group_selectors.memberships_of(household.pk),
         "consents": consents,
         # a closed file (case-work consent withdrawn) is read only; a remaining consent may still go
         "can_edit": perms.can_edit_household(m) and open_file and household.anonymised_at is None,

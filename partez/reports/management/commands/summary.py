@@ -5,6 +5,8 @@ import json
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from partez.groups.models import Group
+from partez.groups.models import Scheme as GroupScheme
 from partez.households.models import Household, Person
 from partez.organisations.models import Membership, Organisation
 from partez.projects.models import Project, ProjectStatus
@@ -17,6 +19,7 @@ def collect() -> dict:
     """The figures, with every project status present (0 when no project has it)."""
     edition = current_edition()
     by_status = dict(Project.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    by_scheme = dict(Group.objects.order_by().values_list("scheme").annotate(n=Count("pk")))
     return {
         "communes": Commune.objects.count(),
         "participating_communes": edition.communes.count() if edition else 0,
@@ -25,6 +28,7 @@ def collect() -> dict:
         "households": Household.objects.count(),
         "persons": Person.objects.count(),
         "projects_by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
+        "groups_by_scheme": {scheme: by_scheme.get(scheme, 0) for scheme in GroupScheme.values},
     }
 
 
@@ -53,6 +57,7 @@ class Command(BaseCommand):
         ]
         rows += [(f"Projets – {ProjectStatus(s).label}", n) for s, n in data["projects_by_status"].items()]
         rows.append(("Projets – total", sum(data["projects_by_status"].values())))
+        rows += [(f"Groupes – {GroupScheme(s).label}", n) for s, n in data["groups_by_scheme"].items()]
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
             number = f"{value:,}".replace(",", "\u202f")  # French thousands separator
