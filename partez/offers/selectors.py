@@ -1,0 +1,140 @@
+"""Reads of the hosting offers, scoped by membership (the one door for the web pages and the API).
+
+- ``offers_for(m)``: the catalogue a porteur searches (every offer still in it), a host's own
+  offers (withdrawn included), everything for the coordination; nothing for another role.
+- ``bookings_for(m)``: the porteur's own bookings (its organisation's), every booking for the
+  coordination; a host reads arrivals through ``arrivals_for(m)`` (the minimum: no case file).
+- ``search(qs, filters)``: the catalogue's filters, shared by the page and ``GET /api/v1/offers``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from partez.core import parameters
+from partez.organisations.models import Membership
+from partez.organisations.perms import sees_whole_territory
+
+from . import perms
+from .models import HOLDING, Booking, BookingStatus, Offer, Period
+
+PARAMETERS = Path(__file__).with_name("parameters.yaml")
+
+
+def max_families(on: dt.date) -> int:
+    """The social-mix limit in force on ``on`` (a period's arrival date)."""
+    return int(parameters.load(PARAMETERS)["max_families_per_site_period"].at(on).value)
+
+
+def default_option_days(on: dt.date) -> int:
+    return int(parameters.load(PARAMETERS)["option_days"].at(on).value)
+
+
+def holding(now: dt.datetime | None = None) -> Q:
+    """Bookings that hold their offer: options not yet expired, confirmed, arrived or absent."""
+    now = now or timezone.now()
+    return Q(status__in=HOLDING) & ~Q(status=BookingStatus.OPTION, option_expires_at__lte=now)
+
+
+def offers_for(m: Membership | None) -> QuerySet[Offer]:
+    qs = Offer.objects.select_related("site", "period")
+    if m is None:
+        return qs.none()
+    if sees_whole_territory(m):
+        return qs
+    if perms.is_host(m):
+        return qs.filter(site__host=m.organisation)
+    if perms.can_book_offer(m):
+        return qs.filter(withdrawn=False)
+    return qs.none()
+
+
+def bookings_for(m: Membership | None) -> QuerySet[Booking]:
+    qs = Booking.objects.select_related("offer__site", "offer__period", "household", "organisation")
+    if m is None:
+        return qs.none()
+    if sees_whole_territory(m):
+        return qs
+    if perms.can_book_offer(m):
+        return qs.filter(organisation=m.organisation)
+    return qs.none()
+
+
+def arrivals_for(m: Membership | None) -> QuerySet[Booking]:
+    """The bookings a host receives (its sites'), every one for the coordination: confirmed,
+    arrived or absent — an option is not an arrival yet."""
+    statuses = [BookingStatus.CONFIRMED, BookingStatus.ARRIVED, BookingStatus.NO_SHOW]
+    qs = Booking.objects.filter(status__in=statuses).select_related(
+        "offer__site", "offer__period", "organisation", "created_by"
+    )
+    if m is None or not perms.can_view_arrivals(m):
+        return qs.none()
+    if sees_whole_territory(m):
+        return qs
+    return qs.filter(offer__site__host=m.organisation)
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    period: int | None = None  # a Period's id
+    month: int | None = None  # arrivals in this month (1–12)
+    department: str = ""
+    beds: int | None = None  # at least
+    accessible: bool = False
+    without_car: bool = False
+    max_price_cents: int | None = None  # what the household pays, at most
+    free_only: bool = False  # offers nobody holds
+
+
+def search(qs: QuerySet[Offer], f: Filters) -> QuerySet[Offer]:
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.period is not None:
+        qs = qs.filter(period_id=f.period)
+    if f.month is not None:
+        qs = qs.filter(period__start_date__month=f.month)
+    if f.department:
+        qs = qs.filter(site__department=f.department)
+    if f.beds is not None:
+        qs = qs.filter(beds__gte=f.beds)
+    if f.accessible:
+        qs = qs.filter(Q(accessible=True) & Q(site__accessible=True))
+    if f.without_car:
+        qs = qs.filter(site__reachable_without_car=True)
+    if f.max_price_cents is not None:
+        qs = qs.filter(
+            Q(solidarity_price_cents__isnull=True) | Q(solidarity_price_cents__lte=f.max_price_cents)
+        )
+    if f.free_only:
+        qs = qs.exclude(Exists(Booking.objects.filter(holding(), offer=OuterRef("pk"))))
+    return qs
+
+
+def with_taken(qs: QuerySet[Offer]) -> QuerySet[Offer]:
+    """Annotate ``taken``: someone holds the offer."""
+    return qs.annotate(taken=Exists(Booking.objects.filter(holding(), offer=OuterRef("pk"))))
+
+
+def families_by_site_period(offers: Iterable[Offer]) -> dict[tuple[int, int], int]:
+    """Families holding an offer, per (site, period) of ``offers``: one query for a page."""
+    offers = list(offers)
+    sites = {o.site_id for o in offers}
+    periods_ = {o.period_id for o in offers}
+    rows = (
+        Booking.objects.filter(holding(), offer__site_id__in=sites, offer__period_id__in=periods_)
+        .values_list("offer__site_id", "offer__period_id")
+        .annotate(n=Count("id"))
+    )
+    return {(site, period): n for site, period, n in rows}
+
+
+def periods(edition_id: int | None = None) -> QuerySet[Period]:
+    qs = Period.objects.all()
+    return qs.filter(edition_id=edition_id) if edition_id is not None else qs
