@@ -111,7 +111,7 @@ def _offer(o: Offer, families: dict[tuple[int, int], int]) -> OfferOut:
     return OfferOut(
         id=o.pk,
         reference=o.reference,
-        kind=o.kind,  # type: ignore[arg-type]  (a choice of OfferKind)
+        kind=o.kind,  # type: ignore[arg-type]
         site=SiteOut(
             id=s.pk,
             name=s.name,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partez.camping import perms as camping_perms
+from partez.offers import perms as offers_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
@@ -45,7 +46,16 @@ MENU: tuple[Group, ...] = (
             Entry("Chèques-vacances", "cheque_overview", perms.can_view_cheques),
         ),
     ),
-    Group("sejours", "Séjours", (Entry("Séjour commun", "camping_board", camping_perms.can_view_camping),)),
+    Group(
+        "sejours",
+        "Séjours",
+        (
+            Entry("Séjour commun", "camping_board", camping_perms.can_view_camping),
+            Entry("Offres d'hébergement", "offers_catalogue", offers_perms.can_search_offers),
+            Entry("Arrivées", "offers_arrivals", offers_perms.can_view_arrivals),
+            Entry("Attribution des offres", "offers_matching", offers_perms.can_match_offers),
+        ),
+    ),
     Group(
         "fete",
         "Fête",
