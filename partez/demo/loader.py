@@ -33,6 +33,7 @@ from partez.users.models import User
 
 from . import camping, funding, generator
 from . import fete as fete_demo
+from . import offers as offers_demo
 from .calendar import DemoCalendar
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
@@ -87,6 +88,7 @@ def demo_delete() -> dict[str, int]:
             households = Household.objects.filter(created_by_organisation__in=orgs)
             demo_projects = Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households))
             fete_demo.delete(orgs, households)  # chèques-vacances and the Fête
+            offers_demo.delete(orgs, households)  # hosting offers, bookings, matchings
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -145,6 +147,7 @@ def demo_load(
         edition = Edition.objects.get(year=calendar.year)
         counts.update(funding.load(edition))
         counts.update(camping.load(edition, calendar))
+        counts.update(offers_demo.load(edition, calendar, seed=seed))
         counts.update(reports_demo.load(edition, seed))
         counts.update(
             fete_demo.load(

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from partez.households.models import Household, Person
+from partez.offers.models import Offer, OfferKind
 from partez.organisations.models import Membership, Organisation
 from partez.projects.models import Project, ProjectStatus
 from partez.territory.models import Commune
@@ -17,6 +18,7 @@ def collect() -> dict:
     """The figures, with every project status present (0 when no project has it)."""
     edition = current_edition()
     by_status = dict(Project.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    by_kind = dict(Offer.objects.order_by().values_list("kind").annotate(n=Count("pk")))
     return {
         "communes": Commune.objects.count(),
         "participating_communes": edition.communes.count() if edition else 0,
@@ -25,6 +27,7 @@ def collect() -> dict:
         "households": Household.objects.count(),
         "persons": Person.objects.count(),
         "projects_by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
+        "offers_by_kind": {kind: by_kind.get(kind, 0) for kind in OfferKind.values},
     }
 
 
@@ -53,6 +56,7 @@ class Command(BaseCommand):
         ]
         rows += [(f"Projets – {ProjectStatus(s).label}", n) for s, n in data["projects_by_status"].items()]
         rows.append(("Projets – total", sum(data["projects_by_status"].values())))
+        rows += [(f"Offres – {OfferKind(k).label}", n) for k, n in data["offers_by_kind"].items()]
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
             number = f"{value:,}".replace(",", "\u202f")  # French thousands separator

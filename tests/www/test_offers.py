@@ -1,0 +1,113 @@
+"""The offers pages: the catalogue's filters and its query budget, an option posted from an
+offer's page (errors on the field), the bookings list, the letter, arrivals, the matching review."""
+
+import pytest
+from django.urls import reverse
+
+from partez.core.audit import AccessLog
+from partez.offers import services
+from partez.offers.models import Booking, BookingStatus, Offer, OfferKind, UnitKind
+from tests.conftest import force_login_verified
+from tests.factories.offers import catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def c():
+    return catalogue()
+
+
+def logged(client, m):
+    force_login_verified(client, m.user)
+    return client
+
+
+def test_the_catalogue_finds_an_offer_without_a_car_in_august_for_5(client, c):
+    logged(client, c.lens)
+    page = client.get(reverse("offers_catalogue"), {"month": 8, "beds": 5, "without_car": "on"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "2 offres" in text and "Village de la Dune" in text and "Gîtes du Bocage" not in text
+
+
+def test_the_catalogue_costs_a_fixed_number_of_queries(client, c, django_assert_max_num_queries):
+    for i in range(40):
+        Offer.objects.create(
+            reference=f"H-Q{i}", kind=OfferKind.DONATED, site=c.bocage if i % 2 else c.dune, period=c.august,
+            unit_kind=UnitKind.GITE, beds=4 + i % 4,
+        )  # fmt: skip
+    logged(client, c.lens)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("offers_catalogue")).status_code == 200
+
+
+def test_an_option_from_the_offers_page_then_confirm_and_print_the_letter(client, c):
+    logged(client, c.lens)
+    household = c.household(c.lens, 3)
+    url = reverse("offers_detail", args=[c.offers["D1"].pk])
+    wrong = client.post(url, {"household": "F-INCONNU", "nonce": "n" * 32})
+    assert "Aucun foyer suivi par votre structure" in wrong.content.decode()
+    done = client.post(url, {"household": household.reference.lower(), "nonce": "n" * 32})
+    assert done.status_code == 302 and done.url == reverse("offers_bookings")
+    booking = Booking.objects.get()
+    listing = client.get(reverse("offers_bookings")).content.decode()
+    assert booking.reference in listing and "Confirmer" in listing
+    client.post(reverse("offers_booking_confirm", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    letter = client.get(reverse("offers_letter", args=[booking.pk]))
+    assert "Confirmation de votre séjour" in letter.content.decode() and "gratuit" in letter.content.decode()
+    assert AccessLog.objects.filter(action="read.booking_letter").exists()
+
+
+def test_a_full_site_says_so_on_the_offers_page(client, c):
+    for key, porteur in (("D1", c.lens), ("D2", c.lievin)):
+        services.booking_create(actor=porteur, offer=c.offers[key], household=c.household(porteur, 2))
+    logged(client, c.lens)
+    text = client.get(reverse("offers_detail", args=[c.offers["D3"].pk])).content.decode()
+    assert "limite de mixité sociale" in text and "Poser une option" not in text
+
+
+def test_the_host_sees_who_arrives_and_reports_an_arrival(client, c):
+    booking, _ = services.booking_create(actor=c.lens, offer=c.offers["D1"], household=c.household(c.lens, 4))
+    services.booking_confirm(actor=c.lens, booking=booking)
+    logged(client, c.host)
+    text = client.get(reverse("offers_arrivals")).content.decode()
+    assert booking.reference in text and "4 personnes" in text and booking.household.reference not in text
+    client.post(reverse("offers_arrival", args=[booking.pk]), {"arrived": "1"})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ARRIVED
+
+
+def test_the_host_creates_an_offer_with_errors_shown_on_the_fields(client, c):
+    logged(client, c.host)
+    url = reverse("offers_create")
+    page = client.post(
+        url,
+        {
+            "kind": "bsv",
+            "site": c.dune.pk,
+            "period": c.july.pk,
+            "unit_kind": "chalet",
+            "beds": 4,
+            "public_price": "300",
+        },
+    )
+    assert "Une offre BSV a un prix solidaire" in page.content.decode()
+    done = client.post(
+        url,
+        {
+            **{
+                "kind": "bsv",
+                "site": c.dune.pk,
+                "period": c.july.pk,
+                "unit_kind": "chalet",
+                "beds": 4,
+                "public_price": "300",
+            },
+            "solidarity_price": "120",
+        },
+    )
+    assert done.status_code == 302
+    assert Offer.objects.filter(solidarity_price_cents=12_000, public_price_cents=30_000).exists()
