@@ -153,7 +153,7 @@ def load(edition, calendar: DemoCalendar, *, seed: int) -> dict[str, int]:
         ]
     )
     donated_periods, bsv_periods = periods[: len(DONATED_WEEKS)], periods[len(DONATED_WEEKS) :]
-    offers = []
+    offers: list[Offer] = []
     for period in donated_periods:
         for i in range(DONATED_PER_PERIOD):
             site = sites[(i + rng.randrange(3)) % len(sites)]
@@ -230,7 +230,8 @@ def _bookings(edition, calendar, rng, offers, donated_periods, bsv_periods) -> t
         free[o.period_id].append(o)
     held: dict[tuple[int, int], int] = defaultdict(int)
     limit = max_families(min(p.start_date for p in donated_periods + bsv_periods))
-    rows, asking = [], []
+    rows: list[Booking] = []
+    asking: list[tuple[Project, int, Period]] = []
     going = done = 0  # cycles through the states, so even a small demo has each of them
     for project in projects:
         people = len(project.travellers.all())
@@ -241,6 +242,7 @@ def _bookings(edition, calendar, rng, offers, donated_periods, bsv_periods) -> t
             periods = [p for p in periods if p.start_date <= today] or periods
         period = min(periods, key=lambda p: (abs((p.start_date - project.start_date).days), p.pk))
         started = period.start_date <= today
+        status: BookingStatus | None
         if project.status in DONE:
             status = BookingStatus.NO_SHOW if done % 5 == 4 else BookingStatus.ARRIVED
             done += 1

@@ -56,7 +56,9 @@ def test_refuse_then_rematch_keeps_the_accepted_and_never_reproposes_the_refused
     matching_jobs.proposal_decide(actor=c.coordination, proposal=pa, accept=True)
     with pytest.raises(Exception, match="pourquoi"):
         matching_jobs.proposal_decide(actor=c.coordination, proposal=pb, accept=False)
-    matching_jobs.proposal_decide(actor=c.coordination, proposal=pb, accept=False, reason="Trop loin de l'école")
+    matching_jobs.proposal_decide(
+        actor=c.coordination, proposal=pb, accept=False, reason="Trop loin de l'école"
+    )
     second = run(c, rematch=first)
     first.refresh_from_db()
     assert first.status == MatchStatus.SUPERSEDED
