@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partez.core import audit
@@ -73,7 +74,8 @@ def offer_detail(request, m, pk):
                 else:
                     messages.success(
                         request,
-                        f"Option posée jusqu'au {booking.option_expires_at:%d/%m/%Y} : confirmez-la avant cette date.",
+                        f"Option posée jusqu'au {timezone.localtime(booking.option_expires_at):%d/%m/%Y} : "
+                        "confirmez-la avant cette date.",
                     )
                     return redirect("offers_bookings")
     holders = selectors.families_by_site_period([offer]).get((offer.site_id, offer.period_id), 0)
