@@ -285,6 +285,7 @@ MATRIX = [
     Row("offers_booking_confirm", "POST", "pk=booking.pk", "302 302 302 302 403 403 403 404 403 404"),
     Row("offers_booking_release", "POST", "pk=booking.pk", "302 302 302 302 403 403 403 404 403 404"),
     Row("offers_letter", "GET", "pk=booking.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("offers_candidate", "GET", "pk=project.pk", "302 200 200 200 403 403 403 404 403 404"),
     Row("offers_arrivals", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
     Row("offers_arrival", "POST", "pk=booking.pk", "302 302 403 403 403 403 302 403 403 403"),
     Row("offers_matching", "GET", "", "302 200 403 403 403 403 403 403 403 403"),

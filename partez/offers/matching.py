@@ -73,6 +73,8 @@ class Problem:
     previous: Mapping[str, str] = field(default_factory=dict)
     # (site, period) → families already there by other means (bookings made by hand)
     occupied: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # period → its name in the explanations (the period's id when absent)
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,9 +164,10 @@ def unmatched_reason(problem: Problem, family: FamilyIn) -> str:
     )
 
 
-def explanation(family: FamilyIn, offer: OfferIn) -> str:
+def explanation(family: FamilyIn, offer: OfferIn, labels: Mapping[str, str] | None = None) -> str:
     """Why this offer for this family, in plain French."""
-    parts = [f"période {offer.period} demandée", f"{offer.beds} lits pour {family.people} personnes"]
+    period = (labels or {}).get(offer.period, offer.period)
+    parts = [f"période « {period} » demandée", f"{offer.beds} lits pour {family.people} personnes"]
     if family.needs_accessible:
         parts.append("hébergement accessible")
     if not family.has_car:
@@ -257,7 +260,7 @@ def result(
         empty_beds=sum(offers[o].beds - families[f].people for f, o in chosen.items()),
         first_departures=sum(1 for f in chosen if families[f].first_departure),
         moved=sum(1 for f, o in problem.previous.items() if f in families and chosen.get(f) != o),
-        explanations={f: explanation(families[f], offers[o]) for f, o in chosen.items()},
+        explanations={f: explanation(families[f], offers[o], problem.labels) for f, o in chosen.items()},
     )
 
 

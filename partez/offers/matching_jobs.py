@@ -107,6 +107,7 @@ def problem_for(
         forbidden=forbidden,
         previous=prior,
         occupied=dict(occupied),
+        labels={p.code: p.label for p in periods},
     )
     return problem, {
         "offers": {str(o.pk): o for o in offers},

@@ -13,6 +13,7 @@ urlpatterns = [
     path("offres/reservations/<int:pk>/confirmer/", offers.booking_confirm, name="offers_booking_confirm"),
     path("offres/reservations/<int:pk>/liberer/", offers.booking_release, name="offers_booking_release"),
     path("offres/reservations/<int:pk>/lettre/", offers.booking_letter, name="offers_letter"),
+    path("offres/demandes/<int:pk>/", offers.candidate, name="offers_candidate"),
     path("offres/arrivees/", offers.arrivals, name="offers_arrivals"),
     path("offres/arrivees/<int:pk>/", offers.arrival, name="offers_arrival"),
     path("offres/attribution/", offers.matching, name="offers_matching"),

@@ -111,3 +111,21 @@ def test_the_host_creates_an_offer_with_errors_shown_on_the_fields(client, c):
     )
     assert done.status_code == 302
     assert Offer.objects.filter(solidarity_price_cents=12_000, public_price_cents=30_000).exists()
+
+
+def test_a_porteur_says_what_a_waiting_family_needs(client, c):
+    from partez.offers.models import Candidate
+    from tests.factories.offers import asking_project
+
+    project = asking_project(c, c.lens, 4)
+    logged(client, c.lens)
+    listing = client.get(reverse("offers_bookings")).content.decode()
+    assert f"Projet {project.reference}" in listing and "Préciser la demande" in listing
+    url = reverse("offers_candidate", args=[project.pk])
+    empty = client.post(url, {"has_car": "on"})
+    assert "Choisissez au moins une période" in empty.content.decode() or "obligatoire" in empty.content.decode()
+    done = client.post(url, {"periods": [c.august.pk, c.july.pk], "excluded_sites": [c.bocage.pk]})
+    assert done.status_code == 302
+    candidate = Candidate.objects.get(project=project)
+    assert candidate.people == 4 and not candidate.has_car and candidate.first_departure
+    assert set(candidate.periods.all()) == {c.august, c.july} and list(candidate.excluded_sites.all()) == [c.bocage]

@@ -96,3 +96,25 @@ class ReleaseForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "Accepter"), ("refuse", "Refuser")])
     reason = forms.CharField(label="Motif (obligatoire pour refuser)", required=False, max_length=300)
+
+
+class CandidateForm(forms.Form):
+    periods = forms.ModelMultipleChoiceField(
+        label="Périodes où la famille peut partir",
+        queryset=Period.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Avec des enfants scolarisés : les vacances scolaires seulement.",
+    )
+    has_car = forms.BooleanField(label="La famille a une voiture", required=False)
+    needs_accessible = forms.BooleanField(
+        label="Besoin d'un hébergement accessible (PMR)",
+        required=False,
+        help_text="Coché d'office si une personne qui part est en situation de handicap.",
+    )
+    excluded_sites = forms.ModelMultipleChoiceField(
+        label="Sites à éviter", queryset=Site.objects.order_by("name"), required=False
+    )
+
+    def __init__(self, *args, edition_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["periods"].queryset = Period.objects.filter(edition_id=edition_id).order_by("start_date")

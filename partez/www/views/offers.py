@@ -18,14 +18,32 @@ from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households.selectors import households_for
 from partez.offers import matching_jobs, perms, selectors, services
-from partez.offers.models import Booking, BookingStatus, Decision, MatchRun, MatchStatus, Proposal, Site
+from partez.offers.models import (
+    Booking,
+    BookingStatus,
+    Candidate,
+    Decision,
+    MatchRun,
+    MatchStatus,
+    Proposal,
+    Site,
+)
 from partez.organisations.perms import sees_whole_territory
+from partez.projects.selectors import projects_for
 from partez.territory.selectors import current_edition
 
-from ..access import membership_required
+from ..access import get_project, membership_required
 from ..forms.errors import apply_domain_error
 from ..forms.fields import euros_to_cents
-from ..forms.offers import FIELD_MAP, BookingForm, CatalogueForm, DecisionForm, OfferForm, ReleaseForm
+from ..forms.offers import (
+    FIELD_MAP,
+    BookingForm,
+    CandidateForm,
+    CatalogueForm,
+    DecisionForm,
+    OfferForm,
+    ReleaseForm,
+)
 
 PAGE_SIZE = 30
 
@@ -147,13 +165,61 @@ def offer_form(request, m, pk=None):
 
 
 @membership_required(perms.can_book_offer)
+def candidate(request, m, pk):
+    """What the matcher must know of a validated BSV / « Je pars… » project's family."""
+    project = get_project(m, pk)
+    existing = Candidate.objects.filter(project=project).first()
+    initial = {}
+    if existing is not None:
+        initial = {
+            "periods": list(existing.periods.all()),
+            "has_car": existing.has_car,
+            "needs_accessible": existing.needs_accessible,
+            "excluded_sites": list(existing.excluded_sites.all()),
+        }
+    form = CandidateForm(request.POST or None, initial=initial, edition_id=project.edition_id)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            services.candidate_save(
+                actor=m,
+                project=project,
+                data=services.CandidateInput(
+                    needs_accessible=cd["needs_accessible"],
+                    has_car=cd["has_car"],
+                    period_ids=[p.pk for p in cd["periods"]],
+                    excluded_site_ids=[s.pk for s in cd["excluded_sites"]],
+                ),
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request, f"Demande du projet {project.reference} enregistrée : elle entre dans l'attribution."
+            )
+            return redirect("offers_bookings")
+    return render(request, "www/offers/candidate.html", {"form": form, "project": project})
+
+
+@membership_required(perms.can_book_offer)
 def bookings(request, m):
     qs = selectors.bookings_for(m).order_by("offer__period__start_date", "-created_at", "-id")
     status = request.GET.get("statut", "")
     if status in BookingStatus.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    edition = current_edition()
+    waiting = []
+    if edition is not None:
+        waiting = list(
+            services.candidate_projects(edition.pk)
+            .filter(pk__in=projects_for(m).filter(organisation=m.organisation).values("pk"))
+            .exclude(bookings__in=Booking.objects.filter(selectors.holding()))
+            .select_related("household", "offer_candidate")
+            .order_by("start_date", "id")[:50]
+        )
     context = {
+        "waiting": waiting,
         "page": page,
         "status": status,
         "statuses": BookingStatus.choices,
