@@ -7,6 +7,7 @@ from .views import offers
 urlpatterns = [
     path("offres/", offers.catalogue, name="offers_catalogue"),
     path("offres/nouvelle/", offers.offer_form, name="offers_create"),
+    path("offres/import/", offers.offers_import, name="offers_import"),
     path("offres/<int:pk>/", offers.offer_detail, name="offers_detail"),
     path("offres/<int:pk>/modifier/", offers.offer_form, name="offers_edit"),
     path("offres/reservations/", offers.bookings, name="offers_bookings"),

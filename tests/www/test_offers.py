@@ -123,9 +123,28 @@ def test_a_porteur_says_what_a_waiting_family_needs(client, c):
     assert f"Projet {project.reference}" in listing and "Préciser la demande" in listing
     url = reverse("offers_candidate", args=[project.pk])
     empty = client.post(url, {"has_car": "on"})
-    assert "Choisissez au moins une période" in empty.content.decode() or "obligatoire" in empty.content.decode()
+    assert (
+        "Choisissez au moins une période" in empty.content.decode() or "obligatoire" in empty.content.decode()
+    )
     done = client.post(url, {"periods": [c.august.pk, c.july.pk], "excluded_sites": [c.bocage.pk]})
     assert done.status_code == 302
     candidate = Candidate.objects.get(project=project)
     assert candidate.people == 4 and not candidate.has_car and candidate.first_departure
-    assert set(candidate.periods.all()) == {c.august, c.july} and list(candidate.excluded_sites.all()) == [c.bocage]
+    assert set(candidate.periods.all()) == {c.august, c.july} and list(candidate.excluded_sites.all()) == [
+        c.bocage
+    ]
+
+
+def test_import_shows_the_preview_then_imports_the_valid_lines(client, c):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    logged(client, c.host)
+    url = reverse("offers_import")
+    body = "type;site;commune;departement;periode;hebergement;lits\ndon;Gîtes Neufs;Fruges;62;ete-aout;gîte;6\ndon;X;Y;62;inconnue;gîte;6\n"
+    page = client.post(url, {"file": SimpleUploadedFile("offres.csv", body.encode(), "text/csv")})
+    text = page.content.decode()
+    assert "1 ligne valide sur 2" in text and "Période inconnue" in text
+    assert not Offer.objects.filter(site__name="Gîtes Neufs").exists()
+    done = client.post(url, {"action": "import"})
+    assert done.status_code == 302
+    assert Offer.objects.filter(site__name="Gîtes Neufs", beds=6).count() == 1

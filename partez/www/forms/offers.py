@@ -118,3 +118,10 @@ class CandidateForm(forms.Form):
     def __init__(self, *args, edition_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["periods"].queryset = Period.objects.filter(edition_id=edition_id).order_by("start_date")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier du catalogue (CSV ou XLSX)",
+        help_text="Une ligne par offre ; la première ligne donne les noms des colonnes.",
+    )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households.selectors import households_for
-from partez.offers import matching_jobs, perms, selectors, services
+from partez.offers import imports, matching_jobs, perms, selectors, services
 from partez.offers.models import (
     Booking,
     BookingStatus,
@@ -41,6 +41,7 @@ from ..forms.offers import (
     CandidateForm,
     CatalogueForm,
     DecisionForm,
+    ImportForm,
     OfferForm,
     ReleaseForm,
 )
@@ -162,6 +163,45 @@ def offer_form(request, m, pk=None):
             messages.success(request, f"Offre {saved.reference} enregistrée.")
             return redirect("offers_detail", pk=saved.pk)
     return render(request, "www/offers/form.html", {"form": form, "offer": offer})
+
+
+IMPORT_SESSION_KEY = "offers_import"
+
+
+@membership_required(perms.can_manage_offers)
+def offers_import(request, m):
+    """Upload a CSV / XLSX catalogue, see every line's errors, then import the valid lines."""
+    edition = current_edition()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    lines = None
+    if request.method == "POST" and request.POST.get("action") == "import":
+        pending = request.session.get(IMPORT_SESSION_KEY) or []
+        try:
+            count = imports.offers_import(actor=m, lines=pending)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.success(
+                request, f"{count} offre{'s' if count > 1 else ''} importée{'s' if count > 1 else ''}."
+            )
+            return redirect("offers_catalogue")
+    elif request.method == "POST" and form.is_valid() and edition is not None:
+        upload = form.cleaned_data["file"]
+        try:
+            checked = imports.preview(actor=m, name=upload.name, content=upload.read(), edition_id=edition.pk)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            lines = imports.serialise(checked)
+            request.session[IMPORT_SESSION_KEY] = lines
+    context = {
+        "form": form,
+        "lines": lines,
+        "valid": sum(1 for line in lines or [] if not line["errors"]),
+        "columns": imports.COLUMNS,
+    }
+    return render(request, "www/offers/import.html", context)
 
 
 @membership_required(perms.can_book_offer)
