@@ -8,6 +8,7 @@ urlpatterns = [
     path("offres/", offers.catalogue, name="offers_catalogue"),
     path("offres/nouvelle/", offers.offer_form, name="offers_create"),
     path("offres/import/", offers.offers_import, name="offers_import"),
+    path("offres/bilan/", offers.offers_report, name="offers_report"),
     path("offres/<int:pk>/", offers.offer_detail, name="offers_detail"),
     path("offres/<int:pk>/modifier/", offers.offer_form, name="offers_edit"),
     path("offres/reservations/", offers.bookings, name="offers_bookings"),

@@ -148,3 +148,20 @@ def test_import_shows_the_preview_then_imports_the_valid_lines(client, c):
     done = client.post(url, {"action": "import"})
     assert done.status_code == 302
     assert Offer.objects.filter(site__name="Gîtes Neufs", beds=6).count() == 1
+
+
+def test_the_bilan_counts_offers_booked_used_and_the_value_of_donated_weeks(
+    client, c, django_assert_max_num_queries
+):
+    booking, _ = services.booking_create(actor=c.lens, offer=c.offers["D1"], household=c.household(c.lens, 4))
+    services.booking_confirm(actor=c.lens, booking=booking)
+    services.booking_arrival(actor=c.host, booking=booking, arrived=True)
+    services.booking_create(actor=c.lens, offer=c.offers["J1"], household=c.household(c.lens, 2))
+    logged(client, c.host)  # the host's own offers: the foundation's report is this page
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("offers_report"))
+    figures = {f.kind: f for f in page.context["figures"]}
+    assert (figures["donated"].offers, figures["donated"].booked, figures["donated"].used) == (4, 1, 1)
+    assert figures["donated"].public_value_cents == 60_000 and figures["donated"].people == 4
+    assert (figures["bsv"].booked, figures["bsv"].used, figures["bsv"].aid_cents) == (1, 0, 0)
+    assert "600,00" in page.content.decode()

@@ -165,6 +165,14 @@ def offer_form(request, m, pk=None):
     return render(request, "www/offers/form.html", {"form": form, "offer": offer})
 
 
+@membership_required(perms.can_manage_offers)
+def offers_report(request, m):
+    """The bilan of the offers in the member's scope (every offer, or a host's own: the
+    foundation's report is its own donated weeks)."""
+    figures = selectors.report(selectors.offers_for(m))
+    return render(request, "www/offers/report.html", {"figures": figures, "edition": current_edition()})
+
+
 IMPORT_SESSION_KEY = "offers_import"
 
 
