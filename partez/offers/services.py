@@ -154,7 +154,7 @@ def _expire_options(site_id: int, now: dt.datetime) -> int:
 
 def _project_for(actor: Membership, household: Household, offer: Offer, people: int) -> Project:
     """The household's open project of the offer's format (BSV or « Je pars… »), or a new one for
-    the whole household on the period's dates, the stay's price as its lodging line."""
+    the whole household on the period's dates, the stay's public price as its lodging line."""
     fmt = FORMAT_OF_KIND[OfferKind(offer.kind)]
     project = (
         projects_for(actor)
@@ -176,15 +176,20 @@ def _project_for(actor: Membership, household: Household, offer: Offer, people: 
             destination_department=offer.site.department,
             start_date=offer.period.start_date,
             end_date=offer.period.end_date,
-            budget=[
-                (
-                    BudgetKind.LODGING,
-                    f"Offre {offer.reference} ({offer.get_kind_display()})",
-                    offer.price_cents,
-                )
-            ],
+            budget=[(BudgetKind.LODGING, _lodging_label(offer), offer.public_price_cents)],
         ),
     )
+
+
+def _lodging_label(offer: Offer) -> str:
+    """The project's lodging line is the stay's public price; the rules engine's BSV
+    (reduced price) or « Je pars… » (in kind) scheme then covers it in the financing plan —
+    an aid in kind, never euros paid."""
+    if offer.kind == OfferKind.DONATED:
+        return f"Offre {offer.reference} : semaine donnée (valeur au prix public)"[:200]
+    return f"Offre {offer.reference} : prix public, famille au prix solidaire {offer.price_cents // 100} €"[
+        :200
+    ]
 
 
 def booking_create(

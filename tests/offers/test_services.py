@@ -35,7 +35,8 @@ def test_a_booking_opens_a_project_of_the_offers_format_with_its_dates_and_price
     assert (project.start_date, project.end_date) == (c.july.start_date, c.july.end_date)
     assert project.travellers.count() == 3
     line = project.budget_lines.get()
-    assert (line.kind, line.amount_cents) == (BudgetKind.LODGING, 25_000)
+    assert (line.kind, line.amount_cents) == (BudgetKind.LODGING, 60_000)  # the public price
+    assert "prix solidaire 250 €" in line.label
     assert booking.option_expires_at > timezone.now() + dt.timedelta(days=9)
     assert AuditLog.objects.filter(action="booking.create", object_id=str(booking.pk)).exists()
 
@@ -174,3 +175,14 @@ def test_a_host_creates_and_updates_its_own_offers_only(c):
     with pytest.raises(DomainError) as exc:
         services.offer_save(actor=stranger, data=other)
     assert "site" in exc.value.errors
+
+
+def test_the_financing_plan_of_a_booked_bsv_stay_carries_the_discount_through_the_engine(c):
+    from partez.projects.models import Project
+    from partez.schemes import engine, selectors, situations
+
+    booking = book(c, c.lens, "J1", people=2)
+    situation = situations.from_projects(Project.objects.filter(pk=booking.project_id))[booking.project_id]
+    assert situation.cost_cents == 60_000
+    evaluation = engine.evaluate(situation, selectors.definitions())
+    assert "bsv" in evaluation.plan.schemes
