@@ -73,3 +73,35 @@ def test_a_porteur_books_then_the_coordination_matches_reviews_and_applies(page)
     booked = Booking.objects.filter(project__offer_candidate__in=Candidate.objects.all())
     refused = Candidate.objects.filter(proposals__decision="refused")
     assert booked.count() >= 1 and not booked.filter(project__offer_candidate__in=refused).exists()
+
+
+def test_the_host_sees_who_arrives_and_the_porteur_prints_the_letter(page):
+    c = catalogue()
+    booking, _ = services.booking_create(actor=c.lens, offer=c.offers["D1"], household=c.household(c.lens, 4))
+    c.lens.user.username = "porteuse"
+    c.lens.user.save(update_fields=["username"])
+    c.host.user.username = "hote"
+    c.host.user.save(update_fields=["username"])
+
+    log_in(page, "porteuse")
+    page.goto("/offres/reservations/")
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_text(f"Réservation {booking.reference} confirmée.")).to_be_visible()
+    page.get_by_role("link", name="Lettre de confirmation").click()
+    expect(page.get_by_role("heading", name="Confirmation de votre séjour")).to_be_visible()
+    check_page(page, "offers-letter")
+
+    page.context.clear_cookies()
+    log_in(page, "hote")
+    go_to(page, "Séjours", "Arrivées")
+    expect(page.get_by_text(f"Réservation {booking.reference} · 4 personnes")).to_be_visible()
+    check_page(page, "offers-arrivals")
+    page.get_by_role("button", name="Arrivée", exact=True).click()
+    expect(page.get_by_text(f"Réservation {booking.reference} : arrivée.")).to_be_visible()
+    page.goto("/offres/bilan/")
+    expect(page.get_by_role("heading", name="Bilan des offres d'hébergement")).to_be_visible()
+    check_page(page, "offers-report")
+    page.goto("/offres/import/")
+    check_page(page, "offers-import")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ARRIVED

@@ -332,7 +332,7 @@ def arrivals(request, m):
 def arrival(request, m, pk):
     booking = get_object_or_404(selectors.arrivals_for(m), pk=pk)
     try:
-        services.booking_arrival(
+        booking = services.booking_arrival(
             actor=m,
             booking=booking,
             arrived=request.POST.get("arrived") == "1",
