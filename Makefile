@@ -118,6 +118,12 @@ bench-checkin: install
 	@mkdir -p var
 	$(BIN)/python bench/checkin.py $(BENCH_ARGS)
 
+## make bench-import — a commune's file of 5,000 rows: read, dry run (XLSX and CSV), import, re-import (fresh SQLite, or BENCH_ARGS="--database-url …")
+.PHONY: bench-import
+bench-import: install
+	@mkdir -p var/bench
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
+
 ## make bench-offers (or bench-matching) — 1,300 families, 1,500 donated weeks over 4 periods: exact matcher vs greedy vs baseline
 .PHONY: bench-offers bench-matching
 bench-offers: install
