@@ -289,6 +289,8 @@ MATRIX = [
     Row("offers_detail", "GET", "pk=offer.pk", "302 200 200 200 403 403 200 200 403 200"),
     Row("offers_create", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
     Row("offers_import", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_site_create", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_site_edit", "GET", "pk=offer.site.pk", "302 200 403 403 403 403 200 403 403 403"),
     Row("offers_report", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
     Row("offers_edit", "GET", "pk=offer.pk", "302 200 403 403 403 403 200 403 403 403"),
     Row("offers_bookings", "GET", "", "302 200 200 200 403 403 403 200 403 200"),

@@ -43,7 +43,7 @@ BATCH = 2000
 MAX_HOUSEHOLDS = 50_000
 ADMIN_GROUP = "Coordination – administration"
 # The coordination administers the operation's data in the Django admin.
-ADMIN_APPS = ["territory", "organisations", "households", "projects", "users", "jobs", "camping"]
+ADMIN_APPS = ["territory", "organisations", "households", "projects", "users", "jobs", "camping", "offers"]
 
 
 @dataclass

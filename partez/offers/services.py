@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -140,6 +141,58 @@ def offer_save(*, actor: Membership, data: OfferInput, offer: Offer | None = Non
             actor=actor.user, organisation=actor.organisation, action=action, obj=offer, changes=changes
         )
     return offer
+
+
+SITE_FIELDS = [
+    "name",
+    "address",
+    "commune",
+    "department",
+    "latitude",
+    "longitude",
+    "accessible",
+    "reachable_without_car",
+    "access_notes",
+]
+
+
+def site_save(*, actor: Membership, values: dict[str, Any], site: Site | None = None) -> Site:
+    """Create or update a site: a host's own (its organisation hosts it), any for the coordination."""
+    _require(perms.can_manage_offers(actor), "Votre rôle ne permet pas de gérer des sites d'accueil.")
+    if site is not None and not sees_whole_territory(actor) and site.host_id != actor.organisation_id:
+        raise NotAllowed("Ce site n'est pas le vôtre.")
+    errors: dict[str, str] = {}
+    if not str(values.get("name") or "").strip():
+        errors["name"] = "Donnez le nom du site."
+    if not str(values.get("commune") or "").strip():
+        errors["commune"] = "Donnez la commune du site."
+    department = str(values.get("department") or "").strip().upper()
+    if not (len(department) in (2, 3) and department.isalnum()):
+        errors["department"] = "Département inconnu (ex. 62, 2A, 974)."
+    duplicate = Site.objects.filter(name=values.get("name"), commune=values.get("commune"))
+    if site is not None:
+        duplicate = duplicate.exclude(pk=site.pk)
+    if duplicate.exists():
+        errors["name"] = "Un site de ce nom existe déjà dans cette commune."
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        if site is None:
+            site = Site(host=None if sees_whole_territory(actor) else actor.organisation)
+            before: dict[str, Any] = {}
+        else:
+            before = audit.snapshot(site, SITE_FIELDS)
+        for key in SITE_FIELDS:
+            setattr(site, key, department if key == "department" else values.get(key, getattr(site, key)))
+        site.save()
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="offers.site_save",
+            obj=site,
+            changes=audit.diff(before, audit.snapshot(site, SITE_FIELDS)),
+        )
+    return site
 
 
 # --- bookings ------------------------------------------------------------------------------------

@@ -165,3 +165,22 @@ def test_the_bilan_counts_offers_booked_used_and_the_value_of_donated_weeks(
     assert figures["donated"].public_value_cents == 60_000 and figures["donated"].people == 4
     assert (figures["bsv"].booked, figures["bsv"].used, figures["bsv"].aid_cents) == (1, 0, 0)
     assert "600,00" in page.content.decode()
+
+
+def test_a_host_adds_a_site_then_offers_on_it(client, c):
+    from partez.offers.models import Site
+
+    logged(client, c.host)
+    url = reverse("offers_site_create")
+    bad = client.post(url, {"name": "Village de la Dune", "commune": "Berck", "department": "P-C"})
+    text = bad.content.decode()
+    assert "Un site de ce nom existe déjà" in text and "Département inconnu" in text
+    done = client.post(
+        url, {"name": "Les Pins", "commune": "Quend", "department": "80", "reachable_without_car": "on"}
+    )
+    assert done.status_code == 302
+    site = Site.objects.get(name="Les Pins")
+    assert site.host == c.host_org and site.reachable_without_car
+    assert client.get(reverse("offers_site_edit", args=[site.pk])).status_code == 200
+    logged(client, c.coordination)
+    assert client.get(reverse("offers_site_edit", args=[site.pk])).status_code == 200

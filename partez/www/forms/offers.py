@@ -125,3 +125,19 @@ class ImportForm(forms.Form):
         label="Fichier du catalogue (CSV ou XLSX)",
         help_text="Une ligne par offre ; la première ligne donne les noms des colonnes.",
     )
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label="Nom du site", max_length=150)
+    address = forms.CharField(label="Adresse", max_length=250, required=False)
+    commune = forms.CharField(label="Commune", max_length=120)
+    department = forms.CharField(label="Département", max_length=3)
+    latitude = forms.DecimalField(
+        label="Latitude (si connue)", required=False, max_digits=8, decimal_places=5
+    )
+    longitude = forms.DecimalField(
+        label="Longitude (si connue)", required=False, max_digits=8, decimal_places=5
+    )
+    accessible = forms.BooleanField(label="Site accessible (PMR)", required=False)
+    reachable_without_car = forms.BooleanField(label="Joignable sans voiture (train ou car)", required=False)
+    access_notes = forms.CharField(label="Comment s'y rendre", max_length=300, required=False)

@@ -44,6 +44,7 @@ from ..forms.offers import (
     ImportForm,
     OfferForm,
     ReleaseForm,
+    SiteForm,
 )
 
 PAGE_SIZE = 30
@@ -247,6 +248,22 @@ def candidate(request, m, pk):
             )
             return redirect("offers_bookings")
     return render(request, "www/offers/candidate.html", {"form": form, "project": project})
+
+
+@membership_required(perms.can_manage_offers)
+def site_form(request, m, pk=None):
+    site = get_object_or_404(_sites(m), pk=pk) if pk else None
+    initial = {k: getattr(site, k) for k in services.SITE_FIELDS} if site else {}
+    form = SiteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.site_save(actor=m, values=form.cleaned_data, site=site)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"Site « {saved.name} » enregistré : ajoutez-lui des offres.")
+            return redirect("offers_create")
+    return render(request, "www/offers/site_form.html", {"form": form, "site": site})
 
 
 @membership_required(perms.can_book_offer)
