@@ -303,7 +303,7 @@ MATRIX = [
     Row("offers_matching", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
     Row("offers_matching_detail", "GET", "pk=match_run.pk", "302 200 403 403 403 403 403 403 403 403"),
     Row("offers_matching_apply", "POST", "pk=match_run.pk", "302 302 403 403 403 403 403 403 403 403"),
-    Row("offers_proposal_decide", "POST", "pk=proposal.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("offers_proposal_decide", "POST", "pk=proposal.pk", "302 302 302 302 403 403 403 404 403 404"),
     Row("api-v1:list_offers", "GET", "", "401 200 200 200 403 403 200 200 403 200"),
     Row("api-v1:book_offer", "POST", "offer_id=free_offer.pk", "401 201 201 201 403 403 403 404 403 404", BOOKING),
     Row("api-v1:release_booking", "DELETE", "booking_id=booking.pk", "401 200 200 200 403 403 403 404 403 404"),

@@ -210,9 +210,12 @@ def run_matching(job: Job, progress: Progress) -> None:
 
 
 def proposal_decide(*, actor: Membership, proposal: Proposal, accept: bool, reason: str = "") -> Proposal:
-    """Accept or refuse a proposal (a refusal needs its reason; it is never proposed again)."""
-    if not perms.can_match_offers(actor):
-        raise NotAllowed("Seule la coordination examine les propositions.")
+    """Accept or refuse a proposal — the coordination, or the porteur of the family's project
+    (a refusal needs its reason; it is never proposed again)."""
+    if not perms.can_decide_proposals(actor):
+        raise NotAllowed("Votre rôle ne permet pas d'examiner les propositions.")
+    if not selectors.proposals_for(actor).filter(pk=proposal.pk).exists():
+        raise NotAllowed("Cette proposition concerne une famille d'une autre structure.")
     reason = reason.strip()
     if not accept and not reason:
         raise DomainError("Dites pourquoi la proposition est refusée.", field="reason")

@@ -34,3 +34,9 @@ def can_view_arrivals(m: Membership | None) -> bool:
 def can_match_offers(m: Membership | None) -> bool:
     """Run the matching of donated weeks to families, review and apply it: the coordination."""
     return sees_whole_territory(m)
+
+
+def can_decide_proposals(m: Membership | None) -> bool:
+    """Accept or refuse a matching's proposal: the coordination (every one), a porteur (those of
+    its own projects' families, scoped by ``selectors.proposals_for``)."""
+    return can_match_offers(m) or can_book_offer(m)

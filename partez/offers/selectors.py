@@ -24,7 +24,7 @@ from partez.organisations.models import Membership
 from partez.organisations.perms import sees_whole_territory
 
 from . import perms
-from .models import HOLDING, Booking, BookingStatus, Offer, Period
+from .models import HOLDING, Booking, BookingStatus, MatchStatus, Offer, Period, Proposal
 
 PARAMETERS = Path(__file__).with_name("parameters.yaml")
 
@@ -65,6 +65,21 @@ def bookings_for(m: Membership | None) -> QuerySet[Booking]:
         return qs
     if perms.can_book_offer(m):
         return qs.filter(organisation=m.organisation)
+    return qs.none()
+
+
+def proposals_for(m: Membership | None) -> QuerySet[Proposal]:
+    """Proposals of the matchings still under review: every one for the coordination, those of
+    the porteur's own projects for a case worker."""
+    qs = Proposal.objects.filter(run__status=MatchStatus.PROPOSED).select_related(
+        "run", "offer__site", "offer__period", "candidate__project__household"
+    )
+    if m is None:
+        return qs.none()
+    if perms.can_match_offers(m):
+        return qs
+    if perms.can_book_offer(m):
+        return qs.filter(candidate__project__organisation=m.organisation)
     return qs.none()
 
 

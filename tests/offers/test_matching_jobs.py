@@ -86,3 +86,15 @@ def test_apply_books_every_proposal_not_refused_through_the_locks(c):
     assert r.status == MatchStatus.APPLIED and r.applied_by == c.coordination.user
     with pytest.raises(Exception, match="plus proposée"):
         matching_jobs.matching_apply_start(actor=c.coordination, run=r)
+
+
+def test_the_porteur_decides_its_own_families_proposals_only(c):
+    mine = Candidate.objects.get(project=ask(c, c.lens, 4, car=True))
+    theirs = Candidate.objects.get(project=ask(c, c.lievin, 3, car=True))
+    r = run(c)
+    own, other = r.proposals.get(candidate=mine), r.proposals.get(candidate=theirs)
+    matching_jobs.proposal_decide(actor=c.lens, proposal=own, accept=False, reason="Dates impossibles")
+    own.refresh_from_db()
+    assert own.decision == Decision.REFUSED and own.decided_by == c.lens.user
+    with pytest.raises(Exception, match="autre structure"):
+        matching_jobs.proposal_decide(actor=c.lens, proposal=other, accept=True)

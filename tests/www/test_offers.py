@@ -184,3 +184,28 @@ def test_a_host_adds_a_site_then_offers_on_it(client, c):
     assert client.get(reverse("offers_site_edit", args=[site.pk])).status_code == 200
     logged(client, c.coordination)
     assert client.get(reverse("offers_site_edit", args=[site.pk])).status_code == 200
+
+
+def test_the_porteur_sees_and_answers_the_proposals_for_its_families(client, c):
+    from partez.offers import matching_jobs
+    from partez.offers.models import Decision, MatchRun
+    from tests.factories.offers import asking_project
+
+    project = asking_project(c, c.lens, 3)
+    services.candidate_save(
+        actor=c.lens, project=project, data=services.CandidateInput(period_ids=[c.august.pk])
+    )
+    matching_jobs.matching_start(actor=c.coordination, edition=c.edition)
+    proposal = MatchRun.objects.get().proposals.get()
+    logged(client, c.lens)
+    text = client.get(reverse("offers_bookings")).content.decode()
+    assert "Offres proposées à vos familles" in text and proposal.offer.site.name in text
+    done = client.post(reverse("offers_proposal_decide", args=[proposal.pk]), {"decision": "accept"})
+    assert done.status_code == 302 and done.url == reverse("offers_bookings")
+    proposal.refresh_from_db()
+    assert proposal.decision == Decision.ACCEPTED
+    logged(client, c.lievin)
+    assert (
+        client.post(reverse("offers_proposal_decide", args=[proposal.pk]), {"decision": "accept"}).status_code
+        == 404
+    )

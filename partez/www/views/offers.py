@@ -25,7 +25,6 @@ from partez.offers.models import (
     Decision,
     MatchRun,
     MatchStatus,
-    Proposal,
     Site,
 )
 from partez.organisations.perms import sees_whole_territory
@@ -283,8 +282,12 @@ def bookings(request, m):
             .select_related("household", "offer_candidate")
             .order_by("start_date", "id")[:50]
         )
+    proposals = list(
+        selectors.proposals_for(m).exclude(offer=None).order_by("offer__period__start_date", "id")[:50]
+    )
     context = {
         "waiting": waiting,
+        "proposals": proposals,
         "page": page,
         "status": status,
         "statuses": BookingStatus.choices,
@@ -427,9 +430,9 @@ def matching_detail(request, m, pk):
 
 
 @require_POST
-@membership_required(perms.can_match_offers)
+@membership_required(perms.can_decide_proposals)
 def proposal_decide(request, m, pk):
-    proposal = get_object_or_404(Proposal.objects.select_related("run"), pk=pk)
+    proposal = get_object_or_404(selectors.proposals_for(m), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choisissez d'accepter ou de refuser la proposition.")
@@ -445,7 +448,9 @@ def proposal_decide(request, m, pk):
             messages.error(request, exc.message)
         else:
             messages.success(request, "Décision enregistrée.")
-    return redirect("offers_matching_detail", pk=proposal.run_id)
+    if perms.can_match_offers(m):
+        return redirect("offers_matching_detail", pk=proposal.run_id)
+    return redirect("offers_bookings")
 
 
 @require_POST
