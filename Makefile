@@ -124,6 +124,12 @@ bench-import: install
 	@mkdir -p var/bench
 	$(BIN)/python bench/imports.py $(BENCH_ARGS)
 
+## make bench-offers (or bench-matching) — 1,300 families, 1,500 donated weeks over 4 periods: exact matcher vs greedy vs baseline
+.PHONY: bench-offers bench-matching
+bench-offers: install
+	$(BIN)/python bench/offers.py $(BENCH_ARGS)
+bench-matching: bench-offers
+
 ## make bench-invitations — one PDF invitation letter with its QR code for each of 5,000 households
 bench-invitations: install
 	@mkdir -p var

@@ -84,6 +84,7 @@ NEW_GROUP = {
     "starts_on": "2026-07-10",
     "ends_on": "2026-07-15",
 }
+BOOKING = {"household": "=household.pk", "nonce": "matrice-offre"}
 HANDOVER = {
     "code": "=invitation.code",
     "booklets": ["=serial"],
@@ -335,6 +336,29 @@ MATRIX = [
     Row("api-v1:create_group", "POST", "", "401 400 400 400 403 403 403 201 403 400", NEW_GROUP),
     Row("api-v1:add_group_member", "POST", "group_id=sac_group.pk", "401 201 403 403 403 403 403 201 403 404", {"person": "=young_other.pk"}),
     Row("api-v1:remove_group_member", "DELETE", "group_id=sac_group.pk,person=young.pk", "401 200 403 403 403 403 403 200 403 404"),
+    # hosting offers (BSV, donated weeks): an offer of the host's site, a confirmed booking of the Lens CCAS
+    Row("offers_catalogue", "GET", "", "302 200 200 200 403 403 200 200 403 200"),
+    Row("offers_detail", "GET", "pk=offer.pk", "302 200 200 200 403 403 200 200 403 200"),
+    Row("offers_create", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_import", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_site_create", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_site_edit", "GET", "pk=offer.site.pk", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_report", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_edit", "GET", "pk=offer.pk", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_bookings", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("offers_booking_confirm", "POST", "pk=booking.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("offers_booking_release", "POST", "pk=booking.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("offers_letter", "GET", "pk=booking.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("offers_candidate", "GET", "pk=project.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("offers_arrivals", "GET", "", "302 200 403 403 403 403 200 403 403 403"),
+    Row("offers_arrival", "POST", "pk=booking.pk", "302 302 403 403 403 403 302 403 403 403"),
+    Row("offers_matching", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("offers_matching_detail", "GET", "pk=match_run.pk", "302 200 403 403 403 403 403 403 403 403"),
+    Row("offers_matching_apply", "POST", "pk=match_run.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("offers_proposal_decide", "POST", "pk=proposal.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("api-v1:list_offers", "GET", "", "401 200 200 200 403 403 200 200 403 200"),
+    Row("api-v1:book_offer", "POST", "offer_id=free_offer.pk", "401 201 201 201 403 403 403 404 403 404", BOOKING),
+    Row("api-v1:release_booking", "DELETE", "booking_id=booking.pk", "401 200 200 200 403 403 403 404 403 404"),
 ]
 # fmt: on
 
@@ -556,6 +580,58 @@ def _groups(w, relay, ccas, lens) -> None:
         actor=coordinator, title="Remise", starts_at=timezone.now(), place="Arras", groups=[accepted]
     )
     w.pack = Pack.objects.filter(roster=w.ceremony).first()
+    _offers_world(w, host, ccas)
+    return w
+
+
+def _offers_world(w, host, ccas):
+    """Two offers of the host's site (two periods of 2025), a confirmed booking of the Lens CCAS
+    for the household on the first, a matching run proposing the second."""
+    from partez.offers.models import (
+        Booking,
+        BookingStatus,
+        Candidate,
+        MatchRun,
+        Offer,
+        Period,
+        Proposal,
+        Site,
+    )
+
+    site = Site.objects.create(host=host, name="Village Matrice", commune="Berck", department="62")
+    periods = [
+        Period.objects.create(
+            edition=w.edition,
+            code=f"p{i}",
+            label=f"Période {i}",
+            start_date=start,
+            end_date=start + dt.timedelta(days=7),
+        )
+        for i, start in enumerate([dt.date(w.edition.year, 7, 5), dt.date(w.edition.year, 8, 2)])
+    ]
+    w.offer, w.free_offer = (
+        Offer.objects.create(
+            reference=f"H-MAT{i}", kind="donated", site=site, period=p, unit_kind="chalet", beds=6
+        )
+        for i, p in enumerate(periods)
+    )
+    w.booking = Booking.objects.create(
+        reference="R-MATRICE",
+        offer=w.offer,
+        household=w.household,
+        project=w.project,
+        organisation=ccas,
+        status=BookingStatus.CONFIRMED,
+        people=1,
+        created_by=w.members["worker"].user,
+    )
+    w.match_run = MatchRun.objects.create(
+        edition=w.edition, max_families=2, created_by=w.members["coordinator"].user
+    )
+    candidate = Candidate.objects.create(project=w.project, people=1)
+    w.proposal = Proposal.objects.create(
+        run=w.match_run, candidate=candidate, offer=w.free_offer, explanation="Matrice"
+    )
 
 
 def _second_followup(household, organisation):

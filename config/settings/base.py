@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partez.commissions",
     "partez.imports",
     "partez.groups",
+    "partez.offers",
     # web apps
     "partez.www",
 ]

@@ -8,7 +8,7 @@ domain services. Errors share one JSON shape (see :mod:`.errors`).
 
 from ninja import NinjaAPI
 
-from . import attendance, bilan, cheques, errors, fete, funding, groups, households, projects, simulate
+from . import attendance, bilan, cheques, errors, fete, funding, groups, households, offers, projects, simulate
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -35,3 +35,4 @@ api.add_router("/cheques", cheques.router)
 api.add_router("/bilan", bilan.router)
 api.add_router("/attendance", attendance.router)
 api.add_router("/groups", groups.router)
+api.add_router("", offers.router)

@@ -34,6 +34,7 @@ from partez.users.models import User
 from . import camping, funding, generator
 from . import fete as fete_demo
 from . import groups as groups_demo
+from . import offers as offers_demo
 from .calendar import DemoCalendar
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
@@ -43,7 +44,7 @@ BATCH = 2000
 MAX_HOUSEHOLDS = 50_000
 ADMIN_GROUP = "Coordination – administration"
 # The coordination administers the operation's data in the Django admin.
-ADMIN_APPS = ["territory", "organisations", "households", "projects", "users", "jobs", "camping"]
+ADMIN_APPS = ["territory", "organisations", "households", "projects", "users", "jobs", "camping", "offers"]
 
 
 @dataclass
@@ -89,6 +90,7 @@ def demo_delete() -> dict[str, int]:
             demo_projects = Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households))
             fete_demo.delete(orgs, households)  # chèques-vacances and the Fête
             groups_demo.delete(orgs)  # Sac Ados and Seniors en Vacances groups
+            offers_demo.delete(orgs, households)  # hosting offers, bookings, matchings
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -147,6 +149,7 @@ def demo_load(
         edition = Edition.objects.get(year=calendar.year)
         counts.update(funding.load(edition))
         counts.update(camping.load(edition, calendar))
+        counts.update(offers_demo.load(edition, calendar, seed=seed))
         counts.update(reports_demo.load(edition, seed))
         counts.update(
             fete_demo.load(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from partez.camping import perms as camping_perms
 from partez.commissions import perms as commission_perms
 from partez.groups import perms as group_perms
+from partez.offers import perms as offers_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
@@ -57,6 +58,9 @@ MENU: tuple[Group, ...] = (
             Entry("Séjour commun", "camping_board", camping_perms.can_view_camping),
             Entry("Départs en groupe", "groups_list", group_perms.can_view_groups),
             Entry("Jury Sac Ados", "groups_jury", group_perms.can_run_jury),
+            Entry("Offres d'hébergement", "offers_catalogue", offers_perms.can_search_offers),
+            Entry("Arrivées", "offers_arrivals", offers_perms.can_view_arrivals),
+            Entry("Attribution des offres", "offers_matching", offers_perms.can_match_offers),
         ),
     ),
     Group(

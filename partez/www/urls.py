@@ -113,4 +113,5 @@ urlpatterns = [
     path("", include("partez.www.urls_attendance")),  # check-in at a door: trainings, workshops, ceremonies
     path("", include("partez.www.urls_commission")),  # the commission: screen, decisions, sessions, minutes
     path("", include("partez.www.urls_groups")),  # group departures: Sac Ados, Seniors en Vacances
+    path("", include("partez.www.urls_offers")),  # hosting offers: BSV catalogue, donated weeks, matching
 ]

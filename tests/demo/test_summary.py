@@ -27,7 +27,9 @@ def test_summary_json_agrees_with_the_database(demo):
         "persons",
         "projects_by_status",
         "groups_by_scheme",
+        "offers_by_kind",
     }
+    assert data["offers_by_kind"] == {"bsv": 60, "donated": 220}
     assert data["communes"] == 36
     assert data["participating_communes"] == 28
     assert data["households"] == Household.objects.count() == 150
@@ -47,6 +49,7 @@ def test_summary_on_an_empty_database_lists_every_status(db):
     data = json.loads(summary("--json"))
     assert data["participating_communes"] == 0 and data["households"] == 0
     assert data["projects_by_status"] == dict.fromkeys(ProjectStatus.values, 0)
+    assert data["offers_by_kind"] == {"bsv": 0, "donated": 0}
 
 
 def test_summary_as_a_french_table(demo):

@@ -24,7 +24,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
         ("Accompagner", ["Foyers"]),
         ("Décider", ["Commission"]),
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
-        ("Séjours", ["Séjour commun"]),
+        ("Séjours", ["Séjour commun", "Offres d'hébergement", "Arrivées", "Attribution des offres"]),
         ("Fête", ["Fête des vacances", "Pointage"]),
         ("Réseau", ["Équipe"]),
         ("Bilan", ["Bilan de l'édition"]),
@@ -40,6 +40,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
             [
                 ("Accompagner", ["Foyers"]),
                 ("Financer", ["Dispositifs"]),
+                ("Séjours", ["Offres d'hébergement"]),
                 ("Réseau", ["Équipe"]),
                 ("Bilan", ["Bilan de l'édition"]),
             ],
@@ -50,7 +51,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
                 ("Accompagner", ["Foyers"]),
                 ("Décider", ["Commission"]),
                 ("Financer", ["Dispositifs", "Chèques-vacances"]),
-                ("Séjours", ["Séjour commun"]),
+                ("Séjours", ["Séjour commun", "Offres d'hébergement"]),
                 ("Fête", ["Pointage"]),
                 ("Réseau", ["Équipe"]),
                 ("Bilan", ["Bilan de l'édition"]),
@@ -119,9 +120,9 @@ def test_the_page_shows_the_menu_the_organisation_and_the_edition(client, worker
     html = client.get(reverse("dashboard")).content.decode()
     assert 'aria-label="Navigation principale"' in html
     assert "<summary>Menu</summary>" in html
-    for label in ("Accompagner", "Financer", "Réseau", "Bilan"):
+    for label in ("Accompagner", "Financer", "Séjours", "Réseau", "Bilan"):
         assert f">{label}</summary>" in html
-    for hidden in ("Séjours", "Fête", "Administration"):
+    for hidden in ("Fête", "Administration"):
         assert f">{hidden}</summary>" not in html
     assert "Organisation : <strong>CCAS de Lens</strong>" in html
     assert f"Édition : <strong>{edition.year}</strong>" in html

@@ -8,6 +8,7 @@ from django.db.models import Count
 from partez.groups.models import Group
 from partez.groups.models import Scheme as GroupScheme
 from partez.households.models import Household, Person
+from partez.offers.models import Offer, OfferKind
 from partez.organisations.models import Membership, Organisation
 from partez.projects.models import Project, ProjectStatus
 from partez.territory.models import Commune
@@ -20,6 +21,7 @@ def collect() -> dict:
     edition = current_edition()
     by_status = dict(Project.objects.order_by().values_list("status").annotate(n=Count("pk")))
     by_scheme = dict(Group.objects.order_by().values_list("scheme").annotate(n=Count("pk")))
+    by_kind = dict(Offer.objects.order_by().values_list("kind").annotate(n=Count("pk")))
     return {
         "communes": Commune.objects.count(),
         "participating_communes": edition.communes.count() if edition else 0,
@@ -29,6 +31,7 @@ def collect() -> dict:
         "persons": Person.objects.count(),
         "projects_by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
         "groups_by_scheme": {scheme: by_scheme.get(scheme, 0) for scheme in GroupScheme.values},
+        "offers_by_kind": {kind: by_kind.get(kind, 0) for kind in OfferKind.values},
     }
 
 
@@ -58,6 +61,7 @@ class Command(BaseCommand):
         rows += [(f"Projets – {ProjectStatus(s).label}", n) for s, n in data["projects_by_status"].items()]
         rows.append(("Projets – total", sum(data["projects_by_status"].values())))
         rows += [(f"Groupes – {GroupScheme(s).label}", n) for s, n in data["groups_by_scheme"].items()]
+        rows += [(f"Offres – {OfferKind(k).label}", n) for k, n in data["offers_by_kind"].items()]
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
             number = f"{value:,}".replace(",", "\u202f")  # French thousands separator
