@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "partez.reports",
     "partez.privacy",
     "partez.attendance",
+    "partez.family",
     # web apps
     "partez.www",
 ]
@@ -210,6 +211,9 @@ PUBLIC_LIMITS = {
     "invitation_accept": {"rate": "20/m", "max_body": 8 * 1024},
     "bilan_public": {"rate": "60/m", "max_body": 0},
     "bilan_public_current": {"rate": "60/m", "max_body": 0},
+    # the families' space: a link's token or a letter's code is the key (partez.family)
+    "family_enter": {"rate": "20/m", "max_body": 0},
+    "family_code": {"rate": "10/m", "max_body": 4 * 1024},
 }
 # The client address: partez.accounts.throttling.client_ip (TRUSTED_PROXY_COUNT, above).
 # Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and

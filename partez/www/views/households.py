@@ -20,6 +20,7 @@ from ..access import get_household, membership_required
 from ..forms import households as forms
 from ..forms.errors import apply_domain_error, errors_text
 from ..forms.fields import euros_to_cents
+from ..presenters import family as family_presenter
 
 PAGE_SIZE = 25
 
@@ -175,6 +176,9 @@ def household_detail(request, m, pk):
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),
+        "family": family_presenter.household_block(
+            m, household, {s for c in consents if c.revoked_at is None for s in c.scopes}
+        ),
         "history": audit.history_for(
             {
                 "households.household": [household.pk],
