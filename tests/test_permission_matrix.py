@@ -255,6 +255,27 @@ MATRIX = [
     # check-in at a door (trainings, workshops, ceremonies): a list of the Lens CCAS
     Row("attendance_scan", "GET", "pk=roster.pk", "302 200 200 200 200 404 404 404 404 404"),
     Row("attendance_checkin", "POST", "pk=roster.pk", "302 400 400 400 400 404 404 404 404 404"),
+    # the families' space: no staff session opens a family's page (403, « how to come in »);
+    # the family sessions' own table is tests/family/test_permissions.py
+    Row("family_enter", "GET", "token=jeton-famille-inconnu", "404 404 404 404 404 404 404 404 404 404"),
+    Row("family_code", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_leave", "POST", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_service_worker", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_home", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_budget", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_documents", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_document", "GET", "pk=family_document.pk", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_choices", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_answer", "POST", "pk=family_proposal.pk", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_fete", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_story", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_photo", "GET", "pk=family_photo.pk", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_appointment", "GET", "pk=1", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_invite", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_revoke", "POST", "pk=household.pk,access_pk=family_access.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("family_propose", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_staff_document", "GET", "pk=family_document.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_staff_photo", "GET", "pk=family_photo.pk", "302 200 200 200 403 403 403 404 403 404"),
     # API (Bearer token; no token: 401)
     Row("api-v1:api-root", "GET", "", "404 404 404 404 404 404 404 404 404 404"),
     Row("api-v1:openapi-json", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
@@ -411,7 +432,17 @@ def _build() -> World:
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
     w.tokens = {name: api_token_create(membership=m, name="matrice")[1] for name, m in w.members.items()}
+    _family_space(w)
     return w
+
+
+def _family_space(w):
+    """The Lens household's access to its space, a document it sent, a proposal, a story photo."""
+    from tests.factories import family
+
+    w.family_access, w.family_document, w.family_proposal, w.family_photo = family.space_of(
+        w.members["worker"], w.household, w.project
+    )
 
 
 def _second_followup(household, organisation):

@@ -38,3 +38,29 @@ def png(name="photo.png") -> SimpleUploadedFile:
     out = io.BytesIO()
     segno.make("photo").save(out, kind="png", scale=4)
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def space_of(actor, household, project):
+    """An access of ``household`` given by ``actor``, a document it sent for ``project``, a
+    proposal and a photo of its story: (access, document, proposal, photo)."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from partez.family.models import ProposalKind, Story, StoryPhoto
+
+    access = grant(actor, household).access
+    document = services.document_upload(access=access, project=project, upload=jpeg())
+    proposal = services.proposal_create(
+        actor=actor,
+        project=project,
+        kind=ProposalKind.DATES,
+        text="Du 6 au 13 juillet",
+        answer_by=timezone.localdate() + dt.timedelta(days=10),
+    )
+    story = Story.objects.create(project=project, text="La mer")
+    photo = StoryPhoto(story=story, content_type="image/jpeg", size=len(JPEG))
+    photo.file.save("photo.jpg", ContentFile(JPEG), save=False)
+    photo.save()
+    return access, document, proposal, photo

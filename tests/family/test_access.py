@@ -119,7 +119,9 @@ def test_revoked_link_is_refused_and_ends_the_open_session(worker, granted, fami
 
 
 def test_expired_link_is_refused(granted, family_client):
-    FamilyAccess.objects.filter(pk=granted.access.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    FamilyAccess.objects.filter(pk=granted.access.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert family_client.get("/famille/").status_code == 403
     response = family_client.get(granted.link.removeprefix(family.BASE))
     assert response.status_code == 410 and "trop vieux" in response.content.decode()
@@ -158,7 +160,9 @@ def test_family_link_command_prints_the_link_alone_on_its_last_line(granted, hom
     assert link.startswith("http://") and "/famille/entrer/" in link
     access = FamilyAccess.objects.get(channel=Channel.LINK)
     assert access.created_by is None and access.expires_at > timezone.now() + dt.timedelta(days=1)
-    assert AuditLog.objects.filter(action="family_access.grant", object_id=str(access.pk), actor=None).exists()
+    assert AuditLog.objects.filter(
+        action="family_access.grant", object_id=str(access.pk), actor=None
+    ).exists()
     response = client.get("/" + link.split("/", 3)[3])
     assert response.status_code == 302
 
