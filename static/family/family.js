@@ -8,3 +8,13 @@ if (document.querySelector("[data-family-left]")) {
 } else if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/famille/sw.js", { scope: "/famille/" }).catch(() => {});
 }
+
+/* A file input shows the name of the photo or file chosen (the browser's own words may not be French). */
+document.querySelectorAll(".family-file").forEach((box) => {
+  const input = box.querySelector("input[type=file]");
+  const name = box.querySelector("[data-file-name]");
+  if (!input || !name) return;
+  input.addEventListener("change", () => {
+    if (input.files && input.files.length) name.textContent = `Choisi : ${input.files[0].name}`;
+  });
+});
