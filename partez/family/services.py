@@ -416,6 +416,11 @@ def proposal_create(
     if not perms.can_propose_to_family(actor):
         raise NotAllowed("Votre rôle ne permet pas de faire une proposition à la famille.")
     household_services.require_open_file(project.household)
+    household_services.require_consent(
+        project.household,
+        ConsentScope.FAMILY_SPACE,
+        "Le foyer n'utilise pas l'espace famille : donnez-lui d'abord son accès.",
+    )
     errors = {}
     if kind not in ProposalKind.values:
         errors["kind"] = "Choisissez le sujet de la proposition."

@@ -84,6 +84,7 @@ def _setup():
     )
     ChecklistItem.objects.create(project=project, label="Pièce d'identité")
     ChecklistItem.objects.create(project=project, label="Avis d'imposition")
+    granted = family.grant(worker, household, contact_phone="03 21 00 00 00")
     services.proposal_create(
         actor=worker,
         project=project,
@@ -91,7 +92,6 @@ def _setup():
         text="Une semaine au camping de Berck, du 6 au 13 juillet.",
         answer_by=timezone.localdate() + dt.timedelta(days=10),
     )
-    granted = family.grant(worker, household, contact_phone="03 21 00 00 00")
     return granted, project
 
 

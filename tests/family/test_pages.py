@@ -136,6 +136,11 @@ def test_answer_a_proposal_and_the_referent_sees_it(family_client, worker, home,
     assert "Pas ces dates" in page and "Non" in page
 
 
+def test_no_proposal_to_a_household_outside_the_space(worker, home):
+    with pytest.raises(DomainError, match="donnez-lui d'abord son accès"):
+        _propose(worker, home.project)
+
+
 def test_no_answer_after_the_deadline(granted, worker, home):
     proposal = _propose(worker, home.project)
     Proposal.objects.filter(pk=proposal.pk).update(answer_by=timezone.localdate() - dt.timedelta(days=1))
@@ -143,7 +148,7 @@ def test_no_answer_after_the_deadline(granted, worker, home):
         services.proposal_answer(access=granted.access, proposal=proposal, answer="accepted")
 
 
-def test_proposal_errors_all_at_once(worker, home):
+def test_proposal_errors_all_at_once(worker, home, granted):
     with pytest.raises(DomainError) as exc:
         services.proposal_create(
             actor=worker, project=home.project, kind="x", text=" ", answer_by=dt.date(2000, 1, 1)
@@ -297,3 +302,13 @@ def test_anonymising_deletes_what_the_family_sent(granted, home, coordinator_org
 
     assert not os.path.exists(path)
     assert FamilyAccess.objects.get().revoked_at is not None
+
+
+def test_a_body_larger_than_a_file_is_refused_before_it_is_read(family_client):
+    response = family_client.post(
+        "/famille/papiers/",
+        {"file": family.jpeg()},
+        CONTENT_LENGTH=str(services.value("upload_max_bytes") * 2),
+    )
+    assert response.status_code == 413 and "trop gros" in response.content.decode()
+    assert not FamilyDocument.objects.exists()

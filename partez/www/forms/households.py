@@ -64,7 +64,8 @@ PersonFormSet = forms.formset_factory(PersonForm, formset=BasePersonFormSet, ext
 class ConsentForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label="Finalités acceptées par le foyer",
-        choices=ConsentScope.choices,
+        # the « espace famille » consent is asked when the family is given its access (partez.family)
+        choices=[c for c in ConsentScope.choices if c[0] != ConsentScope.FAMILY_SPACE],
         widget=forms.CheckboxSelectMultiple,
         # Only case work (the file needs it): an optional consent is never ticked in advance.
         initial=[ConsentScope.CASEWORK],

@@ -7,16 +7,23 @@ from typing import Any
 
 from partez.family import perms
 from partez.family.models import FamilyAccess, FamilyDocument, Proposal, Story
-from partez.households.models import ConsentScope, Household
+from partez.households.models import Consent, ConsentScope, Household
 from partez.organisations.models import Membership
 
 
-def household_block(m: Membership, household: Household, active_scopes: set[str]) -> dict[str, Any]:
-    """Four queries, whatever the number of rows (the page's query budget holds)."""
-    return {
-        "consent": ConsentScope.FAMILY_SPACE in active_scopes,
+def household_block(m: Membership, household: Household, consents: list[Consent]) -> dict[str, Any]:
+    """Five queries whatever the number of rows, none for a household that never agreed to use
+    the space (no access, hence nothing sent, can exist without that consent)."""
+    ever = any(ConsentScope.FAMILY_SPACE in c.scopes for c in consents)
+    consent = any(ConsentScope.FAMILY_SPACE in c.scopes for c in consents if c.revoked_at is None)
+    block: dict[str, Any] = {
+        "consent": consent,
         "can_invite": perms.can_invite_family(m) and household.anonymised_at is None,
-        "can_propose": perms.can_propose_to_family(m) and household.anonymised_at is None,
+        "can_propose": consent and perms.can_propose_to_family(m) and household.anonymised_at is None,
+    }
+    if not ever:
+        return block
+    return block | {
         "accesses": list(
             FamilyAccess.objects.filter(household=household).select_related("person", "created_by")[:10]
         ),

@@ -102,6 +102,26 @@ def family_leave(request):
     return render(request, "www/family/left.html")
 
 
+def _too_large(request):
+    """Refuse a body larger than one file and its form before Django reads it to disk (the
+    service checks each file's own size)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= services.value("upload_max_bytes") + 64 * 1024:
+        return None
+    return render(
+        request,
+        "www/family/refused.html",
+        {
+            "title": "Fichier trop gros",
+            "message": f"Le fichier est trop gros. {services.value('upload_max_bytes') // (1024 * 1024)} Mo au plus.",
+        },
+        status=413,
+    )
+
+
 def _project_or_none(access):
     return selectors.current_project(access)
 
@@ -145,6 +165,8 @@ def family_documents(request, access):
     project = _project_or_none(access)
     if project is None:
         raise Http404("Pas de projet.")
+    if request.method == "POST" and (refused := _too_large(request)):
+        return refused
     items = selectors.checklist(project)
     form = forms.DocumentForm(request.POST or None, request.FILES or None, items=items)
     if request.method == "POST" and form.is_valid():
@@ -241,6 +263,8 @@ def family_story(request, access):
     project = _project_or_none(access)
     if project is None:
         raise Http404("Pas de projet.")
+    if request.method == "POST" and (refused := _too_large(request)):
+        return refused
     story = selectors.story(project)
     initial = (
         {"text": story.text, "share": story.may_be_published, "name_shown": story.name_shown} if story else {}

@@ -176,9 +176,7 @@ def household_detail(request, m, pk):
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),
-        "family": family_presenter.household_block(
-            m, household, {s for c in consents if c.revoked_at is None for s in c.scopes}
-        ),
+        "family": family_presenter.household_block(m, household, consents),
         "history": audit.history_for(
             {
                 "households.household": [household.pk],
