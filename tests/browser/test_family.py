@@ -25,30 +25,15 @@ from .helpers import CHROMIUM, DESKTOP, check_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots/family")
 PHONE_390 = {"width": 390, "height": 844}
-# Offline, Chromium reports the failed requests as console errors: expected, not a script error.
-EXPECTED = re.compile(r"net::ERR_INTERNET_DISCONNECTED|status of 4\d\d")
 
 
 @pytest.fixture
-def phone(chromium, live_server):
-    context = chromium.new_context(
-        viewport=PHONE_390, locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(f"console: {msg.text}")
-            if msg.type == "error" and not EXPECTED.search(msg.text)
-            else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not errors, "JavaScript errors in the browser:\n" + "\n".join(errors)
+def phone(page):
+    """The shared page (conftest), at a phone's width; offline, Chromium reports the failed
+    requests as console errors: expected, not a script error."""
+    page.set_viewport_size(PHONE_390)
+    page.expected_console_errors = ["net::ERR_INTERNET_DISCONNECTED", "status of 4"]
+    return page
 
 
 def _shot(page, name):

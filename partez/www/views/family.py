@@ -122,13 +122,17 @@ def _too_large(request):
     )
 
 
-def _project_or_none(access):
-    return selectors.current_project(access)
+def _project(access):
+    """The household's current project; a page about a project without one is a 404."""
+    project = selectors.current_project(access)
+    if project is None:
+        raise Http404("Pas de projet.")
+    return project
 
 
 @family_required
 def family_home(request, access):
-    project = _project_or_none(access)
+    project = selectors.current_project(access)
     context = {"access": access, "contact": selectors.contact(access), "project": project}
     if project is not None:
         items = selectors.checklist(project)
@@ -144,9 +148,7 @@ def family_home(request, access):
 
 @family_required
 def family_budget(request, access):
-    project = _project_or_none(access)
-    if project is None:
-        raise Http404("Pas de projet.")
+    project = _project(access)
     return render(
         request,
         "www/family/budget.html",
@@ -162,9 +164,7 @@ def family_budget(request, access):
 @family_required
 @require_http_methods(["GET", "POST"])
 def family_documents(request, access):
-    project = _project_or_none(access)
-    if project is None:
-        raise Http404("Pas de projet.")
+    project = _project(access)
     if request.method == "POST" and (refused := _too_large(request)):
         return refused
     items = selectors.checklist(project)
@@ -260,9 +260,7 @@ def family_fete(request, access):
 @family_required
 @require_http_methods(["GET", "POST"])
 def family_story(request, access):
-    project = _project_or_none(access)
-    if project is None:
-        raise Http404("Pas de projet.")
+    project = _project(access)
     if request.method == "POST" and (refused := _too_large(request)):
         return refused
     story = selectors.story(project)
@@ -311,9 +309,7 @@ def family_photo(request, access, pk):
 @family_required
 def family_appointment(request, access, pk):
     """One appointment as an .ics file: the phone adds it to its calendar."""
-    project = _project_or_none(access)
-    if project is None:
-        raise Http404("Pas de projet.")
+    project = _project(access)
     entry = get_object_or_404(selectors.appointments(project).select_related("organisation"), pk=pk)
     start = entry.happens_at.astimezone(dt.UTC)
     text = _ics(
