@@ -20,7 +20,7 @@ from tests import factories
 from tests.factories import family
 from tests.factories.fete import build_fete
 
-from .helpers import CHROMIUM, DESKTOP, check_page
+from .helpers import CHROMIUM, DESKTOP, check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots/family")
@@ -187,3 +187,42 @@ def _worker(granted):
     from partez.organisations.models import Membership
 
     return Membership.objects.get(user=granted.access.created_by, organisation=granted.access.organisation)
+
+
+def test_worker_gives_the_letter_code_then_withdraws_it(page, chromium, live_server):
+    from partez.family.models import FamilyAccess
+
+    granted, _ = _setup()
+    worker = _worker(granted)
+    household = granted.access.household
+    log_in(page, worker.user.username)
+    page.goto(f"/foyers/{household.pk}/")
+    section = page.locator("section", has=page.get_by_role("heading", name="Espace famille"))
+    expect(section).to_contain_text("valable jusqu'au")
+    check_page(page, "family-staff-01-household")
+    _shot(page, "staff-01-household")
+    section.get_by_role("link", name="Donner l'accès à l'espace famille").click()
+    check_page(page, "family-staff-02-invite")
+    _shot(page, "staff-02-invite")
+    page.get_by_label("Courrier (code à taper)").check()
+    page.get_by_label("Numéro que la famille peut appeler").fill("03 21 11 22 33")
+    page.get_by_role("button", name="Donner l'accès").click()
+    expect(page.get_by_role("heading", name="Courrier à remettre à la famille")).to_be_visible()
+    check_page(page, "family-staff-03-letter")
+    _shot(page, "staff-03-letter")
+    code = page.locator(".family-code-print").inner_text()
+
+    family_context = chromium.new_context(viewport=PHONE_390, locale="fr-FR", base_url=live_server.url)
+    mother = family_context.new_page()
+    mother.goto("/famille/code/")
+    mother.get_by_label("Votre code").fill(code)
+    mother.get_by_role("button", name="Entrer").click()
+    expect(mother.get_by_text("03 21 11 22 33")).to_be_visible()
+
+    page.goto(f"/foyers/{household.pk}/")
+    access = FamilyAccess.objects.filter(channel="letter").latest("created_at")
+    page.get_by_role("button", name=f"Retirer l'accès Courrier (code à taper) du {access.created_at:%d/%m/%Y}").first.click()
+    expect(page.get_by_text("L'accès de la famille est retiré")).to_be_visible()
+    mother.reload()
+    expect(mother.get_by_role("heading", name="Entrer dans mon espace")).to_be_visible()
+    family_context.close()

@@ -312,3 +312,17 @@ def test_a_body_larger_than_a_file_is_refused_before_it_is_read(family_client):
     )
     assert response.status_code == 413 and "trop gros" in response.content.decode()
     assert not FamilyDocument.objects.exists()
+
+
+def test_the_referent_sees_the_familys_actions_in_the_history(family_client, worker, home, client):
+    proposal = _propose(worker, home.project)
+    family_client.post(f"/famille/choix/{proposal.pk}/", {"answer": "accepted"})
+    family_client.post("/famille/papiers/", {"file": family.jpeg()})
+    client.force_login(worker.user)
+    page = client.get(f"/foyers/{home.pk}/").content.decode()
+    for label in (
+        "Réponse de la famille à une proposition",
+        "Papier envoyé par la famille",
+        "La famille est entrée dans son espace",
+    ):
+        assert label in page

@@ -39,3 +39,14 @@ def household_block(m: Membership, household: Household, consents: list[Consent]
             .prefetch_related("photos")
         ),
     }
+
+
+def history_objects(block: dict[str, Any]) -> dict[str, list[int]]:
+    """The block's objects for the household page's history (``audit.history_for``): the
+    accesses given and used, the papers sent, the answers, the story."""
+    return {
+        "family.familyaccess": [a.pk for a in block.get("accesses", [])],
+        "family.familydocument": [d.pk for d in block.get("documents", [])],
+        "family.proposal": [p.pk for p in block.get("proposals", [])],
+        "family.story": [s.pk for s in block.get("stories", [])],
+    }

@@ -159,6 +159,7 @@ def household_detail(request, m, pk):
     )
     consents = list(household.consents.select_related("collected_by", "organisation"))
     open_file = any(ConsentScope.CASEWORK in c.scopes for c in consents if c.revoked_at is None)
+    family = family_presenter.household_block(m, household, consents)
     if request.method == "GET":  # a refused form shown again is not a new opening
         audit.record_read(
             actor=request.user, organisation=m.organisation, action="read.household", obj=household
@@ -176,13 +177,14 @@ def household_detail(request, m, pk):
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),
-        "family": family_presenter.household_block(m, household, consents),
+        "family": family,
         "history": audit.history_for(
             {
                 "households.household": [household.pk],
                 "households.person": [p.pk for p in persons],
                 "projects.project": [p.pk for p in projects],
                 "households.consent": [c.pk for c in consents],
+                **family_presenter.history_objects(family),
             }
         ),
     }
