@@ -276,6 +276,10 @@ MATRIX = [
     Row("family_propose", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
     Row("family_staff_document", "GET", "pk=family_document.pk", "302 200 200 200 403 403 403 404 403 404"),
     Row("family_staff_photo", "GET", "pk=family_photo.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_stories", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("family_story_moderate", "POST", "pk=family_story.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("family_testimonies", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_testimony_photo", "GET", "pk=family_photo.pk", "404 404 404 404 404 404 404 404 404 404"),  # not published
     # API (Bearer token; no token: 401)
     Row("api-v1:api-root", "GET", "", "404 404 404 404 404 404 404 404 404 404"),
     Row("api-v1:openapi-json", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
@@ -443,6 +447,7 @@ def _family_space(w):
     w.family_access, w.family_document, w.family_proposal, w.family_photo = family.space_of(
         w.members["worker"], w.household, w.project
     )
+    w.family_story = w.family_photo.story
 
 
 def _second_followup(household, organisation):

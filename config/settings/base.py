@@ -214,6 +214,8 @@ PUBLIC_LIMITS = {
     # the families' space: a link's token or a letter's code is the key (partez.family)
     "family_enter": {"rate": "20/m", "max_body": 0},
     "family_code": {"rate": "10/m", "max_body": 4 * 1024},
+    "family_testimonies": {"rate": "60/m", "max_body": 0},
+    "family_testimony_photo": {"rate": "120/m", "max_body": 0},
 }
 # The client address: partez.accounts.throttling.client_ip (TRUSTED_PROXY_COUNT, above).
 # Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and

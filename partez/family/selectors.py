@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils import timezone
 
 from partez.cheques.selectors import granted_cheques_cents
@@ -19,7 +19,7 @@ from partez.projects.models import ChecklistItem, JournalEntry, JournalKind, Pro
 from partez.projects.workflow import Status
 
 from . import plain
-from .models import Answer, FamilyAccess, FamilyDocument, Proposal, Story
+from .models import Answer, FamilyAccess, FamilyDocument, Moderation, NameShown, Proposal, Story
 
 SESSION_KEY = "family_access"
 
@@ -160,3 +160,38 @@ def next_step(project: Project, items: list[ChecklistItem], access: FamilyAccess
         has_story=Story.objects.filter(project=project).exists(),
     )
     return plain.next_step(facts)
+
+
+# --- stories: the coordination's reading, the public testimonies ---------------------------------
+
+
+def stories_to_read() -> QuerySet[Story]:
+    """Every story whose family agreed to publish it, the ones to read first."""
+    return (
+        Story.objects.filter(share_agreed_at__isnull=False, share_withdrawn_at__isnull=True)
+        .select_related("project__household__commune", "project__edition")
+        .defer("project__household__commune__geometry")
+        .prefetch_related("photos")
+        .annotate(first=Case(When(moderation=Moderation.PENDING, then=0), default=1))
+        .order_by("first", "-updated_at")
+    )
+
+
+def published_stories(year: int | None = None) -> QuerySet[Story]:
+    """The testimonies: read and approved by the coordination, while the family still agrees."""
+    stories = Story.objects.filter(
+        moderation=Moderation.APPROVED, share_agreed_at__isnull=False, share_withdrawn_at__isnull=True
+    )
+    if year is not None:
+        stories = stories.filter(project__edition__year=year)
+    return stories.select_related("project__household", "project__edition").prefetch_related(
+        "photos", "project__household__persons"
+    )
+
+
+def shown_name(story: Story) -> str:
+    """The first name of the household's head when the family chose it, else nothing."""
+    if story.name_shown != NameShown.FIRST_NAME:
+        return ""
+    head = story.project.household.head
+    return head.first_name if head else ""

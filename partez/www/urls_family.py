@@ -21,6 +21,9 @@ urlpatterns = [
     path("famille/recit/", family.family_story, name="family_story"),
     path("famille/recit/photos/<int:pk>/", family.family_photo, name="family_photo"),
     path("famille/rendez-vous/<int:pk>.ics", family.family_appointment, name="family_appointment"),
+    # public: the stories the families agreed to publish, read by the coordination
+    path("temoignages/", family.family_testimonies, name="family_testimonies"),
+    path("temoignages/photos/<int:pk>/", family.family_testimony_photo, name="family_testimony_photo"),
     # the professional's side
     path("foyers/<int:pk>/famille/acces/", family_staff.family_invite, name="family_invite"),
     path(
@@ -31,4 +34,6 @@ urlpatterns = [
     path("foyers/<int:pk>/famille/propositions/", family_staff.family_propose, name="family_propose"),
     path("famille-documents/<int:pk>/", family_staff.family_staff_document, name="family_staff_document"),
     path("famille-photos/<int:pk>/", family_staff.family_staff_photo, name="family_staff_photo"),
+    path("familles/recits/", family_staff.family_stories, name="family_stories"),
+    path("familles/recits/<int:pk>/", family_staff.family_story_moderate, name="family_story_moderate"),
 ]

@@ -59,7 +59,7 @@ def space_of(actor, household, project):
         text="Du 6 au 13 juillet",
         answer_by=timezone.localdate() + dt.timedelta(days=10),
     )
-    story = Story.objects.create(project=project, text="La mer")
+    story = Story.objects.create(project=project, text="La mer", share_agreed_at=timezone.now())
     photo = StoryPhoto(story=story, content_type="image/jpeg", size=len(JPEG))
     photo.file.save("photo.jpg", ContentFile(JPEG), save=False)
     photo.save()

@@ -326,3 +326,34 @@ def test_the_referent_sees_the_familys_actions_in_the_history(family_client, wor
         "La famille est entrée dans son espace",
     ):
         assert label in page
+
+
+def test_the_coordination_publishes_a_story_and_the_public_page_shows_it(
+    family_client, home, granted, coordinator_org, client
+):
+    type(home.project).objects.filter(pk=home.project.pk).update(status="returned")
+    family_client.post(
+        "/famille/recit/",
+        {"text": "La mer, enfin.", "share": "on", "name_shown": "first_name", "photos": family.png()},
+    )
+    story = Story.objects.get()
+    photo = story.photos.get()
+    assert "La mer, enfin." not in client.get("/temoignages/").content.decode()
+    assert client.get(f"/temoignages/photos/{photo.pk}/").status_code == 404
+    coordinator = factories.MembershipFactory(organisation=coordinator_org, role="coordinator")
+    client.force_login(coordinator.user)
+    assert "La mer, enfin." in client.get("/familles/recits/").content.decode()
+    assert client.post(f"/familles/recits/{story.pk}/", {"decision": "approve"}).status_code == 302
+    client.logout()
+    page = client.get("/temoignages/").content.decode()
+    assert "La mer, enfin." in page and "Claire" in page and "Martin" not in page
+    assert client.get(f"/temoignages/photos/{photo.pk}/").status_code == 200
+    # the family withdraws its agreement: gone at once
+    family_client.post("/famille/recit/", {"text": "La mer, enfin.", "name_shown": "first_name"})
+    assert "La mer, enfin." not in client.get("/temoignages/").content.decode()
+    assert client.get(f"/temoignages/photos/{photo.pk}/").status_code == 404
+
+
+def test_testimonies_query_budget(django_assert_max_num_queries, client):
+    with django_assert_max_num_queries(4):
+        assert client.get("/temoignages/").status_code == 200

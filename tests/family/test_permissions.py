@@ -39,6 +39,9 @@ ROWS = [
     ("family_invite", "GET", {"pk": "household"}, "302 302 302 302 200"),
     ("family_staff_document", "GET", {"pk": "document"}, "302 302 302 302 200"),
     ("family_staff_photo", "GET", {"pk": "photo"}, "302 302 302 302 200"),
+    ("family_stories", "GET", {}, "302 302 302 302 403"),
+    ("family_testimonies", "GET", {}, "200 200 200 200 200"),
+    ("family_testimony_photo", "GET", {"pk": "photo"}, "404 404 404 404 404"),
 ]
 # fmt: on
 
@@ -97,6 +100,7 @@ def test_every_family_url_has_a_row():
         "family_propose",
         "family_staff_document",
         "family_staff_photo",
+        "family_story_moderate",
     }
     covered = {r[0] for r in ROWS} | {"family_enter", "family_service_worker"}  # tested in test_access
     names = {p.name for p in urls_family.urlpatterns}

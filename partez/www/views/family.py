@@ -348,3 +348,18 @@ def family_service_worker(request):
         response = HttpResponse(f.read(), content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+# --- public: the testimonies -----------------------------------------------------------------
+
+
+def family_testimonies(request):
+    """The stories the families agreed to publish and the coordination read: no name but the
+    first name a family chose, nothing else about the household."""
+    stories = [(story, selectors.shown_name(story)) for story in selectors.published_stories()[:60]]
+    return render(request, "www/family/testimonies.html", {"stories": stories})
+
+
+def family_testimony_photo(request, pk):
+    photo = get_object_or_404(StoryPhoto.objects.filter(story__in=selectors.published_stories()), pk=pk)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)

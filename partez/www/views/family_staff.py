@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partez.core.errors import DomainError
-from partez.family import perms, services
-from partez.family.models import FamilyAccess, FamilyDocument, StoryPhoto
+from partez.family import perms, selectors, services
+from partez.family.models import FamilyAccess, FamilyDocument, Moderation, StoryPhoto
 from partez.households.models import ConsentScope, Person
 from partez.households.selectors import active_consent_scopes, households_for
 from partez.projects.models import Project
@@ -118,3 +118,26 @@ def family_staff_photo(request, m, pk):
         StoryPhoto.objects.filter(story__project__household__in=households_for(m)), pk=pk
     )
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+@membership_required(perms.can_moderate_stories)
+def family_stories(request, m):
+    """The coordination reads the stories the families agreed to publish."""
+    stories = list(selectors.stories_to_read()[:100])
+    return render(request, "www/family/staff_stories.html", {"stories": stories})
+
+
+@membership_required(perms.can_moderate_stories)
+@require_POST
+def family_story_moderate(request, m, pk):
+    story = get_object_or_404(selectors.stories_to_read(), pk=pk)
+    try:
+        story = services.story_moderate(
+            actor=m, story=story, approve=request.POST.get("decision") == "approve"
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        published = story.moderation == Moderation.APPROVED
+        messages.success(request, "Le récit est publié." if published else "Le récit n'est pas publié.")
+    return redirect("family_stories")
