@@ -47,9 +47,9 @@ STATUS_WORDS = {
 
 # The steps of a project, in order, for the « où en suis-je » line: (status, word).
 MILESTONES = (
-    ("draft", "Préparer"),
-    ("submitted", "Envoyer"),
-    ("validated", "Accepté"),
+    ("draft", "Préparation"),
+    ("submitted", "Envoi"),
+    ("validated", "Accord"),
     ("aid_granted", "Aide"),
     ("departed", "Vacances"),
     ("returned", "Retour"),

@@ -357,3 +357,23 @@ def test_the_coordination_publishes_a_story_and_the_public_page_shows_it(
 def test_testimonies_query_budget(django_assert_max_num_queries, client):
     with django_assert_max_num_queries(4):
         assert client.get("/temoignages/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/famille/choix/", "/famille/papiers/"])
+def test_list_pages_cost_the_same_whatever_the_rows(family_client, granted, worker, home, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            _propose(worker, home.project)
+            services.document_upload(access=granted.access, project=home.project, upload=family.jpeg())
+
+    add(1)
+    family_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        family_client.get(url)
+    add(5)
+    with CaptureQueriesContext(connection) as many:
+        family_client.get(url)
+    assert len(many) == len(few) <= 12

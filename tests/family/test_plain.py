@@ -82,9 +82,9 @@ def test_budget_never_negative_and_nothing_to_save_when_fully_paid():
 
 def test_progress_marks_where_the_project_stands():
     assert plain.progress("validated")[:4] == [
-        ("Préparer", "done"),
-        ("Envoyer", "done"),
-        ("Accepté", "current"),
+        ("Préparation", "done"),
+        ("Envoi", "done"),
+        ("Accord", "current"),
         ("Aide", "todo"),
     ]
     assert {state for _, state in plain.progress("refused")} == {"todo"}
