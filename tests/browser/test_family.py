@@ -207,9 +207,13 @@ def test_worker_gives_the_letter_code_then_withdraws_it(page, chromium, live_ser
     page.get_by_label("Courrier (code à taper)").check()
     page.get_by_label("Numéro que la famille peut appeler").fill("03 21 11 22 33")
     page.get_by_role("button", name="Donner l'accès").click()
-    expect(page.get_by_role("heading", name="Courrier à remettre à la famille")).to_be_visible()
+    expect(page.get_by_role("heading", name="Votre espace vacances sur votre téléphone")).to_be_visible()
     check_page(page, "family-staff-03-letter")
     _shot(page, "staff-03-letter")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Imprimer le courrier")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "staff-04-letter-print.png"), full_page=True)
+    page.emulate_media(media="screen")
     code = page.locator(".family-code-print").inner_text()
 
     family_context = chromium.new_context(viewport=PHONE_390, locale="fr-FR", base_url=live_server.url)
@@ -221,7 +225,9 @@ def test_worker_gives_the_letter_code_then_withdraws_it(page, chromium, live_ser
 
     page.goto(f"/foyers/{household.pk}/")
     access = FamilyAccess.objects.filter(channel="letter").latest("created_at")
-    page.get_by_role("button", name=f"Retirer l'accès Courrier (code à taper) du {access.created_at:%d/%m/%Y}").first.click()
+    page.get_by_role(
+        "button", name=f"Retirer l'accès Courrier (code à taper) du {access.created_at:%d/%m/%Y}"
+    ).first.click()
     expect(page.get_by_text("L'accès de la famille est retiré")).to_be_visible()
     mother.reload()
     expect(mother.get_by_role("heading", name="Entrer dans mon espace")).to_be_visible()
