@@ -172,3 +172,12 @@ def test_family_link_command_needs_the_consent(household):
         call_command("family_link", household=household.pk, stdout=StringIO())
     with pytest.raises(CommandError, match="introuvable"):
         call_command("family_link", household=999999, stdout=StringIO())
+
+
+def test_the_links_token_never_reaches_the_logs():
+    from partez.core.logscrub import scrub_text
+
+    assert (
+        scrub_text('"GET /famille/entrer/Secret-Token_123/ HTTP/1.1" 302')
+        == '"GET /famille/entrer/…/ HTTP/1.1" 302'
+    )
