@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "family_document.upload": "Papier envoyé par la famille",
     "family_proposal.create": "Proposition faite à la famille",
     "family_proposal.answer": "Réponse de la famille à une proposition",
+    "family_wish.save": "Idées de vacances écrites par la famille",
     "family_story.save": "Récit de vacances écrit par la famille",
     "family_story.moderate": "Récit de la famille relu par la coordination",
 }

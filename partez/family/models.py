@@ -219,3 +219,21 @@ class StoryPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Photo {self.pk}"
+
+
+class Wish(models.Model):
+    """The family's own ideas for its project, in its words, before the project is decided: when
+    it would like to leave, where, with whom (another family of the séjour commun, say)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="family_wish")
+    when = models.CharField("quand", max_length=200, blank=True)
+    where = models.CharField("où", max_length=200, blank=True)
+    with_whom = models.CharField("avec qui", max_length=200, blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "idées de la famille"
+        verbose_name_plural = "idées des familles"
+
+    def __str__(self) -> str:
+        return f"Idées pour le projet {self.project_id}"

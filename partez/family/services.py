@@ -45,6 +45,7 @@ from .models import (
     ProposalKind,
     Story,
     StoryPhoto,
+    Wish,
 )
 
 PARAMETERS = Path(__file__).with_name("parameters.yaml")
@@ -471,6 +472,31 @@ def proposal_answer(*, access: FamilyAccess, proposal: Proposal, answer: str, re
         proposal.save(update_fields=["answer", "reason", "answered_at"])
         _family_audit(access, "family_proposal.answer", proposal, {"answer": answer, "reason": reason})
     return proposal
+
+
+WISH_STATUSES = ("draft", "submitted")
+
+
+def wish_save(*, access: FamilyAccess, project: Project, when: str, where: str, with_whom: str) -> Wish:
+    """The family writes its ideas (dates, place, with whom) while the project is not decided."""
+    if project.household_id != access.household_id:
+        raise DomainError("Ce projet n'est pas celui de votre foyer.", field="when")
+    values = {
+        "when": (when or "").strip(),
+        "where": (where or "").strip(),
+        "with_whom": (with_whom or "").strip(),
+    }
+    errors = {name: "200 caractères au plus." for name, text in values.items() if len(text) > 200}
+    if project.status not in WISH_STATUSES:
+        errors["__all__"] = "Votre projet est déjà décidé. Pour changer, appelez votre référent."
+    elif not any(values.values()):
+        errors["when"] = "Écrivez au moins une idée."
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        wish, _ = Wish.objects.update_or_create(project=project, defaults=values)
+        _family_audit(access, "family_wish.save", wish, {"project": project.pk, **values})
+    return wish
 
 
 # --- the story ------------------------------------------------------------------------------------

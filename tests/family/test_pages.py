@@ -377,3 +377,24 @@ def test_list_pages_cost_the_same_whatever_the_rows(family_client, granted, work
     with CaptureQueriesContext(connection) as many:
         family_client.get(url)
     assert len(many) == len(few) <= 12
+
+
+def test_the_family_writes_its_ideas_and_the_referent_sees_them(family_client, home, worker, client):
+    response = family_client.post(
+        "/famille/choix/", {"when": "En juillet", "where": "À la mer", "with_whom": "Avec la famille Durand"}
+    )
+    assert response.status_code == 302
+    client.force_login(worker.user)
+    page = client.get(f"/foyers/{home.pk}/").content.decode()
+    assert "À la mer" in page and "Idées de vacances écrites par la famille" in page
+    assert (
+        family_client.post("/famille/choix/", {"when": "", "where": "", "with_whom": ""}).status_code == 400
+    )
+
+
+def test_no_ideas_once_the_project_is_decided(family_client, home, granted):
+    type(home.project).objects.filter(pk=home.project.pk).update(status="validated")
+    home.project.refresh_from_db()
+    assert "Mes idées de vacances" not in family_client.get("/famille/choix/").content.decode()
+    with pytest.raises(DomainError, match="déjà décidé"):
+        services.wish_save(access=granted.access, project=home.project, when="Août", where="", with_whom="")

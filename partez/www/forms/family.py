@@ -103,3 +103,11 @@ class StoryForm(forms.Form):
         widget=forms.RadioSelect,
         initial=NameShown.NONE,
     )
+
+
+class WishForm(forms.Form):
+    when = forms.CharField(label="Quand voulez-vous partir ?", max_length=200, required=False)
+    where = forms.CharField(label="Où voulez-vous aller ?", max_length=200, required=False)
+    with_whom = forms.CharField(
+        label="Avec qui ?", max_length=200, required=False, help_text="Par exemple : avec une autre famille."
+    )

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from partez.family import perms
-from partez.family.models import FamilyAccess, FamilyDocument, Proposal, Story
+from partez.family.models import FamilyAccess, FamilyDocument, Proposal, Story, Wish
 from partez.households.models import Consent, ConsentScope, Household
 from partez.organisations.models import Membership
 
 
 def household_block(m: Membership, household: Household, consents: list[Consent]) -> dict[str, Any]:
-    """Five queries whatever the number of rows, none for a household that never agreed to use
+    """Six queries whatever the number of rows, none for a household that never agreed to use
     the space (no access, hence nothing sent, can exist without that consent)."""
     ever = any(ConsentScope.FAMILY_SPACE in c.scopes for c in consents)
     consent = any(ConsentScope.FAMILY_SPACE in c.scopes for c in consents if c.revoked_at is None)
@@ -33,6 +33,7 @@ def household_block(m: Membership, household: Household, consents: list[Consent]
         "proposals": list(
             Proposal.objects.filter(project__household=household).select_related("project")[:20]
         ),
+        "wishes": list(Wish.objects.filter(project__household=household).select_related("project")),
         "stories": list(
             Story.objects.filter(project__household=household)
             .select_related("project")
@@ -49,4 +50,5 @@ def history_objects(block: dict[str, Any]) -> dict[str, list[int]]:
         "family.familydocument": [d.pk for d in block.get("documents", [])],
         "family.proposal": [p.pk for p in block.get("proposals", [])],
         "family.story": [s.pk for s in block.get("stories", [])],
+        "family.wish": [w.pk for w in block.get("wishes", [])],
     }

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partez.core.errors import DomainError
 from partez.family import plain, selectors, services
-from partez.family.models import StoryPhoto
+from partez.family.models import StoryPhoto, Wish
 from partez.family.services import STORY_STATUSES, AccessRefused
 from partez.fete import codes as fete_codes
 from partez.fete import letters
@@ -196,13 +196,31 @@ def family_document(request, access, pk):
 
 
 @family_required
+@require_http_methods(["GET", "POST"])
 def family_choices(request, access):
+    """The referent's proposals to answer, and the family's own ideas (dates, place, with whom)."""
+    project = selectors.current_project(access)
+    wish = Wish.objects.filter(project=project).first() if project else None
+    initial = {"when": wish.when, "where": wish.where, "with_whom": wish.with_whom} if wish else {}
+    form = forms.WishForm(request.POST or None, initial=initial)
+    if request.method == "POST" and project is not None and form.is_valid():
+        try:
+            services.wish_save(access=access, project=project, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, "Merci. Vos idées sont envoyées à votre référent.")
+            return redirect("family_choices")
     proposals = list(selectors.proposals(access).order_by("answer_by", "id"))
-    return render(
-        request,
-        "www/family/choices.html",
-        {"access": access, "proposals": proposals, "today": timezone.localdate()},
-    )
+    context = {
+        "access": access,
+        "proposals": proposals,
+        "today": timezone.localdate(),
+        "form": form,
+        "wishes_open": project is not None and project.status in services.WISH_STATUSES,
+        "wish": wish,
+    }
+    return render(request, "www/family/choices.html", context, status=400 if form.errors else 200)
 
 
 @family_required
