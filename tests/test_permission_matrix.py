@@ -311,6 +311,31 @@ MATRIX = [
     Row("groups_ceremony", "GET", "pk=ceremony.pk", "302 200 404 404 404 404 404 200 200 404"),
     Row("groups_insurance", "GET", "pk=ceremony.pk", "302 200 403 403 403 403 403 403 403 403"),
     Row("groups_pack_hand_over", "POST", "pk=pack.pk", "302 302 404 404 404 404 404 302 302 404"),
+    # the families' space: no staff session opens a family's page (403, « how to come in »);
+    # the family sessions' own table is tests/family/test_permissions.py
+    Row("family_enter", "GET", "token=jeton-famille-inconnu", "404 404 404 404 404 404 404 404 404 404"),
+    Row("family_code", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_leave", "POST", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_service_worker", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_home", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_budget", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_documents", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_document", "GET", "pk=family_document.pk", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_choices", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_answer", "POST", "pk=family_proposal.pk", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_fete", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_story", "GET", "", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_photo", "GET", "pk=family_photo.pk", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_appointment", "GET", "pk=1", "403 403 403 403 403 403 403 403 403 403"),
+    Row("family_invite", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_revoke", "POST", "pk=household.pk,access_pk=family_access.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("family_propose", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_staff_document", "GET", "pk=family_document.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_staff_photo", "GET", "pk=family_photo.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("family_stories", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("family_story_moderate", "POST", "pk=family_story.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("family_testimonies", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_testimony_photo", "GET", "pk=family_photo.pk", "404 404 404 404 404 404 404 404 404 404"),  # not published
     # API (Bearer token; no token: 401)
     Row("api-v1:api-root", "GET", "", "404 404 404 404 404 404 404 404 404 404"),
     Row("api-v1:openapi-json", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
@@ -632,6 +657,18 @@ def _offers_world(w, host, ccas):
     w.proposal = Proposal.objects.create(
         run=w.match_run, candidate=candidate, offer=w.free_offer, explanation="Matrice"
     )
+    _family_space(w)
+    return w
+
+
+def _family_space(w):
+    """The Lens household's access to its space, a document it sent, a proposal, a story photo."""
+    from tests.factories import family
+
+    w.family_access, w.family_document, w.family_proposal, w.family_photo = family.space_of(
+        w.members["worker"], w.household, w.project
+    )
+    w.family_story = w.family_photo.story
 
 
 def _second_followup(household, organisation):

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partez.privacy",
     "partez.attendance",
     "partez.commissions",
+    "partez.family",
     "partez.imports",
     "partez.groups",
     "partez.offers",
@@ -215,6 +216,11 @@ PUBLIC_LIMITS = {
     "bilan_public": {"rate": "60/m", "max_body": 0},
     "bilan_public_current": {"rate": "60/m", "max_body": 0},
     "groups_public": {"rate": "20/m", "max_body": 16 * 1024},
+    # the families' space: a link's token or a letter's code is the key (partez.family)
+    "family_enter": {"rate": "20/m", "max_body": 0},
+    "family_code": {"rate": "10/m", "max_body": 4 * 1024},
+    "family_testimonies": {"rate": "60/m", "max_body": 0},
+    "family_testimony_photo": {"rate": "120/m", "max_body": 0},
 }
 # The client address: partez.accounts.throttling.client_ip (TRUSTED_PROXY_COUNT, above).
 # Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and

@@ -190,6 +190,11 @@ class ConsentScope(models.TextChoices):
     # published as aggregates without consent; this scope covers the one optional use: the
     # satisfaction survey, whose answers count (without a name) only while it is active.
     STATISTICS = "statistics", "Répondre à l'enquête de satisfaction, comptée sans nom dans le bilan"
+    # The family's own space (partez.family): without it, no link or code opens anything.
+    FAMILY_SPACE = (
+        "family_space",
+        "Utiliser l'espace famille en ligne (suivre son projet, envoyer ses papiers)",
+    )
 
 
 class Consent(models.Model):

@@ -35,6 +35,7 @@ from partez.cheques.models import Cheque, ChequeMovement
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
 from partez.core.models import AuditLog
+from partez.family.services import household_files_delete
 from partez.fete.models import Handover, Invitation
 from partez.households.models import Consent, FollowUp, Household, PastDeparture, Person
 from partez.organisations.models import Membership
@@ -237,11 +238,17 @@ def household_anonymise(*, actor: Membership | None, household: Household, reaso
         )
         SurveyResponse.objects.filter(project__in=project_ids).update(comment="")
         RetentionNotice.objects.filter(household=household).delete()
+        family_files = household_files_delete(household)  # its documents, story and photos
         audit.record(
             actor=user,
             organisation=organisation,
             action="household.anonymise",
             obj=household,
-            changes={"reason": reason, "persons": len(persons), "audit_entries": audit_entries},
+            changes={
+                "reason": reason,
+                "persons": len(persons),
+                "audit_entries": audit_entries,
+                "family_files": family_files,
+            },
         )
     return Anonymised(household, len(persons), journal_entries, signatures, audit_entries)

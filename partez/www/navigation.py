@@ -13,6 +13,7 @@ from partez.camping import perms as camping_perms
 from partez.commissions import perms as commission_perms
 from partez.groups import perms as group_perms
 from partez.offers import perms as offers_perms
+from partez.family import perms as family_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
@@ -72,7 +73,14 @@ MENU: tuple[Group, ...] = (
         ),
     ),
     Group("reseau", "Réseau", (Entry("Équipe", "members", every_member),)),
-    Group("bilan", "Bilan", (Entry("Bilan de l'édition", "bilan", perms.can_view_bilan),)),
+    Group(
+        "bilan",
+        "Bilan",
+        (
+            Entry("Bilan de l'édition", "bilan", perms.can_view_bilan),
+            Entry("Récits des familles", "family_stories", family_perms.can_moderate_stories),
+        ),
+    ),
     Group(
         "administration",
         "Administration",

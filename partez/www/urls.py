@@ -114,4 +114,5 @@ urlpatterns = [
     path("", include("partez.www.urls_commission")),  # the commission: screen, decisions, sessions, minutes
     path("", include("partez.www.urls_groups")),  # group departures: Sac Ados, Seniors en Vacances
     path("", include("partez.www.urls_offers")),  # hosting offers: BSV catalogue, donated weeks, matching
+    path("", include("partez.www.urls_family")),  # the families' own space (link or code, no account)
 ]

@@ -27,7 +27,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
         ("Séjours", ["Séjour commun", "Offres d'hébergement", "Arrivées", "Attribution des offres"]),
         ("Fête", ["Fête des vacances", "Pointage"]),
         ("Réseau", ["Équipe"]),
-        ("Bilan", ["Bilan de l'édition"]),
+        ("Bilan", ["Bilan de l'édition", "Récits des familles"]),
         ("Administration", ["Éditions", "Journal d'audit", "Sécurité"]),
     ]
 

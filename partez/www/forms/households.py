@@ -125,6 +125,8 @@ CONSENT_PURPOSES: dict[str, str] = {
     "l'enquête de retour par SMS ou e-mail.",
     ConsentScope.STATISTICS: "Répondre après le séjour à une enquête de satisfaction ; les réponses sont "
     "comptées sans nom dans le bilan.",
+    ConsentScope.FAMILY_SPACE: "Ouvrir au foyer son espace sur son téléphone : son projet, ses pièces, "
+    "son budget, son code pour la Fête.",
 }
 
 
@@ -132,7 +134,12 @@ class ConsentForm(forms.Form):
     # Nothing ticked in advance: each box is a choice the household makes, with its purpose.
     scopes = forms.MultipleChoiceField(
         label="Finalités acceptées par le foyer",
-        choices=[(value, f"{label} — {CONSENT_PURPOSES[value]}") for value, label in ConsentScope.choices],
+        # the « espace famille » consent is asked when the family is given its access (partez.family)
+        choices=[
+            (value, f"{label} — {CONSENT_PURPOSES[value]}")
+            for value, label in ConsentScope.choices
+            if value != ConsentScope.FAMILY_SPACE
+        ],
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Cochez au moins le traitement du dossier, sans lequel il ne peut pas être ouvert."

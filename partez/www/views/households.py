@@ -22,6 +22,7 @@ from ..access import get_household, membership_required
 from ..forms import households as forms
 from ..forms.errors import apply_domain_error, errors_text
 from ..forms.fields import euros_to_cents
+from ..presenters import family as family_presenter
 
 PAGE_SIZE = 25
 
@@ -185,6 +186,7 @@ def household_detail(request, m, pk):
     )
     consents = list(household.consents.select_related("collected_by", "organisation"))
     open_file = any(ConsentScope.CASEWORK in c.scopes for c in consents if c.revoked_at is None)
+    family = family_presenter.household_block(m, household, consents)
     if request.method == "GET":  # a refused form shown again is not a new opening
         audit.record_read(
             actor=request.user, organisation=m.organisation, action="read.household", obj=household
@@ -203,6 +205,7 @@ def household_detail(request, m, pk):
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),
+        "family": family,
         "history": audit_text.describe(
             audit.history_for(
                 {
@@ -210,6 +213,7 @@ def household_detail(request, m, pk):
                     "households.person": [p.pk for p in persons],
                     "projects.project": [p.pk for p in projects],
                     "households.consent": [c.pk for c in consents],
+                    **family_presenter.history_objects(family),
                 }
             )
         ),
