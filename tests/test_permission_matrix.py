@@ -275,6 +275,25 @@ MATRIX = [
     Row("api-v1:reconciliation", "GET", "", "401 200 200 403 403 200 403 403 403 403"),
     Row("api-v1:attendance_checkin", "POST", "roster=roster.pk", "401 201 201 201 201 404 404 404 404 404", DOOR_CHECKIN),
     Row("api-v1:bilan", "GET", "", "401 200 200 200 403 200 403 403 403 200", query="edition=edition.year"),
+    # accompaniment: a project's screening, plan, mobility and debrief; workshops for families (Lens CCAS)
+    Row("accompaniment_project", "GET", "pk=project.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("accompaniment_screening", "GET", "pk=project.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("accompaniment_plan_accept", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_step_add", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_step_done", "POST", "pk=project.pk,step_pk=step.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_mobility", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_debrief", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_register", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_workshops", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("accompaniment_workshop_create", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("accompaniment_workshop", "GET", "pk=workshop.pk", "302 200 200 200 403 403 403 200 403 200"),
+    Row("accompaniment_workshop_edit", "GET", "pk=workshop.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("accompaniment_workshop_report", "POST", "pk=workshop.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_registration_cancel", "POST", "pk=workshop.pk,registration_pk=registration.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_questions", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("accompaniment_bilan", "GET", "", "302 200 200 200 403 200 403 403 403 200"),
+    Row("api-v1:project_accompaniment", "GET", "project_id=project.pk", "401 200 200 200 403 403 403 404 403 404"),
+    Row("api-v1:list_workshops", "GET", "", "401 200 200 200 403 403 403 200 403 200", query="edition=edition.year"),
 ]
 # fmt: on
 
@@ -375,6 +394,7 @@ def _build() -> World:
         organisation=ccas,
     )
     w.door_ticket = attendance_services.ticket_issue(roster=w.roster, subject="matrix:1", holder="Alix M.")
+    _accompaniment(w)
     # editions, schemes, funding
     w.milestone = Milestone.objects.create(
         edition=w.edition, kind=MilestoneKind.FETE, label="Fête", planned_on=dt.date(w.edition.year, 6, 1)
@@ -412,6 +432,25 @@ def _build() -> World:
     )
     w.tokens = {name: api_token_create(membership=m, name="matrice")[1] for name, m in w.members.items()}
     return w
+
+
+def _accompaniment(w) -> None:
+    """A workshop of the Lens CCAS with the household registered, a step on the project's plan."""
+    from partez.accompaniment import services as accompaniment
+
+    w.workshop = accompaniment.workshop_save(
+        actor=w.members["referent"],
+        edition=w.edition,
+        data=accompaniment.WorkshopInput(
+            "budget", "Atelier budget", timezone.now() + dt.timedelta(days=5), "Maison des familles", 8
+        ),
+    )
+    w.registration = accompaniment.workshop_register(
+        actor=w.members["worker"], workshop=w.workshop, household=w.household, project=w.project
+    )
+    w.step = accompaniment.step_save(
+        actor=w.members["worker"], project=w.project, label="Appeler la famille", due_on=None, who="referent"
+    )
 
 
 def _second_followup(household, organisation):

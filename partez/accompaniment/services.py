@@ -487,7 +487,9 @@ def workshop_register(
     if errors:
         raise DomainError(errors)
     with transaction.atomic():
-        workshop = Workshop.objects.select_for_update(of=("self",)).select_related("roster").get(pk=workshop.pk)
+        workshop = (
+            Workshop.objects.select_for_update(of=("self",)).select_related("roster").get(pk=workshop.pk)
+        )
         live = Registration.objects.filter(workshop=workshop, household=household).exclude(
             status=RegistrationStatus.CANCELLED
         )
@@ -520,7 +522,9 @@ def registration_cancel(*, actor: Membership, registration: Registration) -> Reg
     _require(perms.can_register_household(actor), "Votre rôle ne permet pas d'annuler une inscription.")
     with transaction.atomic():
         workshop = (
-            Workshop.objects.select_for_update(of=("self",)).select_related("roster").get(pk=registration.workshop_id)
+            Workshop.objects.select_for_update(of=("self",))
+            .select_related("roster")
+            .get(pk=registration.workshop_id)
         )
         registration = Registration.objects.select_related("household").get(pk=registration.pk)
         if registration.status == RegistrationStatus.CANCELLED:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from partez.accompaniment import perms as accompaniment_perms
 from partez.camping import perms as camping_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
@@ -35,7 +36,14 @@ class Group:
 
 
 MENU: tuple[Group, ...] = (
-    Group("accompagner", "Accompagner", (Entry("Foyers", "household_list", perms.can_view_households),)),
+    Group(
+        "accompagner",
+        "Accompagner",
+        (
+            Entry("Foyers", "household_list", perms.can_view_households),
+            Entry("Ateliers", "accompaniment_workshops", accompaniment_perms.can_view_workshops),
+        ),
+    ),
     Group(
         "financer",
         "Financer",
@@ -55,7 +63,14 @@ MENU: tuple[Group, ...] = (
         ),
     ),
     Group("reseau", "Réseau", (Entry("Équipe", "members", every_member),)),
-    Group("bilan", "Bilan", (Entry("Bilan de l'édition", "bilan", perms.can_view_bilan),)),
+    Group(
+        "bilan",
+        "Bilan",
+        (
+            Entry("Bilan de l'édition", "bilan", perms.can_view_bilan),
+            Entry("Accompagnement", "accompaniment_bilan", accompaniment_perms.can_view_accompaniment_bilan),
+        ),
+    ),
     Group(
         "administration",
         "Administration",
@@ -63,6 +78,7 @@ MENU: tuple[Group, ...] = (
             Entry("Éditions", "edition_list", perms.can_manage_editions),
             Entry("Journal d'audit", "audit_log", perms.can_view_audit),
             Entry("Sécurité", "organisation_security", perms.can_manage_account_security),
+            Entry("Questions du repérage", "accompaniment_questions", accompaniment_perms.can_edit_questions),
         ),
     ),
 )

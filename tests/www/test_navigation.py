@@ -21,13 +21,13 @@ def coordinator(coordinator_org):
 
 def test_the_coordination_gets_every_group_in_order(coordinator):
     assert _shape(menu_for(coordinator, "/")) == [
-        ("Accompagner", ["Foyers"]),
+        ("Accompagner", ["Foyers", "Ateliers"]),
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
         ("Séjours", ["Séjour commun"]),
         ("Fête", ["Fête des vacances", "Pointage"]),
         ("Réseau", ["Équipe"]),
-        ("Bilan", ["Bilan de l'édition"]),
-        ("Administration", ["Éditions", "Journal d'audit", "Sécurité"]),
+        ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
+        ("Administration", ["Éditions", "Journal d'audit", "Sécurité", "Questions du repérage"]),
     ]
 
 
@@ -37,21 +37,21 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
         (
             Role.SOCIAL_WORKER,
             [
-                ("Accompagner", ["Foyers"]),
+                ("Accompagner", ["Foyers", "Ateliers"]),
                 ("Financer", ["Dispositifs"]),
                 ("Réseau", ["Équipe"]),
-                ("Bilan", ["Bilan de l'édition"]),
+                ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
             ],
         ),
         (
             Role.COMMUNE_REFERENT,
             [
-                ("Accompagner", ["Foyers"]),
+                ("Accompagner", ["Foyers", "Ateliers"]),
                 ("Financer", ["Dispositifs", "Chèques-vacances"]),
                 ("Séjours", ["Séjour commun"]),
                 ("Fête", ["Pointage"]),
                 ("Réseau", ["Équipe"]),
-                ("Bilan", ["Bilan de l'édition"]),
+                ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
             ],
         ),
     ],
@@ -67,7 +67,7 @@ def test_a_funder_and_a_volunteer_get_no_casework(coordinator_org):
     assert _shape(menu_for(funder, "/")) == [
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
         ("Réseau", ["Équipe"]),
-        ("Bilan", ["Bilan de l'édition"]),
+        ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
     ]
     assert _shape(menu_for(volunteer, "/")) == [
         ("Financer", ["Dispositifs"]),
