@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
+from partez.accompaniment import demo as accompaniment_demo
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.funding.models import Commitment, Envelope, EnvelopeQuota, FinancingPlan, PlanLine
@@ -87,6 +88,7 @@ def demo_delete() -> dict[str, int]:
             households = Household.objects.filter(created_by_organisation__in=orgs)
             demo_projects = Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households))
             fete_demo.delete(orgs, households)  # chèques-vacances and the Fête
+            accompaniment_demo.delete(orgs)  # workshops and their doors, screenings
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -151,6 +153,15 @@ def demo_load(
                 edition,
                 calendar,
                 seed=seed,
+                user_id=User.objects.get(username=generator.DEMO_LOGINS[0][0]).pk,
+                volunteer_id=User.objects.get(username=VOLUNTEER_LOGIN).pk,
+            )
+        )
+        counts.update(
+            accompaniment_demo.load(
+                edition,
+                seed=seed,
+                today=today,
                 user_id=User.objects.get(username=generator.DEMO_LOGINS[0][0]).pk,
                 volunteer_id=User.objects.get(username=VOLUNTEER_LOGIN).pk,
             )

@@ -3,6 +3,7 @@ import json
 
 from django.core.management import call_command
 
+from partez.accompaniment.models import Screening, Workshop
 from partez.households.models import Household, Person
 from partez.organisations.models import Membership
 from partez.projects.models import Project, ProjectStatus
@@ -25,6 +26,8 @@ def test_summary_json_agrees_with_the_database(demo):
         "households",
         "persons",
         "projects_by_status",
+        "screenings",
+        "workshops",
     }
     assert data["communes"] == 36
     assert data["participating_communes"] == 28
@@ -36,12 +39,15 @@ def test_summary_json_agrees_with_the_database(demo):
     for status, n in data["projects_by_status"].items():
         assert n == Project.objects.filter(status=status).count()
     assert sum(data["projects_by_status"].values()) == Project.objects.count()
+    assert data["screenings"] == Screening.objects.count() > 0
+    assert data["workshops"] == Workshop.objects.count() == 10
 
 
 def test_summary_on_an_empty_database_lists_every_status(db):
     data = json.loads(summary("--json"))
     assert data["participating_communes"] == 0 and data["households"] == 0
     assert data["projects_by_status"] == dict.fromkeys(ProjectStatus.values, 0)
+    assert data["screenings"] == data["workshops"] == 0
 
 
 def test_summary_as_a_french_table(demo):

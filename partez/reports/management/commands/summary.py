@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from partez.accompaniment.selectors import counts as accompaniment_counts
 from partez.households.models import Household, Person
 from partez.organisations.models import Membership, Organisation
 from partez.projects.models import Project, ProjectStatus
@@ -25,6 +26,7 @@ def collect() -> dict:
         "households": Household.objects.count(),
         "persons": Person.objects.count(),
         "projects_by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
+        **accompaniment_counts(),  # screenings, workshops
     }
 
 
@@ -53,6 +55,10 @@ class Command(BaseCommand):
         ]
         rows += [(f"Projets – {ProjectStatus(s).label}", n) for s, n in data["projects_by_status"].items()]
         rows.append(("Projets – total", sum(data["projects_by_status"].values())))
+        rows += [
+            ("Repérages des freins", data["screenings"]),
+            ("Ateliers pour les familles", data["workshops"]),
+        ]
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
             number = f"{value:,}".replace(",", "\u202f")  # French thousands separator
