@@ -239,15 +239,15 @@ def _workshops(loader: _Loader, edition: Edition) -> tuple[int, int]:
     if not ccas:
         return 0, 0
     rng = loader.rng
-    households = defaultdict(list)
-    for pk, org, hh in (
+    households: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pk, org_id, hh in (
         Project.objects.filter(edition=edition, organisation__in=ccas)
         .exclude(status__in=[Status.WITHDRAWN, Status.REFUSED])
         .order_by("pk")
         .values_list("pk", "organisation_id", "household_id")
     ):
-        if hh not in {h for _p, h in households[org]}:  # one registration per household
-            households[org].append((pk, hh))
+        if hh not in {h for _p, h in households[org_id]}:  # one registration per household
+            households[org_id].append((pk, hh))
     heads = {
         h: f"{first} {last[:1]}."
         for h, first, last in Person.objects.filter(household__projects__edition=edition, relation="head")

@@ -246,6 +246,15 @@ def workshops_for(m: Membership | None, edition: Edition | None = None) -> Query
     )
 
 
+def counts_of(workshop: Workshop) -> tuple[int, int, int]:
+    """(places taken, waitlisted, present) of a workshop read through :func:`workshops_for`."""
+    return (
+        int(getattr(workshop, "taken", 0)),
+        int(getattr(workshop, "waiting", 0)),
+        int(getattr(workshop, "present", 0)),
+    )
+
+
 def registrations_seen(
     m: Membership, workshop: Workshop, households: QuerySet[Household]
 ) -> list[Registration]:

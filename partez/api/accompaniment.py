@@ -90,18 +90,21 @@ def list_workshops(request: HttpRequest, edition: int | None = None):
     chosen = Edition.objects.filter(year=edition).first() if edition is not None else current_edition()
     if chosen is None:
         raise ObjectNotFound("Édition introuvable.", "edition")
-    return [
-        WorkshopOut(
-            id=w.pk,
-            title=w.title,
-            theme=w.theme,
-            starts_at=w.starts_at,
-            place=w.place,
-            organisation=w.organisation.name,
-            capacity=w.capacity,
-            taken=w.taken,
-            waitlisted=w.waiting,
-            attended=w.present,
+    rows = []
+    for w in selectors.workshops_for(m, chosen).order_by("starts_at", "pk"):
+        taken, waiting, present = selectors.counts_of(w)
+        rows.append(
+            WorkshopOut(
+                id=w.pk,
+                title=w.title,
+                theme=w.theme,
+                starts_at=w.starts_at,
+                place=w.place,
+                organisation=w.organisation.name,
+                capacity=w.capacity,
+                taken=taken,
+                waitlisted=waiting,
+                attended=present,
+            )
         )
-        for w in selectors.workshops_for(m, chosen).order_by("starts_at", "pk")
-    ]
+    return rows
