@@ -56,7 +56,7 @@ class StepForm(forms.Form):
 
 
 class MobilityForm(forms.Form):
-    mode = forms.ChoiceField(label="Comment la famille voyage", choices=Mode.choices)
+    mode = forms.ChoiceField(label="Comment la famille voyage", choices=[("", "— choisir —"), *Mode.choices])
     reduced_fares = forms.CharField(
         label="Réductions auxquelles le foyer a droit",
         required=False,

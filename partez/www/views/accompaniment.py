@@ -54,7 +54,9 @@ def project_accompaniment(request, m, pk):
         "steps": steps,
         "proposed": selectors.proposed_steps(project, steps),
         "next_step": next((s for s in steps if s.done_on is None), None),
-        "lacks_transport": selectors.lacks_transport(project),
+        # the validation will ask for a transport step (services.transport_errors)
+        "lacks_transport": selectors.lacks_transport(project)
+        and not any(s.kind == "transport" for s in steps),
         "mobility": mobility,
         "registrations": selectors.project_registrations(project),
         "can_write": can_write,
