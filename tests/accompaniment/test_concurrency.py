@@ -36,7 +36,7 @@ def _race(target, items) -> list[BaseException]:
         try:
             barrier.wait(timeout=30)
             target(item)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

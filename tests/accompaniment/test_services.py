@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from partez.accompaniment import selectors, services
-from partez.accompaniment.models import BarrierAnswer, Registration, RegistrationStatus, Step
+from partez.accompaniment.models import BarrierAnswer, Step
 from partez.attendance import services as attendance
 from partez.attendance.models import Ticket
 from partez.core.errors import DomainError, NotAllowed
