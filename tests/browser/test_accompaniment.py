@@ -81,7 +81,7 @@ def test_screen_plan_workshop_checkin_steps_and_dashboard(page):
     # a workshop, then its door
     page.get_by_role("combobox", name="Atelier").select_option(str(workshop.pk))
     page.get_by_role("button", name="Inscrire le foyer").click()
-    expect(page.get_by_text("Inscription à « Premier voyage en train » enregistrée.")).to_be_visible()
+    expect(page.get_by_text("Inscription enregistrée.")).to_be_visible()
     check_page(page, "accompaniment-02-plan")
     registration = Registration.objects.get(workshop=workshop, household=household)
     page.get_by_role("link", name="Premier voyage en train").click()

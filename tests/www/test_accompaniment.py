@@ -16,20 +16,10 @@ from partez.core.models import AccessLog
 from partez.organisations.models import Role
 from partez.organisations.services import api_token_create
 from tests import factories
+from tests.accompaniment import conftest as shared
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def project(household, ccas, edition):
-    start = timezone.localdate() + dt.timedelta(days=60)
-    return factories.ProjectFactory(
-        household=household,
-        organisation=ccas,
-        edition=edition,
-        start_date=start,
-        end_date=start + dt.timedelta(days=7),
-    )
+project, screen = shared.project, shared.screen  # the accompaniment tests' fixtures
 
 
 def _workshop(actor, edition, title="Atelier budget", capacity=10, days=7):
@@ -101,17 +91,9 @@ def test_mobility_and_registration_from_the_project_page(client, worker, referen
 
 
 def test_accompaniment_page_query_budget(
-    client, worker, referent, project, edition, django_assert_max_num_queries
+    client, worker, referent, project, screen, edition, django_assert_max_num_queries
 ):
-    services.screening_save(
-        actor=worker,
-        household=project.household,
-        project=project,
-        phase="first",
-        screened_on=timezone.localdate(),
-        left_to_pay_cents=None,
-        answers={"no_car": services.Answer(True), "never_left": services.Answer(True)},
-    )
+    screen(project, "no_car", "never_left")
     services.plan_accept(actor=worker, project=project)
     for i in range(3):
         services.workshop_register(
@@ -160,16 +142,8 @@ def test_bilan_for_a_funder_hides_small_cells(client, edition):
     assert "Autonomie" in page and "masqué" in page
 
 
-def test_api_project_accompaniment_and_workshops(client, worker, referent, project, edition):
-    services.screening_save(
-        actor=worker,
-        household=project.household,
-        project=project,
-        phase="first",
-        screened_on=timezone.localdate(),
-        left_to_pay_cents=None,
-        answers={"no_car": services.Answer(True, "Bus seulement")},
-    )
+def test_api_project_accompaniment_and_workshops(client, worker, referent, project, screen, edition):
+    screen(project, "no_car")
     services.plan_accept(actor=worker, project=project, kinds=["transport"])
     workshop = _workshop(referent, edition)
     services.workshop_register(actor=worker, workshop=workshop, household=project.household, project=project)
@@ -178,7 +152,7 @@ def test_api_project_accompaniment_and_workshops(client, worker, referent, proje
     body = client.get(f"/api/v1/projects/{project.pk}/accompaniment", headers=headers).json()
     step = Step.objects.get(project=project)
     assert body == {
-        "barriers": [{"kind": "no_car", "note": "Bus seulement"}],
+        "barriers": [{"kind": "no_car", "note": "note no_car"}],
         "steps": [
             {"kind": "transport", "label": step.label, "due_on": step.due_on.isoformat(), "done_on": None}
         ],

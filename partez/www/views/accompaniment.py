@@ -120,10 +120,14 @@ def screening(request, m, pk):
     return render(request, "www/accompaniment/screening.html", context)
 
 
-def _post(request, pk, write, success: str):
-    """Run ``write()`` for a form posted from the accompaniment page, then go back to it."""
+def _post(request, pk, write, success: str, form=None, refused: str = ""):
+    """Run ``write(cleaned_data)`` for a form posted from the accompaniment page (its parsing
+    errors, or the service's, shown as a message), then go back to the page."""
+    if form is not None and not form.is_valid():
+        messages.error(request, f"{refused} : {errors_text(form)}")
+        return redirect("accompaniment_project", pk=pk)
     try:
-        write()
+        write(form.cleaned_data if form is not None else {})
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -136,31 +140,23 @@ def _post(request, pk, write, success: str):
 def plan_accept(request, m, pk):
     project = get_project(m, pk)
     kinds = request.POST.getlist("kind") or None
-    return _post(
-        request,
-        pk,
-        lambda: services.plan_accept(actor=m, project=project, kinds=kinds),
-        "Étapes ajoutées au plan.",
-    )
+
+    def write(_cd):
+        services.plan_accept(actor=m, project=project, kinds=kinds)
+
+    return _post(request, pk, write, "Étapes ajoutées au plan.")
 
 
 @require_POST
 @membership_required(perms.can_edit_accompaniment)
 def step_add(request, m, pk):
     project = get_project(m, pk)
+
+    def write(cd):
+        services.step_save(actor=m, project=project, label=cd["label"], due_on=cd["due_on"], who=cd["who"])
+
     form = forms.StepForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Étape non enregistrée : " + errors_text(form))
-        return redirect("accompaniment_project", pk=pk)
-    cd = form.cleaned_data
-    return _post(
-        request,
-        pk,
-        lambda: services.step_save(
-            actor=m, project=project, label=cd["label"], due_on=cd["due_on"], who=cd["who"]
-        ),
-        "Étape ajoutée au plan.",
-    )
+    return _post(request, pk, write, "Étape ajoutée au plan.", form, "Étape non enregistrée")
 
 
 @require_POST
@@ -169,12 +165,11 @@ def step_done(request, m, pk, step_pk):
     project = get_project(m, pk)
     step = get_object_or_404(Step.objects.select_related("project__household"), project=project, pk=step_pk)
     done = request.POST.get("done") == "1"
-    return _post(
-        request,
-        pk,
-        lambda: services.step_done(actor=m, step=step, done=done),
-        f"Étape « {step.label} » {'faite' if done else 'à faire'}.",
-    )
+
+    def write(_cd):
+        services.step_done(actor=m, step=step, done=done)
+
+    return _post(request, pk, write, f"Étape « {step.label} » {'faite' if done else 'à faire'}.")
 
 
 @require_POST
@@ -182,47 +177,30 @@ def step_done(request, m, pk, step_pk):
 def mobility(request, m, pk):
     project = get_project(m, pk)
     form = forms.MobilityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Mobilité non enregistrée : " + errors_text(form))
-        return redirect("accompaniment_project", pk=pk)
-    cd = form.cleaned_data
-    return _post(
-        request,
-        pk,
-        lambda: services.mobility_save(
+
+    def write(cd):
+        services.mobility_save(
             actor=m,
             project=project,
             mode=cd["mode"],
             reduced_fares=cd["reduced_fares"],
             cost_cents=form.cost_cents(),
             note=cd["note"],
-        ),
-        "Mobilité enregistrée.",
-    )
+        )
+
+    return _post(request, pk, write, "Mobilité enregistrée.", form, "Mobilité non enregistrée")
 
 
 @require_POST
 @membership_required(perms.can_edit_accompaniment)
 def debrief(request, m, pk):
     project = get_project(m, pk)
+
+    def write(cd):
+        services.debrief_save(actor=m, project=project, **cd)
+
     form = forms.DebriefForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Bilan non enregistré : " + errors_text(form))
-        return redirect("accompaniment_project", pk=pk)
-    cd = form.cleaned_data
-    return _post(
-        request,
-        pk,
-        lambda: services.debrief_save(
-            actor=m,
-            project=project,
-            how_it_went=cd["how_it_went"],
-            what_helped=cd["what_helped"],
-            what_to_change=cd["what_to_change"],
-            wish=cd["wish"],
-        ),
-        "Bilan après le séjour enregistré.",
-    )
+    return _post(request, pk, write, "Bilan après le séjour enregistré.", form, "Bilan non enregistré")
 
 
 @require_POST
@@ -231,23 +209,16 @@ def project_register(request, m, pk):
     project = get_project(m, pk)
     workshops = _upcoming(m, project.edition)
     form = forms.RegisterForm(request.POST, workshops=workshops)
-    if not form.is_valid():
-        messages.error(request, "Inscription non enregistrée : " + errors_text(form))
-        return redirect("accompaniment_project", pk=pk)
-    workshop = next(w for w in workshops if w.pk == form.cleaned_data["workshop"])
 
-    def register():
+    def register(cd):
+        workshop = next(w for w in workshops if w.pk == cd["workshop"])
         r = services.workshop_register(
-            actor=m,
-            workshop=workshop,
-            household=project.household,
-            project=project,
-            seats=form.cleaned_data["seats"],
+            actor=m, workshop=workshop, household=project.household, project=project, seats=cd["seats"]
         )
         if r.status == "waitlisted":
             messages.warning(request, "L'atelier est complet : le foyer est sur la liste d'attente.")
 
-    return _post(request, pk, register, f"Inscription à « {workshop.title} » enregistrée.")
+    return _post(request, pk, register, "Inscription enregistrée.", form, "Inscription non enregistrée")
 
 
 # --- workshops -------------------------------------------------------------------------------
