@@ -161,3 +161,44 @@ def test_api_project_accompaniment_and_workshops(client, worker, referent, proje
     rows = client.get(f"/api/v1/workshops?edition={edition.year}", headers=headers).json()
     assert [(w["id"], w["taken"], w["capacity"], w["waitlisted"]) for w in rows] == [(workshop.pk, 1, 10, 0)]
     assert client.get("/api/v1/workshops?edition=1990", headers=headers).status_code == 404
+
+
+def test_the_coordination_rewords_the_screening_for_its_edition(client, coordinator_org, edition):
+    coordination = factories.MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
+    client.force_login(coordination.user)
+    page = client.get("/accompagnement/questions/").content.decode()
+    assert "questions par défaut" in page and 'value="no_car"' in page
+    data = {"q-TOTAL_FORMS": "1", "q-INITIAL_FORMS": "0"}  # the sheet cut down to one question
+    data |= {
+        "q-0-code": "no_car",
+        "q-0-category": "mobility",
+        "q-0-wording": "Le foyer n'a pas de voiture",
+        "q-0-is_active": "on",
+    }
+    response = client.post("/accompagnement/questions/", data)
+    assert response.status_code == 302
+    from partez.accompaniment.selectors import questions_for
+
+    assert [q.wording for q in questions_for(edition)] == ["Le foyer n'a pas de voiture"]
+
+
+def test_the_coordination_sees_autonomy_per_commune(client, coordinator_org, ccas, commune):
+    """Six households helped last year: three left again alone, two with help again, one not."""
+    coordination = factories.MembershipFactory(organisation=coordinator_org, role=Role.COORDINATOR)
+    last, this = factories.EditionFactory(year=2024), factories.EditionFactory(year=2025)
+    for i in range(6):
+        h = factories.HouseholdFactory(commune=commune, created_by_organisation=ccas)
+        factories.PersonFactory(household=h)
+        before = factories.ProjectFactory(household=h, organisation=ccas, edition=last, status="evaluated")
+        Step.objects.create(project=before, kind="preparation", label="Préparer")
+        if i < 5:
+            after = factories.ProjectFactory(household=h, organisation=ccas, edition=this, status="departed")
+            if i >= 3:
+                Step.objects.create(project=after, kind="preparation", label="Préparer")
+    client.force_login(coordination.user)
+    page = client.get("/accompagnement/bilan/?annee=2025").content.decode()
+    assert "les foyers aidés en 2024, en 2025" in page
+    assert (
+        '<th scope="row">Lens</th><td class="num">6</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">3</td>'
+        in page
+    )
