@@ -381,8 +381,8 @@ def autonomy_results(edition: Edition, scope: BilanScope) -> dict[int, tuple[aut
 
 def bilan_figures(edition: Edition, scope: BilanScope) -> BilanFigures:
     screenings = _bounded(Screening.objects.filter(_in_edition(edition)), scope, "household")
+    paid = PlanLine.objects.filter(plan__is_current=True, envelope__funder=scope.funder)
     if scope.funder is not None:
-        paid = PlanLine.objects.filter(plan__is_current=True, envelope__funder=scope.funder)
         screenings = screenings.filter(project_id__in=paid.values("plan__project_id"))
     firsts = dict(
         screenings.filter(phase=Phase.FIRST).order_by("screened_on", "pk").values_list("household_id", "pk")
@@ -404,6 +404,8 @@ def bilan_figures(edition: Edition, scope: BilanScope) -> BilanFigures:
         scope,
         "household",
     )
+    if scope.funder is not None:  # the households of the projects its envelopes paid
+        registrations = registrations.filter(project_id__in=paid.values("plan__project_id"))
     counts = registrations.aggregate(
         registered=Count("household", distinct=True),
         attended=Count("household", distinct=True, filter=Q(attended_at__isnull=False)),
