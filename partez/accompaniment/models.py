@@ -170,6 +170,8 @@ class Registration(models.Model):
     status = models.CharField(max_length=10, choices=RegistrationStatus.choices)
     seats = models.PositiveSmallIntegerField("places", default=1)
     attended_at = models.DateTimeField("présent·e le", null=True, blank=True)
+    # Set when the reminder was sent (or found impossible): each registration is reminded once.
+    reminded_at = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -261,7 +261,7 @@ def workshop_detail(request, m, pk):
         "registered": [r for r in registrations if r.status == "registered"],
         "waitlisted": [r for r in registrations if r.status == "waitlisted"],
         "can_manage": perms.can_manage_workshop(m, workshop),
-        "can_cancel": perms.can_register_household(m),
+        "can_cancel": perms.can_register_household(m) and workshop.starts_at >= timezone.now(),
         "report_form": forms.ReportForm(initial={"covered": workshop.covered}),
         "is_past": workshop.starts_at < timezone.now(),
     }
