@@ -83,6 +83,8 @@ def test_mobility_and_registration_from_the_project_page(client, worker, referen
         {"mode": "train", "reduced_fares": "Carte Famille nombreuse", "cost": "84.50", "note": ""},
     )
     assert Mobility.objects.get(project=project).cost_cents == 8450
+    page = client.get(f"/projets/{project.pk}/accompagnement/").content.decode()
+    assert "Carte Famille nombreuse" in page and "Au budget du projet, le transport compte" in page
     client.post(f"/projets/{project.pk}/accompagnement/ateliers/", {"workshop": workshop.pk, "seats": 1})
     r = Registration.objects.get(workshop=workshop)
     assert r.status == "registered" and r.project == project

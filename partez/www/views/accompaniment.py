@@ -58,6 +58,10 @@ def project_accompaniment(request, m, pk):
         "lacks_transport": selectors.lacks_transport(project)
         and not any(s.kind == "transport" for s in steps),
         "mobility": mobility,
+        # the trip's cost against the project's own transport budget line
+        "transport_budget": sum(
+            project.budget_lines.filter(kind="transport").values_list("amount_cents", flat=True)
+        ),
         "registrations": selectors.project_registrations(project),
         "can_write": can_write,
         "after_return": project.status in AFTER_RETURN,
