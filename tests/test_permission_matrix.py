@@ -384,6 +384,25 @@ MATRIX = [
     Row("api-v1:list_offers", "GET", "", "401 200 200 200 403 403 200 200 403 200"),
     Row("api-v1:book_offer", "POST", "offer_id=free_offer.pk", "401 201 201 201 403 403 403 404 403 404", BOOKING),
     Row("api-v1:release_booking", "DELETE", "booking_id=booking.pk", "401 200 200 200 403 403 403 404 403 404"),
+    # accompaniment: a project's screening, plan, mobility and debrief; workshops for families (Lens CCAS)
+    Row("accompaniment_project", "GET", "pk=project.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("accompaniment_screening", "GET", "pk=project.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("accompaniment_plan_accept", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_step_add", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_step_done", "POST", "pk=project.pk,step_pk=step.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_mobility", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_debrief", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_register", "POST", "pk=project.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_workshops", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("accompaniment_workshop_create", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("accompaniment_workshop", "GET", "pk=workshop.pk", "302 200 200 200 403 403 403 200 403 200"),
+    Row("accompaniment_workshop_edit", "GET", "pk=workshop.pk", "302 200 200 200 403 403 403 404 403 404"),
+    Row("accompaniment_workshop_report", "POST", "pk=workshop.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_registration_cancel", "POST", "pk=workshop.pk,registration_pk=registration.pk", "302 302 302 302 403 403 403 404 403 404"),
+    Row("accompaniment_questions", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("accompaniment_bilan", "GET", "", "302 200 200 200 403 200 403 403 403 200"),
+    Row("api-v1:project_accompaniment", "GET", "project_id=project.pk", "401 200 200 200 403 403 403 404 403 404"),
+    Row("api-v1:list_workshops", "GET", "", "401 200 200 200 403 403 403 200 403 200", query="edition=edition.year"),
 ]
 # fmt: on
 
@@ -486,6 +505,7 @@ def _build() -> World:
         organisation=ccas,
     )
     w.door_ticket = attendance_services.ticket_issue(roster=w.roster, subject="matrix:1", holder="Alix M.")
+    _accompaniment(w)
     # editions, schemes, funding
     w.milestone = Milestone.objects.create(
         edition=w.edition, kind=MilestoneKind.FETE, label="Fête", planned_on=dt.date(w.edition.year, 6, 1)
@@ -669,6 +689,23 @@ def _family_space(w):
         w.members["worker"], w.household, w.project
     )
     w.family_story = w.family_photo.story
+def _accompaniment(w) -> None:
+    """A workshop of the Lens CCAS with the household registered, a step on the project's plan."""
+    from partez.accompaniment import services as accompaniment
+
+    w.workshop = accompaniment.workshop_save(
+        actor=w.members["referent"],
+        edition=w.edition,
+        data=accompaniment.WorkshopInput(
+            "budget", "Atelier budget", timezone.now() + dt.timedelta(days=5), "Maison des familles", 8
+        ),
+    )
+    w.registration = accompaniment.workshop_register(
+        actor=w.members["worker"], workshop=w.workshop, household=w.household, project=w.project
+    )
+    w.step = accompaniment.step_save(
+        actor=w.members["worker"], project=w.project, label="Appeler la famille", due_on=None, who="referent"
+    )
 
 
 def _second_followup(household, organisation):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partez.attendance",
     "partez.commissions",
     "partez.family",
+    "partez.accompaniment",
     "partez.imports",
     "partez.groups",
     "partez.offers",

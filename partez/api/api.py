@@ -8,7 +8,7 @@ domain services. Errors share one JSON shape (see :mod:`.errors`).
 
 from ninja import NinjaAPI
 
-from . import attendance, bilan, cheques, errors, fete, funding, groups, households, offers, projects, simulate
+from . import accompaniment, attendance, bilan, cheques, errors, fete, funding, groups, households, offers, projects, simulate
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -36,3 +36,4 @@ api.add_router("/bilan", bilan.router)
 api.add_router("/attendance", attendance.router)
 api.add_router("/groups", groups.router)
 api.add_router("", offers.router)
+api.add_router("", accompaniment.router)

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
+from partez.accompaniment import demo as accompaniment_demo
 from partez.core import audit, phone
 from partez.core.errors import DomainError
 from partez.funding.models import Commitment, Envelope, EnvelopeQuota, FinancingPlan, PlanLine
@@ -91,6 +92,7 @@ def demo_delete() -> dict[str, int]:
             fete_demo.delete(orgs, households)  # chèques-vacances and the Fête
             groups_demo.delete(orgs)  # Sac Ados and Seniors en Vacances groups
             offers_demo.delete(orgs, households)  # hosting offers, bookings, matchings
+            accompaniment_demo.delete(orgs)  # workshops and their doors, screenings
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -161,6 +163,15 @@ def demo_load(
             )
         )
         counts.update(groups_demo.load(calendar))
+        counts.update(
+            accompaniment_demo.load(
+                edition,
+                seed=seed,
+                today=today,
+                user_id=User.objects.get(username=generator.DEMO_LOGINS[0][0]).pk,
+                volunteer_id=User.objects.get(username=VOLUNTEER_LOGIN).pk,
+            )
+        )
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,

@@ -8,7 +8,7 @@ every problem at once, so a form or an API client sees all that is missing in on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db.models import Q
 
@@ -157,4 +157,23 @@ def submission_errors(project: Project) -> dict[str, str]:
     missing = [d for d in required_documents(plan, project.start_date) if d not in received]
     if missing:
         errors["checklist"] = "Pièces obligatoires manquantes : " + ", ".join(missing) + "."
+    return errors
+
+
+# Checks other apps add to a move of the workflow (e.g. the accompaniment: no validation of a
+# project whose travellers have no means of transport without a transport step). Registered in
+# the app's ``AppConfig.ready()``; each returns its errors by field for (project, action).
+ExtraCheck = Callable[[Project, str], dict[str, str]]
+_EXTRA_CHECKS: list[ExtraCheck] = []
+
+
+def register_validation_check(check: ExtraCheck) -> None:
+    if check not in _EXTRA_CHECKS:
+        _EXTRA_CHECKS.append(check)
+
+
+def extra_errors(project: Project, action: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for check in _EXTRA_CHECKS:
+        errors |= check(project, action)
     return errors

@@ -218,9 +218,10 @@ def project_update(*, actor: Membership, project: Project, data: ProjectInput) -
     return project
 
 
-def _check_submittable(project: Project) -> None:
-    """All that the commission needs, reported at once (see ``checks.submission_errors``)."""
-    errors = checks.submission_errors(project)
+def _check_submittable(project: Project, action: str) -> None:
+    """All that the commission needs, reported at once (see ``checks.submission_errors``, and the
+    checks other apps register, ``checks.extra_errors``)."""
+    errors = checks.submission_errors(project) | checks.extra_errors(project, action)
     if errors:
         raise DomainError(errors)
 
@@ -243,7 +244,7 @@ def project_transition(*, actor: Membership, project: Project, action: str, reas
         if transition.needs_reason and not reason:
             raise DomainError("Indiquez un motif.", field="reason")
         if action in ("submit", "validate"):  # re-checked at validation: rules may have changed
-            _check_submittable(project)
+            _check_submittable(project, action)
         previous = project.status
         project.status = transition.target
         project.status_reason = reason[:300]

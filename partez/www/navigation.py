@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from partez.accompaniment import perms as accompaniment_perms
 from partez.camping import perms as camping_perms
 from partez.commissions import perms as commission_perms
 from partez.groups import perms as group_perms
@@ -39,7 +40,14 @@ class Group:
 
 
 MENU: tuple[Group, ...] = (
-    Group("accompagner", "Accompagner", (Entry("Foyers", "household_list", perms.can_view_households),)),
+    Group(
+        "accompagner",
+        "Accompagner",
+        (
+            Entry("Foyers", "household_list", perms.can_view_households),
+            Entry("Ateliers", "accompaniment_workshops", accompaniment_perms.can_view_workshops),
+        ),
+    ),
     Group(
         "decider", "Décider", (Entry("Commission", "commission_index", commission_perms.can_run_commission),)
     ),
@@ -79,6 +87,7 @@ MENU: tuple[Group, ...] = (
         (
             Entry("Bilan de l'édition", "bilan", perms.can_view_bilan),
             Entry("Récits des familles", "family_stories", family_perms.can_moderate_stories),
+            Entry("Accompagnement", "accompaniment_bilan", accompaniment_perms.can_view_accompaniment_bilan),
         ),
     ),
     Group(
@@ -88,6 +97,7 @@ MENU: tuple[Group, ...] = (
             Entry("Éditions", "edition_list", perms.can_manage_editions),
             Entry("Journal d'audit", "audit_log", perms.can_view_audit),
             Entry("Sécurité", "organisation_security", perms.can_manage_account_security),
+            Entry("Questions du repérage", "accompaniment_questions", accompaniment_perms.can_edit_questions),
         ),
     ),
 )

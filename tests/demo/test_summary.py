@@ -4,6 +4,7 @@ import json
 from django.core.management import call_command
 
 from partez.groups.models import Group
+from partez.accompaniment.models import Screening, Workshop
 from partez.households.models import Household, Person
 from partez.organisations.models import Membership
 from partez.projects.models import Project, ProjectStatus
@@ -28,6 +29,8 @@ def test_summary_json_agrees_with_the_database(demo):
         "projects_by_status",
         "groups_by_scheme",
         "offers_by_kind",
+        "screenings",
+        "workshops",
     }
     assert data["offers_by_kind"] == {"bsv": 60, "donated": 220}
     assert data["communes"] == 36
@@ -43,6 +46,8 @@ def test_summary_json_agrees_with_the_database(demo):
     assert set(data["groups_by_scheme"]) == {"sac-ados", "seniors-en-vacances"}
     for scheme, n in data["groups_by_scheme"].items():
         assert n == Group.objects.filter(scheme=scheme).count() > 0
+    assert data["screenings"] == Screening.objects.count() > 0
+    assert data["workshops"] == Workshop.objects.count() == 10
 
 
 def test_summary_on_an_empty_database_lists_every_status(db):
@@ -50,6 +55,7 @@ def test_summary_on_an_empty_database_lists_every_status(db):
     assert data["participating_communes"] == 0 and data["households"] == 0
     assert data["projects_by_status"] == dict.fromkeys(ProjectStatus.values, 0)
     assert data["offers_by_kind"] == {"bsv": 0, "donated": 0}
+    assert data["screenings"] == data["workshops"] == 0
 
 
 def test_summary_as_a_french_table(demo):

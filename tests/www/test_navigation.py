@@ -21,14 +21,14 @@ def coordinator(coordinator_org):
 
 def test_the_coordination_gets_every_group_in_order(coordinator):
     assert _shape(menu_for(coordinator, "/")) == [
-        ("Accompagner", ["Foyers"]),
+        ("Accompagner", ["Foyers", "Ateliers"]),
         ("Décider", ["Commission"]),
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
         ("Séjours", ["Séjour commun", "Offres d'hébergement", "Arrivées", "Attribution des offres"]),
         ("Fête", ["Fête des vacances", "Pointage"]),
         ("Réseau", ["Équipe"]),
-        ("Bilan", ["Bilan de l'édition", "Récits des familles"]),
-        ("Administration", ["Éditions", "Journal d'audit", "Sécurité"]),
+        ("Bilan", ["Bilan de l'édition", "Récits des familles", "Accompagnement"]),
+        ("Administration", ["Éditions", "Journal d'audit", "Sécurité", "Questions du repérage"]),
     ]
 
 
@@ -38,23 +38,23 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
         (
             Role.SOCIAL_WORKER,
             [
-                ("Accompagner", ["Foyers"]),
+                ("Accompagner", ["Foyers", "Ateliers"]),
                 ("Financer", ["Dispositifs"]),
                 ("Séjours", ["Offres d'hébergement"]),
                 ("Réseau", ["Équipe"]),
-                ("Bilan", ["Bilan de l'édition"]),
+                ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
             ],
         ),
         (
             Role.COMMUNE_REFERENT,
             [
-                ("Accompagner", ["Foyers"]),
+                ("Accompagner", ["Foyers", "Ateliers"]),
                 ("Décider", ["Commission"]),
                 ("Financer", ["Dispositifs", "Chèques-vacances"]),
                 ("Séjours", ["Séjour commun", "Offres d'hébergement"]),
                 ("Fête", ["Pointage"]),
                 ("Réseau", ["Équipe"]),
-                ("Bilan", ["Bilan de l'édition"]),
+                ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
             ],
         ),
     ],
@@ -70,7 +70,7 @@ def test_a_funder_and_a_volunteer_get_no_casework(coordinator_org):
     assert _shape(menu_for(funder, "/")) == [
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
         ("Réseau", ["Équipe"]),
-        ("Bilan", ["Bilan de l'édition"]),
+        ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
     ]
     assert _shape(menu_for(volunteer, "/")) == [
         ("Financer", ["Dispositifs"]),

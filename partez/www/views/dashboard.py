@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from partez.accompaniment import selectors as accompaniment_selectors
 from partez.households.selectors import households_for
 from partez.organisations import perms
 from partez.projects import selectors as project_selectors
@@ -38,6 +39,9 @@ def dashboard(request, m):
                 edition,
             ),
             departures=project_selectors.next_departures(projects),
+            next_steps=accompaniment_selectors.next_steps(
+                project_selectors.project_scope(m, prefix="project__"), edition
+            ),
             casework=True,
         )
     else:

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partez.accompaniment import selectors as accompaniment_selectors
 from partez.core import audit, audit_text, phone
 from partez.core.errors import DomainError
 from partez.groups import selectors as group_selectors
@@ -205,6 +206,7 @@ def household_detail(request, m, pk):
         "can_export_file": privacy_perms.can_export_household_file(m),
         "can_anonymise": privacy_perms.can_anonymise_household(m) and household.anonymised_at is None,
         "can_view_readers": privacy_perms.can_view_file_readers(m),
+        "barriers": accompaniment_selectors.barriers_of(household),  # what holds the family back
         "family": family,
         "history": audit_text.describe(
             audit.history_for(

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partez.accompaniment import selectors as accompaniment_selectors
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.funding import selectors as funding_selectors
@@ -132,6 +133,7 @@ def project_detail(request, m, pk):
         "can_write": perms.can_edit_project(m),
         "evaluation": project_evaluation(project, budget, travellers),
         "schemes_in_order": [],
+        "next_step": accompaniment_selectors.next_step(project),  # the plan's next step
     }
     if context["evaluation"] is not None:  # the schemes the project can get first
         context["schemes_in_order"] = sorted(context["evaluation"].schemes, key=lambda s: not s.eligible)

@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from partez.groups.models import Group
 from partez.groups.models import Scheme as GroupScheme
+from partez.accompaniment.selectors import counts as accompaniment_counts
 from partez.households.models import Household, Person
 from partez.offers.models import Offer, OfferKind
 from partez.organisations.models import Membership, Organisation
@@ -32,6 +33,7 @@ def collect() -> dict:
         "projects_by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
         "groups_by_scheme": {scheme: by_scheme.get(scheme, 0) for scheme in GroupScheme.values},
         "offers_by_kind": {kind: by_kind.get(kind, 0) for kind in OfferKind.values},
+        **accompaniment_counts(),  # screenings, workshops
     }
 
 
@@ -62,6 +64,10 @@ class Command(BaseCommand):
         rows.append(("Projets – total", sum(data["projects_by_status"].values())))
         rows += [(f"Groupes – {GroupScheme(s).label}", n) for s, n in data["groups_by_scheme"].items()]
         rows += [(f"Offres – {OfferKind(k).label}", n) for k, n in data["offers_by_kind"].items()]
+        rows += [
+            ("Repérages des freins", data["screenings"]),
+            ("Ateliers pour les familles", data["workshops"]),
+        ]
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
             number = f"{value:,}".replace(",", "\u202f")  # French thousands separator
