@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "partez.reports",
     "partez.privacy",
     "partez.attendance",
+    "partez.network",
     # web apps
     "partez.www",
 ]

@@ -8,7 +8,7 @@ domain services. Errors share one JSON shape (see :mod:`.errors`).
 
 from ninja import NinjaAPI
 
-from . import attendance, bilan, cheques, errors, fete, funding, households, projects, simulate
+from . import attendance, bilan, cheques, errors, fete, funding, households, network, projects, simulate
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -34,3 +34,4 @@ api.add_router("", fete.router)
 api.add_router("/cheques", cheques.router)
 api.add_router("/bilan", bilan.router)
 api.add_router("/attendance", attendance.router)
+api.add_router("", network.router)

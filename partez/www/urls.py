@@ -109,4 +109,5 @@ urlpatterns = [
     path("", include("partez.www.urls_fete")),  # chèques-vacances and the Fête des vacances
     path("", include("partez.www.urls_privacy")),  # retention, right of access and erasure, readers
     path("", include("partez.www.urls_attendance")),  # check-in at a door: trainings, workshops, ceremonies
+    path("", include("partez.www.urls_network")),  # trainings, events, library, directory, announcements
 ]
