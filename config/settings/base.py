@@ -211,6 +211,9 @@ PUBLIC_LIMITS = {
     "invitation_accept": {"rate": "20/m", "max_body": 8 * 1024},
     "bilan_public": {"rate": "60/m", "max_body": 0},
     "bilan_public_current": {"rate": "60/m", "max_body": 0},
+    "network_event_public": {"rate": "20/m", "max_body": 8 * 1024},  # each registration sends an e-mail
+    "network_resources": {"rate": "60/m", "max_body": 0},
+    "network_resource_download": {"rate": "30/m", "max_body": 0},
 }
 # The client address: partez.accounts.throttling.client_ip (TRUSTED_PROXY_COUNT, above).
 # Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and

@@ -67,7 +67,7 @@ class ResourceQuery(Schema):
 
 
 @router.get("/trainings", response={200: list[SessionOut], **READ_ERRORS}, operation_id="network_trainings")
-def list_trainings(request: HttpRequest):
+def network_trainings(request: HttpRequest):
     """Les sessions de formation à venir, avec leurs places libres."""
     m = membership_of(request)
     return [
@@ -102,7 +102,7 @@ def _registration_out(registration) -> RegistrationOut:
     response={201: RegistrationOut, **WRITE_ERRORS},
     operation_id="network_register",
 )
-def register(request: HttpRequest, session: int):
+def network_register(request: HttpRequest, session: int):
     """Inscrit le ou la professionnel·le du jeton : 201 `confirmed`, ou `waitlisted` avec son rang."""
     m = membership_of(request)
     if not perms.can_register_training(m):
@@ -117,7 +117,7 @@ def register(request: HttpRequest, session: int):
     response={200: CancelOut, **WRITE_ERRORS},
     operation_id="network_cancel",
 )
-def cancel(request: HttpRequest, id: int):
+def network_cancel(request: HttpRequest, id: int):
     """Annule l'inscription ; la place libérée va à la première personne de la liste d'attente."""
     m = membership_of(request)
     found = selectors.registration_for(m, id)
@@ -128,7 +128,7 @@ def cancel(request: HttpRequest, id: int):
 
 
 @router.get("/resources", response={200: list[ResourceOut], **READ_ERRORS}, operation_id="network_resources")
-def list_resources(request: HttpRequest, filters: Query[ResourceQuery]):
+def network_resources(request: HttpRequest, filters: Query[ResourceQuery]):
     """La bibliothèque de ressources, cherchée par `q` (recherche plein texte)."""
     m = membership_of(request)
     out = []
