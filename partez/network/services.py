@@ -556,7 +556,7 @@ class ResourceInput:
     edition_id: int | None = None
 
 
-def _check_upload(upload: File[bytes]) -> tuple[str, str]:
+def check_upload(upload: File[bytes]) -> tuple[str, str]:
     """The file's (name, MIME type) if the library accepts it, else a DomainError on ``file``."""
     name = Path(upload.name or "document").name[:200]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -623,7 +623,7 @@ def resource_publish(
     checked: tuple[str, str] | None = None
     if upload is not None:
         try:
-            checked = _check_upload(upload)
+            checked = check_upload(upload)
         except DomainError as exc:
             errors.update(exc.errors)
     if errors:
@@ -682,7 +682,7 @@ def resource_version_add(
     """A new version replaces the shown one; the old ones stay listed (and downloadable)."""
     if not can_edit_resource(actor, resource):
         raise NotAllowed("Seule la structure qui a publié la ressource (ou la coordination) la met à jour.")
-    checked = _check_upload(upload)
+    checked = check_upload(upload)
     with transaction.atomic():
         locked = Resource.objects.select_for_update().get(pk=resource.pk)  # version numbers are raced
         if locked.url:
@@ -791,3 +791,57 @@ def announcement_read(*, actor: Membership, announcement: Announcement) -> Annou
     """The read receipt (once; reading again keeps the first time)."""
     read, _ = AnnouncementRead.objects.get_or_create(announcement=announcement, user=actor.user)
     return read
+
+
+DIGEST_PERIOD = {Digest.DAILY: dt.timedelta(days=1), Digest.WEEKLY: dt.timedelta(days=7)}
+
+
+def digest_send(*, frequency: str, now: dt.datetime | None = None) -> int:
+    """E-mail each person who chose ``frequency`` the announcements of their segment they have not
+    read, posted since their last digest (or the period); one e-mail per person, none when nothing
+    is new. Returns the e-mails sent."""
+    if frequency not in DIGEST_PERIOD:
+        raise DomainError("Fréquence inconnue : daily ou weekly.", field="frequency")
+    from .selectors import reaches  # reads; selectors import this module
+
+    now = now or timezone.now()
+    since_default = now - DIGEST_PERIOD[Digest(frequency)]
+    recent = list(
+        Announcement.objects.filter(posted_at__gt=now - dt.timedelta(days=31)).order_by("posted_at")
+    )
+    if not recent:
+        return 0
+    read = set(
+        AnnouncementRead.objects.filter(announcement__in=recent).values_list("announcement_id", "user_id")
+    )
+    profiles = {p.user_id: p for p in Profile.objects.all()}
+    memberships: dict[int, list[Membership]] = {}
+    for ms in Membership.objects.active().select_related("user", "organisation__commune"):
+        memberships.setdefault(ms.user_id, []).append(ms)
+    sent = 0
+    for user_id, mss in memberships.items():
+        profile = profiles.get(user_id)
+        if (profile.digest if profile else Digest.WEEKLY) != frequency:
+            continue
+        since = profile.digest_sent_at if profile and profile.digest_sent_at else since_default
+        news = [
+            a
+            for a in recent
+            if a.posted_at > since and (a.pk, user_id) not in read and any(reaches(a, ms) for ms in mss)
+        ]
+        if not news:
+            continue
+        user = mss[0].user
+        with transaction.atomic():
+            Profile.objects.update_or_create(user=user, defaults={"digest_sent_at": now})
+            lines = "\n\n".join(
+                f"— {a.title} ({timezone.localtime(a.posted_at):%d/%m})\n{a.body[:500]}" for a in news
+            )
+            _mail(
+                f"Les nouvelles du réseau ({len(news)})",
+                f"Bonjour,\n\n{lines}\n\nRetrouvez-les dans partez, rubrique Annonces. "
+                "Pour changer la fréquence de ce résumé : Réseau → Annuaire → Mon profil.",
+                user.email,
+            )
+            sent += 1
+    return sent

@@ -34,7 +34,7 @@ def _at_once(jobs):
         try:
             barrier.wait(timeout=30)
             job()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -65,11 +65,11 @@ def test_thirty_for_ten_places_then_three_cancellations(coordination, training):
 
     mail.outbox.clear()
     leaving = confirmed[:3]
-    _at_once(
-        [lambda r=r: services.registration_cancel(actor=r.membership, registration=r) for r in leaving]
-    )
+    _at_once([lambda r=r: services.registration_cancel(actor=r.membership, registration=r) for r in leaving])
     now_confirmed = set(
-        Registration.objects.filter(session=session, status=RegistrationStatus.CONFIRMED).values_list("pk", flat=True)
+        Registration.objects.filter(session=session, status=RegistrationStatus.CONFIRMED).values_list(
+            "pk", flat=True
+        )
     )
     assert len(now_confirmed) == 10
     assert {r.pk for r in waitlisted[:3]} <= now_confirmed

@@ -5,6 +5,7 @@ and announcements (segments, read receipts)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -25,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def _resource(actor, title="Guide", visibility=Visibility.PROFESSIONALS, **extra):
     data = services.ResourceInput(title=title, category="guide", visibility=visibility, **extra)
-    upload = None if "url" in extra else SimpleUploadedFile("guide.txt", b"Un guide.", content_type="text/plain")
+    upload = (
+        None if "url" in extra else SimpleUploadedFile("guide.txt", b"Un guide.", content_type="text/plain")
+    )
     return services.resource_publish(actor=actor, data=data, upload=upload)
 
 
@@ -62,7 +65,9 @@ def test_file_limits_and_all_errors_at_once(coordination):
     data = services.ResourceInput(title=" ", category="nope", visibility=Visibility.PUBLIC)
     with pytest.raises(DomainError) as exc:
         services.resource_publish(
-            actor=coordination, data=data, upload=SimpleUploadedFile("virus.exe", b"MZ", "application/x-msdownload")
+            actor=coordination,
+            data=data,
+            upload=SimpleUploadedFile("virus.exe", b"MZ", "application/x-msdownload"),
         )
     assert set(exc.value.errors) == {"title", "category", "file"}
     big = SimpleUploadedFile("gros.pdf", b"0" * (10 * 1024 * 1024 + 1), "application/pdf")
@@ -94,7 +99,9 @@ def test_only_its_publisher_or_the_coordination_updates_a_resource(coordination)
     worker = factories.MembershipFactory(organisation=ccas, role=Role.SOCIAL_WORKER)
     resource = _resource(coordination)
     with pytest.raises(NotAllowed):
-        services.resource_version_add(actor=worker, resource=resource, upload=SimpleUploadedFile("a.txt", b"x"))
+        services.resource_version_add(
+            actor=worker, resource=resource, upload=SimpleUploadedFile("a.txt", b"x")
+        )
     with pytest.raises(NotAllowed):
         services.resource_validate(actor=worker, resource=resource)
     volunteer = factories.MembershipFactory(organisation=ccas, role=Role.VOLUNTEER)
@@ -106,11 +113,15 @@ def test_the_directory_shows_only_who_agreed_with_the_contact_chosen(coordinatio
     lens = factories.CommuneFactory(insee_code="62498", name="Lens")
     relay = factories.OrganisationFactory(kind=OrganisationKind.RELAY, name="Secours de Lens", commune=lens)
     agreed, silent = professionals(2, organisation=relay)
-    services.profile_update(actor=agreed, listed=True, job_title="Éducatrice", show_email=True, show_phone=False)
+    services.profile_update(
+        actor=agreed, listed=True, job_title="Éducatrice", show_email=True, show_phone=False
+    )
     session = make_session(coordination, training)
     registration = services.registration_create(actor=agreed, session=session)
     ticket = services.ticket_of(registration)
-    attendance_services.check_in(actor=coordination, code=ticket.code, nonce="nonce-dir-1", roster_id=ticket.roster_id)
+    attendance_services.check_in(
+        actor=coordination, code=ticket.code, nonce="nonce-dir-1", roster_id=ticket.roster_id
+    )
     (structure,) = selectors.directory(commune="62498")
     assert structure.name == "Secours de Lens"
     assert [p.name for p in structure.people] == [str(agreed.user)]
@@ -148,11 +159,15 @@ def test_public_event_registration_sends_the_badge_and_the_door_marks_present(
     with pytest.raises(DomainError, match="complet"):
         services.event_register(event=event, name="Trois", email="trois@example.org")
     ticket = services.event_ticket(registration)
-    attendance_services.check_in(actor=coordination, code=ticket.code, nonce="nonce-event-1", roster_id=event.roster_id)
+    attendance_services.check_in(
+        actor=coordination, code=ticket.code, nonce="nonce-event-1", roster_id=event.roster_id
+    )
     assert selectors.event_figures(event) == {"registered": 2, "present": 1, "professionals": 1}
     private = services.event_save(
         actor=coordination,
-        data=services.EventInput(title="Réunion", starts_at=start, ends_at=start + dt.timedelta(hours=2), place="Lens"),
+        data=services.EventInput(
+            title="Réunion", starts_at=start, ends_at=start + dt.timedelta(hours=2), place="Lens"
+        ),
     )
     with pytest.raises(NotAllowed):
         services.event_register(event=private, name="X", email="x@example.org")
@@ -184,3 +199,22 @@ def test_announcements_reach_their_segment_and_record_reads(coordination):
     with pytest.raises(DomainError) as exc:
         services.announcement_post(actor=coordination, title="", body="")
     assert set(exc.value.errors) == {"title", "body"}
+
+
+def test_the_digest_follows_each_persons_choice(coordination, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from partez.network.models import Digest
+
+    lens_worker, daily = professionals(2)
+    services.profile_update(actor=daily, listed=False, digest=Digest.DAILY)
+    services.profile_update(actor=coordination, listed=False, digest=Digest.NONE)
+    news = services.announcement_post(actor=coordination, title="Fête", body="La Fête approche.")
+    services.announcement_read(actor=lens_worker, announcement=news)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_network_reminders", "--weekly", stdout=io.StringIO())
+    assert sorted(m.to[0] for m in mail.outbox) == [daily.user.email]  # the reader had read it
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.digest_send(frequency=Digest.DAILY) == 0  # nothing new since

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from partez.core.errors import DomainError
+from partez.network import services
 from partez.network.models import Digest, ResourceCategory, Skill, Training, Visibility
 from partez.network.perms import PROFESSIONAL_ROLES
 from partez.organisations.models import OrganisationKind, Role
@@ -115,10 +117,27 @@ class ResourceForm(forms.Form):
     file = forms.FileField(label="Fichier", required=False)
     url = forms.URLField(label="…ou un lien", required=False, assume_scheme="https")
 
+    def clean_file(self):
+        return _checked_file(self)
+
+
+def _checked_file(form: forms.Form):
+    """The library's limits (type, size) said on the field with the other errors, at once."""
+    upload = form.cleaned_data.get("file")
+    if upload:
+        try:
+            services.check_upload(upload)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
+    return upload
+
 
 class VersionForm(forms.Form):
     file = forms.FileField(label="Nouvelle version du fichier")
     note = forms.CharField(label="Ce qui change", max_length=300, required=False)
+
+    def clean_file(self):
+        return _checked_file(self)
 
 
 class ProfileForm(forms.Form):
