@@ -278,6 +278,7 @@ MATRIX = [
     Row("network_resource_download", "GET", "pk=net_resource.pk,number=1", "404 200 200 200 200 200 200 200 200 200"),
     Row("network_resource_version", "POST", "pk=net_resource.pk", "302 302 403 403 403 403 403 403 403 403"),
     Row("network_resource_validate", "POST", "pk=net_resource.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("network_practice_publish", "POST", "", "302 302 403 403 403 403 403 403 403 403"),
     Row("network_directory", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
     Row("network_profile", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
     Row("network_announcements", "GET", "", "302 200 200 200 200 200 200 200 200 200"),

@@ -340,3 +340,74 @@ def announcement_for(m: Membership, pk: int) -> Announcement | None:
 
 def unread_count(m: Membership) -> int:
     return sum(1 for a in announcements_for(m) if not getattr(a, "is_read", False))
+
+
+# --- practice sheets drawn from the year's projects ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    destination: str
+    department: str
+    projects: int
+    travellers_median: int
+    nights_median: int
+    budget_median_cents: int
+    per_person_night_cents: int
+    by_kind_median_cents: dict[str, int]
+
+
+def _median(values: list[int]) -> int:
+    ordered = sorted(values)
+    n = len(ordered)
+    if not n:
+        return 0
+    return ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) // 2
+
+
+def practice_rows(edition_id: int) -> list[PracticeRow]:
+    """The destinations that worked for large families this edition (projects that left), with
+    their medians; only destinations with enough departures that no family can be recognised
+    (``practice_sheet`` parameter). Two queries, whatever the number of projects."""
+    from partez.projects.models import BudgetLine, Project, ProjectStatus
+
+    rule = parameter("practice_sheet")
+    assert isinstance(rule, dict)
+    gone = [ProjectStatus.DEPARTED, ProjectStatus.RETURNED, ProjectStatus.EVALUATED]
+    projects = list(
+        Project.objects.filter(edition_id=edition_id, status__in=gone)
+        .exclude(destination="")
+        .annotate(size=Count("household__persons", distinct=True))
+        .filter(size__gte=int(rule["persons"]))
+        .values_list("pk", "destination", "destination_department", "size", "start_date", "end_date")
+    )
+    lines: dict[int, dict[str, int]] = {}
+    for project_id, kind, amount in BudgetLine.objects.filter(
+        project_id__in=[p[0] for p in projects]
+    ).values_list("project_id", "kind", "amount_cents"):
+        lines.setdefault(project_id, {}).setdefault(kind, 0)
+        lines[project_id][kind] += amount
+    groups: dict[tuple[str, str], list[tuple[int, int, int, dict[str, int]]]] = {}
+    for pk, destination, department, size, start, end in projects:
+        nights = (end - start).days if start and end else 0
+        groups.setdefault((destination.strip(), department), []).append((size, nights, pk, lines.get(pk, {})))
+    rows = []
+    for (destination, department), items in sorted(groups.items()):
+        if len(items) < int(rule["min_projects"]):
+            continue
+        totals = [sum(b.values()) for *_, b in items]
+        per_pn = [sum(b.values()) // max(1, size * nights) for size, nights, _, b in items if nights]
+        kinds = sorted({k for *_, b in items for k in b})
+        rows.append(
+            PracticeRow(
+                destination=destination,
+                department=department,
+                projects=len(items),
+                travellers_median=_median([i[0] for i in items]),
+                nights_median=_median([i[1] for i in items]),
+                budget_median_cents=_median(totals),
+                per_person_night_cents=_median(per_pn),
+                by_kind_median_cents={k: _median([b.get(k, 0) for *_, b in items]) for k in kinds},
+            )
+        )
+    return rows

@@ -46,6 +46,11 @@ urlpatterns = [
         network_library.network_resource_validate,
         name="network_resource_validate",
     ),
+    path(
+        "ressources/fiches-pratiques/",
+        network_library.network_practice_publish,
+        name="network_practice_publish",
+    ),
     path("reseau/annuaire/", network_library.network_directory, name="network_directory"),
     path("reseau/mon-profil/", network_library.network_profile, name="network_profile"),
     path("reseau/annonces/", network_library.network_announcements, name="network_announcements"),

@@ -218,3 +218,40 @@ def test_the_digest_follows_each_persons_choice(coordination, django_capture_on_
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.digest_send(frequency=Digest.DAILY) == 0  # nothing new since
+
+
+def test_practice_sheets_come_from_large_families_that_left_and_hide_small_groups(coordination):
+    import datetime as dt
+
+    from partez.projects.models import BudgetLine
+
+    edition = factories.EditionFactory()
+    start = dt.date(edition.year, 7, 6)
+
+    def departed(destination, persons, lodging_cents):
+        household = factories.HouseholdFactory()
+        for _ in range(persons):
+            factories.PersonFactory(household=household)
+        project = factories.ProjectFactory(
+            household=household,
+            edition=edition,
+            status="departed",
+            destination=destination,
+            destination_department="80",
+            start_date=start,
+            end_date=start + dt.timedelta(days=7),
+        )
+        BudgetLine.objects.create(project=project, kind="lodging", amount_cents=lodging_cents)
+        BudgetLine.objects.create(project=project, kind="transport", amount_cents=10_000)
+
+    for cents in (50_000, 60_000, 70_000):
+        departed("Fort-Mahon-Plage", 5, cents)
+    departed("Fort-Mahon-Plage", 2, 1_000)  # a small family: not in the sheet
+    departed("Berck", 6, 40_000)  # one departure only: no sheet (it could be recognised)
+    sheets = services.practice_sheets_publish(actor=coordination, edition=edition)
+    assert [s.title for s in sheets] == ["Fiche pratique : familles nombreuses à Fort-Mahon-Plage"]
+    text = sheets[0].description
+    assert "3 familles de 5 personnes" in text and "7 nuits" in text and "700 €" in text
+    assert selectors.resources_for(coordination, q="fort mahon").get() == sheets[0]
+    again = services.practice_sheets_publish(actor=coordination, edition=edition)
+    assert [s.pk for s in again] == [sheets[0].pk]  # refreshed, not duplicated

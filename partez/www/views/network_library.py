@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from partez.core.errors import DomainError
 from partez.network import perms, selectors, services
 from partez.network.models import Digest, ResourceCategory, Skill
 from partez.organisations.models import Membership, OrganisationKind
-from partez.territory.selectors import commune_choices
+from partez.territory.selectors import commune_choices, current_edition
 
 from ..access import membership_required
 from ..forms import network as forms
@@ -43,6 +44,7 @@ def network_resources(request):
         "category": category,
         "categories": ResourceCategory.choices,
         "can_publish": perms.can_publish_resource(m),
+        "can_manage": perms.can_manage_network(m),
         "member": m,
     }
     return render(request, "www/network/resources.html", context)
@@ -225,3 +227,18 @@ def network_announcement_create(request, m):
             messages.success(request, "Annonce publiée.")
             return redirect("network_announcements")
     return render(request, "www/network/form.html", {"form": form, "title": "Nouvelle annonce"})
+
+
+@require_POST
+@membership_required(perms.can_manage_network)
+def network_practice_publish(request, m):
+    edition = current_edition()
+    if edition is None:
+        messages.error(request, "Aucune édition en cours : les fiches pratiques se tirent de ses projets.")
+        return redirect("network_resources")
+    sheets = services.practice_sheets_publish(actor=m, edition=edition)
+    messages.success(
+        request,
+        f"{len(sheets)} fiche{'s' if len(sheets) > 1 else ''} pratique{'s' if len(sheets) > 1 else ''} à jour.",
+    )
+    return redirect(reverse("network_resources") + "?categorie=practice")
