@@ -33,6 +33,7 @@ from partez.users.models import User
 
 from . import camping, funding, generator
 from . import fete as fete_demo
+from . import network as network_demo
 from .calendar import DemoCalendar
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
@@ -87,6 +88,7 @@ def demo_delete() -> dict[str, int]:
             households = Household.objects.filter(created_by_organisation__in=orgs)
             demo_projects = Project.objects.filter(Q(organisation__in=orgs) | Q(household__in=households))
             fete_demo.delete(orgs, households)  # chèques-vacances and the Fête
+            network_demo.delete(orgs, users)  # trainings, events, library, directory, news
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -155,6 +157,7 @@ def demo_load(
                 volunteer_id=User.objects.get(username=VOLUNTEER_LOGIN).pk,
             )
         )
+        counts.update(network_demo.load(edition, today=today, seed=seed))
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,

@@ -4,6 +4,7 @@ import json
 from django.core.management import call_command
 
 from partez.households.models import Household, Person
+from partez.network.models import Registration
 from partez.organisations.models import Membership
 from partez.projects.models import Project, ProjectStatus
 
@@ -25,7 +26,12 @@ def test_summary_json_agrees_with_the_database(demo):
         "households",
         "persons",
         "projects_by_status",
+        "trainings",
+        "training_registrations",
+        "resources",
     }
+    assert data["trainings"] == 8 and data["resources"] >= 38
+    assert data["training_registrations"] == Registration.objects.exclude(status="cancelled").count() > 60
     assert data["communes"] == 36
     assert data["participating_communes"] == 28
     assert data["households"] == Household.objects.count() == 150

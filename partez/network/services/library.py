@@ -18,7 +18,7 @@ from django.utils import timezone
 from partez.core import audit
 from partez.core.errors import DomainError, NotAllowed
 from partez.core.money import euros
-from partez.organisations.models import Membership, Role
+from partez.organisations.models import Membership, Organisation, Role
 from partez.territory.models import Edition
 from partez.users.models import User
 
@@ -79,7 +79,8 @@ def _file_text(upload: File[bytes], content_type: str) -> str:
     return text
 
 
-def _index(resource: Resource) -> None:
+def resource_index(resource: Resource) -> None:
+    """Store the resource's folded words (title, description, tags, category, a text file's words)."""
     version_text = resource.current.text if resource.current else ""
     category = (
         ResourceCategory(resource.category).label if resource.category in ResourceCategory.values else ""
@@ -136,7 +137,7 @@ def resource_publish(
         )
         if upload is not None and checked is not None:
             _add_version(resource, upload, checked, actor.user, note="")
-        _index(resource)
+        resource_index(resource)
         audit.record(
             actor=actor.user, organisation=actor.organisation, action="resource_publish", obj=resource
         )
@@ -185,7 +186,7 @@ def resource_version_add(
         if locked.validated_at is not None:  # the coordination validated another text
             locked.validated_at, locked.validated_by = None, None
             locked.save(update_fields=["validated_at", "validated_by"])
-        _index(locked)
+        resource_index(locked)
         audit.record(
             actor=actor.user,
             organisation=actor.organisation,
@@ -341,7 +342,70 @@ def digest_send(*, frequency: str, now: dt.datetime | None = None) -> int:
     return sent
 
 
+def practice_sheets_publish(*, actor: Membership, edition: Edition) -> list[Resource]:
+    """Publish (or refresh) the edition's practice sheets: one per destination that worked for
+    large families, from the projects that left, anonymised (medians, enough departures)."""
+    if not perms.can_manage_network(actor):
+        raise NotAllowed("Seule la coordination publie les fiches pratiques.")
+    with transaction.atomic():
+        sheets = practice_sheets_write(edition=edition, user=actor.user, organisation=actor.organisation)
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="practice_sheets_publish",
+            obj=edition,
+            changes={"sheets": [r.pk for r in sheets]},
+        )
+    return sheets
+
+
+def practice_sheets_write(*, edition: Edition, user: User, organisation: Organisation) -> list[Resource]:
+    """The sheets' rows themselves, inside the caller's transaction and audit entry (the service
+    above, or the demo's one audited load)."""
+    from partez.projects.models import BudgetKind
+
+    from ..selectors import practice_rows  # reads; selectors import this package
+
+    sheets = []
+    for row in practice_rows(edition.pk):
+        place = f"{row.destination} ({row.department})" if row.department else row.destination
+        costs = ", ".join(
+            f"{BudgetKind(k).label.lower()} {euros(v, trim=True)}"
+            for k, v in row.by_kind_median_cents.items()
+            if k in BudgetKind.values and v
+        )
+        text = (
+            f"{row.projects} familles de {row.travellers_median} personnes (médiane) sont parties à {place} "
+            f"pendant l'édition {edition.year}, {row.nights_median} nuits en médiane. Budget médian du séjour : "
+            f"{euros(row.budget_median_cents, trim=True)}, soit {euros(row.per_person_night_cents, trim=True)} "
+            f"par personne et par nuit ({costs}). Chiffres tirés des projets partis, sans aucune donnée "
+            "permettant de reconnaître une famille."
+        )
+        title = f"Fiche pratique : familles nombreuses à {row.destination}"
+        resource = Resource.objects.filter(
+            title=title, edition=edition, category=ResourceCategory.PRACTICE
+        ).first()
+        if resource is None:
+            resource = Resource(
+                title=title,
+                category=ResourceCategory.PRACTICE,
+                edition=edition,
+                visibility=Visibility.PROFESSIONALS,
+                published_by=user,
+                organisation=organisation,
+            )
+        resource.description = text
+        resource.tags = [row.destination, "familles nombreuses", "budget"]
+        resource.validated_at, resource.validated_by = timezone.now(), user
+        resource.save()
+        resource_index(resource)
+        sheets.append(resource)
+    return sheets
+
+
 __all__ = [
+    "practice_sheets_write",
+    "resource_index",
     "practice_sheets_publish",
     "DIGEST_PERIOD",
     "ResourceInput",
@@ -355,57 +419,3 @@ __all__ = [
     "resource_validate",
     "resource_version_add",
 ]
-
-
-def practice_sheets_publish(*, actor: Membership, edition: Edition) -> list[Resource]:
-    """Publish (or refresh) the edition's practice sheets: one per destination that worked for
-    large families, from the projects that left, anonymised (medians, enough departures)."""
-    from partez.projects.models import BudgetKind
-
-    from ..selectors import practice_rows  # reads; selectors import this package
-
-    if not perms.can_manage_network(actor):
-        raise NotAllowed("Seule la coordination publie les fiches pratiques.")
-    sheets = []
-    with transaction.atomic():
-        for row in practice_rows(edition.pk):
-            place = f"{row.destination} ({row.department})" if row.department else row.destination
-            costs = ", ".join(
-                f"{BudgetKind(k).label.lower()} {euros(v, trim=True)}"
-                for k, v in row.by_kind_median_cents.items()
-                if k in BudgetKind.values and v
-            )
-            text = (
-                f"{row.projects} familles de {row.travellers_median} personnes (médiane) sont parties à {place} "
-                f"pendant l'édition {edition.year}, {row.nights_median} nuits en médiane. Budget médian du séjour : "
-                f"{euros(row.budget_median_cents, trim=True)}, soit {euros(row.per_person_night_cents, trim=True)} "
-                f"par personne et par nuit ({costs}). Chiffres tirés des projets partis, sans aucune donnée "
-                "permettant de reconnaître une famille."
-            )
-            title = f"Fiche pratique : familles nombreuses à {row.destination}"
-            resource = Resource.objects.filter(
-                title=title, edition=edition, category=ResourceCategory.PRACTICE
-            ).first()
-            if resource is None:
-                resource = Resource(
-                    title=title,
-                    category=ResourceCategory.PRACTICE,
-                    edition=edition,
-                    visibility=Visibility.PROFESSIONALS,
-                    published_by=actor.user,
-                    organisation=actor.organisation,
-                )
-            resource.description = text
-            resource.tags = [row.destination, "familles nombreuses", "budget"]
-            resource.validated_at, resource.validated_by = timezone.now(), actor.user
-            resource.save()
-            _index(resource)
-            sheets.append(resource)
-        audit.record(
-            actor=actor.user,
-            organisation=actor.organisation,
-            action="practice_sheets_publish",
-            obj=edition,
-            changes={"sheets": [r.pk for r in sheets]},
-        )
-    return sheets

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count
 
 from partez.households.models import Household, Person
+from partez.network.models import Registration, Resource, TrainingSession
 from partez.organisations.models import Membership, Organisation
 from partez.projects.models import Project, ProjectStatus
 from partez.territory.models import Commune
@@ -25,6 +26,9 @@ def collect() -> dict:
         "households": Household.objects.count(),
         "persons": Person.objects.count(),
         "projects_by_status": {status: by_status.get(status, 0) for status in ProjectStatus.values},
+        "trainings": TrainingSession.objects.filter(cancelled_at__isnull=True).count(),  # sessions
+        "training_registrations": Registration.objects.exclude(status="cancelled").count(),
+        "resources": Resource.objects.count(),
     }
 
 
@@ -53,6 +57,11 @@ class Command(BaseCommand):
         ]
         rows += [(f"Projets – {ProjectStatus(s).label}", n) for s, n in data["projects_by_status"].items()]
         rows.append(("Projets – total", sum(data["projects_by_status"].values())))
+        rows += [
+            ("Sessions de formation", data["trainings"]),
+            ("Inscriptions aux formations", data["training_registrations"]),
+            ("Ressources", data["resources"]),
+        ]
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
             number = f"{value:,}".replace(",", "\u202f")  # French thousands separator
