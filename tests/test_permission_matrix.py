@@ -170,6 +170,14 @@ MATRIX = [
     # case files
     Row("household_list", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
     Row("household_create", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("imports_index", "GET", "", "302 200 200 403 403 403 403 403 403 403"),
+    Row("imports_template", "GET", "", "302 200 200 403 403 403 403 403 403 403"),
+    Row("imports_detail", "GET", "pk=import_batch.pk", "302 404 200 403 403 403 403 403 403 403"),
+    Row("imports_report", "GET", "pk=import_batch.pk", "302 404 200 403 403 403 403 403 403 403"),
+    Row("imports_row_edit", "POST", "pk=import_batch.pk,row=2", "302 404 302 403 403 403 403 403 403 403"),
+    Row("imports_mapping", "POST", "pk=import_batch.pk", "302 404 302 403 403 403 403 403 403 403"),
+    Row("imports_confirm", "POST", "pk=import_batch.pk", "302 404 302 403 403 403 403 403 403 403"),
+    Row("imports_undo", "POST", "pk=import_batch.pk", "302 404 302 403 403 403 403 403 403 403"),
     Row("household_detail", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
     Row("household_edit", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
     Row("household_file", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
@@ -347,6 +355,7 @@ def _build() -> World:
     from partez.camping.models import Placement
     from partez.fete import services as fete_services
     from partez.fete.models import CheckinList
+    from partez.imports import services as import_services
     from partez.territory.models import Milestone, MilestoneKind
     from tests.factories.camping import W1, camp, participant
     from tests.factories.fete import build_fete
@@ -431,6 +440,13 @@ def _build() -> World:
     # a job of the Lens social worker; tokens; a survey link; an invitation to join
     w.job = Job.objects.create(
         kind="households_export", label="Export", organisation=ccas, created_by=w.members["worker"].user
+    )
+    w.import_batch = import_services.batch_read(
+        actor=w.members["referent"],
+        name="foyers.csv",
+        content="N° foyer;Nom;Prénom;Date de naissance;Lien;Commune\n1;Matrice;Alix;03/05/1987;demandeur;Lens\n".encode(),
+        consent_scopes=["casework"],
+        consent_collected_on=dt.date(2026, 1, 5),
     )
     w.worker_token = api_token_create(membership=w.members["worker"], name="matrice")[0]
     SurveyInvitation.objects.create(
