@@ -42,7 +42,9 @@ def test_import_the_sample_file_fix_a_row_and_confirm(page):
     page.get_by_role("button", name="Lire le fichier et voir l'aperçu").click()
 
     expect(page.get_by_role("heading", name="Import « foyers-commune.csv »", level=1)).to_be_visible()
-    expect(page.get_by_text("Ligne 11 · Date de naissance : Date impossible : « 31/02/1975 ».")).to_be_visible()
+    expect(
+        page.get_by_text("Ligne 11 · Date de naissance : Date impossible : « 31/02/1975 ».")
+    ).to_be_visible()
     expect(page.get_by_text("Ligne 12 · Commune : Commune inconnue")).to_be_visible()
     expect(page.get_by_role("button", name="Importer 7 foyers")).to_be_visible()
     check_page(page, "import-02-preview")
