@@ -36,6 +36,16 @@ def _registration_or_404(m, pk):
     return registration
 
 
+def _attempt(request, action, success: str) -> None:
+    """Run a service from a button: its refusal or ``success`` as the page's message."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
 @membership_required(perms.can_view_network)
 def network_trainings(request, m):
     upcoming = list(selectors.sessions_for(m, upcoming=True))
@@ -108,12 +118,11 @@ def network_register(request, m, pk):
 @membership_required(perms.can_view_network)
 def network_cancel(request, m, pk):
     registration = _registration_or_404(m, pk)
-    try:
-        services.registration_cancel(actor=m, registration=registration)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Inscription annulée : la place va à la première personne en attente.")
+    _attempt(
+        request,
+        lambda: services.registration_cancel(actor=m, registration=registration),
+        "Inscription annulée : la place va à la première personne en attente.",
+    )
     return redirect("network_session", pk=registration.session_id)
 
 
@@ -133,17 +142,14 @@ def network_evaluation(request, m, pk):
     registration = _registration_or_404(m, pk)
     form = forms.EvaluationForm(request.POST)
     if form.is_valid():
-        try:
-            services.evaluation_submit(
-                actor=m,
-                registration=registration,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Merci pour votre évaluation.")
+        cd = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.evaluation_submit(
+                actor=m, registration=registration, rating=cd["rating"], comment=cd["comment"]
+            ),
+            "Merci pour votre évaluation.",
+        )
     else:
         messages.error(request, "Choisissez une note de 1 à 5.")
     return redirect("network_session", pk=registration.session_id)
@@ -229,12 +235,11 @@ def network_event(request, m, pk):
 @membership_required(perms.can_view_network)
 def network_event_register(request, m, pk):
     event = _event_or_404(m, pk)
-    try:
-        services.event_register(event=event, actor=m)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Vous êtes inscrit·e : votre badge est ci-dessous (et par e-mail).")
+    _attempt(
+        request,
+        lambda: services.event_register(event=event, actor=m),
+        "Vous êtes inscrit·e : votre badge est ci-dessous (et par e-mail).",
+    )
     return redirect("network_event", pk=event.pk)
 
 
@@ -258,12 +263,11 @@ def network_programme_add(request, m, pk):
     event = _event_or_404(m, pk)
     form = forms.ProgrammeItemForm(request.POST)
     if form.is_valid():
-        try:
-            services.programme_item_add(actor=m, event=event, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Séquence ajoutée au programme.")
+        _attempt(
+            request,
+            lambda: services.programme_item_add(actor=m, event=event, **form.cleaned_data),
+            "Séquence ajoutée au programme.",
+        )
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("network_event", pk=event.pk)
