@@ -411,3 +411,26 @@ def practice_rows(edition_id: int) -> list[PracticeRow]:
             )
         )
     return rows
+
+
+def edition_figures(edition_year: int) -> dict[str, int]:
+    """The network's figures for the bilan of an edition (its calendar year): sessions held,
+    registrations, professionals present (distinct), events' registrations and attendance."""
+    sessions = TrainingSession.objects.filter(
+        cancelled_at__isnull=True, starts_at__year=edition_year, starts_at__lte=timezone.now()
+    )
+    regs = Registration.objects.filter(session__in=sessions).exclude(status=RegistrationStatus.CANCELLED)
+    row = regs.aggregate(
+        registrations=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        trained=Count("user_id", filter=Q(present_at__isnull=False), distinct=True),
+    )
+    events = EventRegistration.objects.filter(
+        event__starts_at__year=edition_year, cancelled_at__isnull=True
+    ).aggregate(registered=Count("pk"), present=Count("pk", filter=Q(present_at__isnull=False)))
+    return {
+        "sessions": sessions.count(),
+        "registrations": int(row["registrations"]),
+        "trained": int(row["trained"]),
+        "event_registered": int(events["registered"]),
+        "event_present": int(events["present"]),
+    }

@@ -155,3 +155,32 @@ def test_list_pages_query_budgets(coordination, training, django_assert_max_num_
     for url in pages:
         with django_assert_max_num_queries(counts[url]) as ctx:
             assert client.get(url).status_code == 200, url
+
+
+def test_the_bilan_shows_the_networks_figures(coordination, training):
+    from partez.attendance import services as attendance_services
+    from tests import factories
+
+    edition = factories.EditionFactory(year=timezone.localdate().year)
+    session = make_session(coordination, training, days=-1)
+    a, b = professionals(2)
+    # registrations are closed once a session started: register before, as the door would find them
+    registrations = [
+        Registration.objects.create(
+            session=session, membership=m, user=m.user, status="confirmed", confirmed_at=timezone.now()
+        )
+        for m in (a, b)
+    ]
+    t = attendance_services.ticket_issue(
+        roster=session.roster, subject=f"network.registration:{registrations[0].pk}", holder="A"
+    )
+    attendance_services.check_in(
+        actor=coordination, code=t.code, nonce="bilan-nonce-1", roster_id=session.roster_id
+    )
+    client = _logged(coordination)
+    page = client.get("/bilan/", {"edition": edition.year}).content.decode()
+    assert "Réseau des professionnel·les" in page
+    from partez.network import selectors
+
+    assert selectors.edition_figures(edition.year)["trained"] == 1
+    assert selectors.edition_figures(edition.year)["registrations"] == 2

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from partez.core import audit, spreadsheet
 from partez.core.errors import NotAllowed
 from partez.jobs import services as job_services
+from partez.network import selectors as network_selectors
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.reports import exports, funder_report, selectors, timeline
@@ -131,6 +132,7 @@ def bilan_dashboard(request, m):
         "can_report": perms.can_view_funder_reports(m),
         "query": request.GET.urlencode(),
         "today": timezone.localdate(),
+        "network": network_selectors.edition_figures(filters.edition.year),
     }
     return render(request, "www/bilan/dashboard.html", context)
 
