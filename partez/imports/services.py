@@ -23,7 +23,7 @@ from partez.organisations.models import Membership
 from partez.projects.models import Project
 from partez.territory.models import Commune
 
-from . import parse, perms, plan, reader
+from . import duplicates, parse, perms, plan, reader
 from .models import BatchStatus, ColumnMapping, ImportBatch, ImportedHousehold
 
 if TYPE_CHECKING:
@@ -431,71 +431,91 @@ def _base(household: Household) -> dict[str, object]:
     }
 
 
+CHUNK = 50
+
+
+def _apply_one(
+    batch: ImportBatch, actor: Membership, x: Planned, collected_at: dt.datetime
+) -> int | list[dict[str, Any]]:
+    """Create or update one household (in a savepoint): the persons added, or its errors."""
+    try:
+        with transaction.atomic():
+            if x.action == Action.CREATE:
+                household = household_services.household_create(
+                    actor=actor,
+                    data=_household_input(x.rows.values),
+                    persons=[_person_input(pr) for pr in x.rows.persons],
+                    consent_scopes=list(batch.consent_scopes),
+                    consent_collected_at=collected_at,
+                )
+                ImportedHousehold.objects.create(
+                    batch=batch,
+                    organisation=batch.organisation,
+                    household=household,
+                    key=x.rows.key,
+                    created=True,
+                )
+                return len(x.rows.persons)
+            assert x.household is not None
+            household = x.household
+            before = _current(household)
+            if any(k in x.rows.values and before[k] != x.rows.values[k] for k in before):
+                household_services.household_update(
+                    actor=actor, household=household, data=_household_input(x.rows.values, base=before)
+                )
+            added = [
+                household_services.person_add(actor=actor, household=household, data=_person_input(pr)).pk
+                for pr in x.new_persons
+            ]
+            ImportedHousehold.objects.create(
+                batch=batch,
+                organisation=batch.organisation,
+                household=household,
+                key=x.rows.key,
+                before=before,
+                persons_added=added,
+            )
+            return len(added)
+    except DomainError as exc:
+        return [
+            {"row": x.rows.rows[0], "field": parse.label("household_key"), "message": message}
+            for message in exc.errors.values()
+        ]
+
+
 def batch_apply(
     batch: ImportBatch, actor: Membership, on_progress: Callable[[int, int], None] | None = None
 ) -> dict[str, Any]:
     """Import every household of the batch that has no error (the job's work; the command's too).
-    Each household in its own transaction: one refused by the household rules is reported and
-    the others go on."""
+    Each household in its own savepoint: one refused by the household rules is reported and the
+    others go on."""
     _require(actor)
     p = preview(batch, actor)
     collected_at = timezone.make_aware(dt.datetime.combine(batch.consent_collected_on, dt.time(12)))
     todo = [x for x in p.planned if x.action in (Action.CREATE, Action.UPDATE)]
     created = updated = persons = 0
     late_errors: list[dict[str, Any]] = []
-    for i, x in enumerate(todo):
-        try:
-            with transaction.atomic():
-                if x.action == Action.CREATE:
-                    household = household_services.household_create(
-                        actor=actor,
-                        data=_household_input(x.rows.values),
-                        persons=[_person_input(pr) for pr in x.rows.persons],
-                        consent_scopes=list(batch.consent_scopes),
-                        consent_collected_at=collected_at,
-                    )
-                    ImportedHousehold.objects.create(
-                        batch=batch,
-                        organisation=batch.organisation,
-                        household=household,
-                        key=x.rows.key,
-                        created=True,
-                    )
+    for start in range(0, len(todo), CHUNK):
+        # One commit per chunk (a savepoint per household): a file's thousands of households do
+        # not pay a disk sync each, and the progress shown moves chunk by chunk.
+        with transaction.atomic():
+            for x in todo[start : start + CHUNK]:
+                outcome = _apply_one(batch, actor, x, collected_at)
+                if isinstance(outcome, list):
+                    late_errors.extend(outcome)
+                elif x.action == Action.CREATE:
                     created += 1
-                    persons += len(x.rows.persons)
+                    persons += outcome
                 else:
-                    assert x.household is not None
-                    household = x.household
-                    before = _current(household)
-                    if any(k in x.rows.values and before[k] != x.rows.values[k] for k in before):
-                        household_services.household_update(
-                            actor=actor,
-                            household=household,
-                            data=_household_input(x.rows.values, base=before),
-                        )
-                    added = [
-                        household_services.person_add(
-                            actor=actor, household=household, data=_person_input(pr)
-                        ).pk
-                        for pr in x.new_persons
-                    ]
-                    ImportedHousehold.objects.create(
-                        batch=batch,
-                        organisation=batch.organisation,
-                        household=household,
-                        key=x.rows.key,
-                        before=before,
-                        persons_added=added,
-                    )
                     updated += 1
-                    persons += len(added)
-        except DomainError as exc:
-            for message in exc.errors.values():
-                late_errors.append(
-                    {"row": x.rows.rows[0], "field": parse.label("household_key"), "message": message}
-                )
+                    persons += outcome
         if on_progress:
-            on_progress(i + 1, len(todo))
+            on_progress(min(len(todo), start + CHUNK), len(todo))
+    created_ids = set(
+        ImportedHousehold.objects.filter(batch=batch, created=True).values_list("household_id", flat=True)
+    )
+    if created_ids:  # the families already known elsewhere in the territory, at once
+        duplicates.candidates_refresh(among=created_ids)
     summary = report(p)
     summary |= {"households_created": created, "households_updated": updated, "persons_created": persons}
     summary["errors"] = sorted(summary["errors"] + late_errors, key=lambda e: (e["row"], e["field"]))
