@@ -73,7 +73,7 @@ def test_register_check_in_certificate_and_the_coordinations_forms(page):
     check_page(page, "network-04-ticket")
     registration = Registration.objects.get(user=worker.user)
     code = services.ticket_of(registration).code
-    expect(page.locator("figure.ticket")).to_contain_text(code)
+    expect(page.locator("figure.ticket")).to_contain_text(f"{code[:5]}-{code[5:]}")
 
     # the coordination checks her in at the door, on a phone
     page.context.clear_cookies()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from partez.attendance import qr
 from partez.attendance.selectors import roster_counts
 from partez.core.errors import DomainError
+from partez.fete.codes import display_code
 from partez.network import perms, selectors, services
 from partez.network.documents import certificate_pdf
 from partez.network.models import Event, RegistrationStatus, Skill, TrainingSession
@@ -82,6 +83,7 @@ def network_session(request, m, pk):
         "position": selectors.waitlist_position(mine) if mine else None,
         "ticket": ticket,
         "qr": qr.ticket_svg(ticket, scale=8) if ticket else "",
+        "code": display_code(ticket.code) if ticket else "",
         "refusal": services.audience_refusal(session, m) if perms.can_register_training(m) else None,
         "can_register": perms.can_register_training(m),
         "can_manage": perms.can_manage_network(m),
@@ -224,6 +226,7 @@ def network_event(request, m, pk):
         "mine": mine,
         "ticket": ticket,
         "qr": qr.ticket_svg(ticket, scale=8) if ticket else "",
+        "code": display_code(ticket.code) if ticket else "",
         "can_manage": can_manage,
         "figures": selectors.event_figures(event) if can_manage else None,
         "item_form": forms.ProgrammeItemForm() if can_manage else None,
