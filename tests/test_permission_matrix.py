@@ -275,6 +275,7 @@ MATRIX = [
     Row("network_trained", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
     Row("network_session_create", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
     Row("network_session", "GET", "pk=net_session.pk", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_session_cancel", "POST", "pk=net_session.pk", "302 302 403 403 403 403 403 403 403 403"),
     Row("network_register", "POST", "pk=net_session.pk", "302 302 302 302 302 403 403 302 302 302"),
     Row("network_cancel", "POST", "pk=net_pending.pk", "302 302 302 404 404 404 404 404 404 404"),
     Row("network_certificate", "GET", "pk=net_present.pk", "302 200 404 200 404 404 404 404 404 404"),

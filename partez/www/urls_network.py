@@ -10,6 +10,9 @@ urlpatterns = [
     path("reseau/formations/formes/", network.network_trained, name="network_trained"),
     path("reseau/sessions/nouvelle/", network.network_session_create, name="network_session_create"),
     path("reseau/sessions/<int:pk>/", network.network_session, name="network_session"),
+    path(
+        "reseau/sessions/<int:pk>/annulation/", network.network_session_cancel, name="network_session_cancel"
+    ),
     path("reseau/sessions/<int:pk>/inscription/", network.network_register, name="network_register"),
     path("reseau/inscriptions/<int:pk>/annuler/", network.network_cancel, name="network_cancel"),
     path(

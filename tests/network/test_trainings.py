@@ -160,3 +160,21 @@ def test_cancelled_by_the_coordination_only_or_oneself(session):
         services.registration_cancel(actor=b, registration=reg)
     assert selectors.registration_for(b, reg.pk) is None
     assert timezone.now() < session.starts_at
+
+
+def test_cancelling_a_session_cancels_and_tells_everyone(
+    coordination, session, django_capture_on_commit_callbacks
+):
+    people = professionals(3)
+    regs = [services.registration_create(actor=m, session=session) for m in people]
+    with pytest.raises(NotAllowed):
+        services.session_cancel(actor=people[0], session=session)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.session_cancel(actor=coordination, session=session, reason="formatrice malade") == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in people)
+    assert "formatrice malade" in mail.outbox[0].body
+    assert all(services.ticket_of(Registration.objects.get(pk=r.pk)) is None for r in regs)
+    assert not selectors.sessions_for(None).filter(pk=session.pk).exists()
+    with pytest.raises(DomainError, match="annulée"):
+        services.registration_create(actor=professionals(1)[0], session=session)

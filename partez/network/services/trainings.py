@@ -175,6 +175,49 @@ def session_save(
     return session
 
 
+def session_cancel(*, actor: Membership, session: TrainingSession, reason: str = "") -> int:
+    """Cancel a session (the coordination): every live registration is cancelled, its ticket
+    revoked and its person told. Returns the registrations cancelled."""
+    if not perms.can_manage_network(actor):
+        raise NotAllowed(NOT_ORGANISER)
+    if len(reason) > 300:
+        raise DomainError("Le motif tient en 300 caractères.", field="reason")
+    with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update().select_related("training").get(pk=session.pk)
+        if locked.cancelled_at is not None:
+            raise DomainError("Cette session est déjà annulée.", field="session")
+        now = timezone.now()
+        locked.cancelled_at = now
+        locked.save(update_fields=["cancelled_at"])
+        live = list(
+            Registration.objects.filter(session=locked)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .select_related("user")
+        )
+        for registration in live:
+            registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, now
+            registration.save(update_fields=["status", "cancelled_at"])
+            registration.session = locked
+            ticket = ticket_of(registration)
+            if ticket is not None:
+                attendance_services.ticket_revoke(ticket=ticket)
+            _mail(
+                f"Session annulée : {locked.training.title}",
+                f"Bonjour,\n\nLa session « {locked.training.title} » du {_when(locked.starts_at)} est annulée"
+                f"{' : ' + reason.strip() if reason.strip() else ''}.\nLes prochaines sessions sont dans partez, "
+                "rubrique Formations.\n\nL'équipe de coordination",
+                registration.user.email,
+            )
+        audit.record(
+            actor=actor.user,
+            organisation=actor.organisation,
+            action="session_cancel",
+            obj=locked,
+            changes={"reason": reason.strip(), "registrations": len(live)},
+        )
+    return len(live)
+
+
 def audience_refusal(session: TrainingSession, m: Membership) -> str | None:
     """Why ``m`` may not register for ``session`` (None: it may)."""
     if session.cancelled_at is not None:
@@ -551,6 +594,7 @@ __all__ = [
     "registration_cancel",
     "registration_create",
     "reminders_send",
+    "session_cancel",
     "session_save",
     "ticket_of",
     "training_save",

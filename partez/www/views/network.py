@@ -185,6 +185,21 @@ def network_session_create(request, m):
     return render(request, "www/network/form.html", {"form": form, "title": "Nouvelle session de formation"})
 
 
+@require_POST
+@membership_required(perms.can_manage_network)
+def network_session_cancel(request, m, pk):
+    session = _session_or_404(pk)
+    try:
+        n = services.session_cancel(actor=m, session=session, reason=request.POST.get("reason", "")[:300])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("network_session", pk=session.pk)
+    messages.success(
+        request, f"Session annulée ; {n} personne{'s' if n > 1 else ''} prévenue{'s' if n > 1 else ''}."
+    )
+    return redirect("network_trainings")
+
+
 @membership_required(perms.can_view_registrations)
 def network_trained(request, m):
     skill = request.GET.get("competence", "")
