@@ -336,6 +336,36 @@ MATRIX = [
     Row("family_story_moderate", "POST", "pk=family_story.pk", "302 302 403 403 403 403 403 403 403 403"),
     Row("family_testimonies", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
     Row("family_testimony_photo", "GET", "pk=family_photo.pk", "404 404 404 404 404 404 404 404 404 404"),  # not published
+    # the network: trainings (a session of the coordination; the Lens worker present, the referent
+    # registered), events (a public colloque), the library (a professionals-only file), news
+    Row("network_trainings", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_training_create", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("network_trained", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("network_session_create", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("network_session", "GET", "pk=net_session.pk", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_session_cancel", "POST", "pk=net_session.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("network_register", "POST", "pk=net_session.pk", "302 302 302 302 302 403 403 302 302 302"),
+    Row("network_cancel", "POST", "pk=net_pending.pk", "302 302 302 404 404 404 404 404 404 404"),
+    Row("network_certificate", "GET", "pk=net_present.pk", "302 200 404 200 404 404 404 404 404 404"),
+    Row("network_evaluation", "POST", "pk=net_present.pk", "302 302 404 302 404 404 404 404 404 404"),
+    Row("network_events", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_event_create", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("network_event", "GET", "pk=net_event.pk", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_event_register", "POST", "pk=net_event.pk", "302 302 302 302 302 302 302 302 302 302"),
+    Row("network_programme_add", "POST", "pk=net_event.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("network_event_public", "GET", "slug=net_event.slug", "200 200 200 200 200 200 200 200 200 200"),
+    Row("network_resources", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("network_resource_create", "GET", "", "302 200 200 200 403 403 403 200 403 200"),
+    Row("network_resource", "GET", "pk=net_resource.pk", "404 200 200 200 200 200 200 200 200 200"),
+    Row("network_resource_download", "GET", "pk=net_resource.pk,number=1", "404 200 200 200 200 200 200 200 200 200"),
+    Row("network_resource_version", "POST", "pk=net_resource.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("network_resource_validate", "POST", "pk=net_resource.pk", "302 302 403 403 403 403 403 403 403 403"),
+    Row("network_practice_publish", "POST", "", "302 302 403 403 403 403 403 403 403 403"),
+    Row("network_directory", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_profile", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_announcements", "GET", "", "302 200 200 200 200 200 200 200 200 200"),
+    Row("network_announcement_create", "GET", "", "302 200 403 403 403 403 403 403 403 403"),
+    Row("network_announcement_read", "POST", "pk=net_announcement.pk", "302 302 302 302 302 302 302 302 302 302"),
     # API (Bearer token; no token: 401)
     Row("api-v1:api-root", "GET", "", "404 404 404 404 404 404 404 404 404 404"),
     Row("api-v1:openapi-json", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
@@ -403,6 +433,10 @@ MATRIX = [
     Row("accompaniment_bilan", "GET", "", "302 200 200 200 403 200 403 403 403 200"),
     Row("api-v1:project_accompaniment", "GET", "project_id=project.pk", "401 200 200 200 403 403 403 404 403 404"),
     Row("api-v1:list_workshops", "GET", "", "401 200 200 200 403 403 403 200 403 200", query="edition=edition.year"),
+    Row("api-v1:network_trainings", "GET", "", "401 200 200 200 200 200 200 200 200 200"),
+    Row("api-v1:network_register", "POST", "session=net_session.pk", "401 201 400 400 201 403 403 201 201 201"),
+    Row("api-v1:network_cancel", "DELETE", "id=net_pending.pk", "401 200 200 404 404 404 404 404 404 404"),
+    Row("api-v1:network_resources", "GET", "", "401 200 200 200 200 200 200 200 200 200"),
 ]
 # fmt: on
 
@@ -506,6 +540,7 @@ def _build() -> World:
     )
     w.door_ticket = attendance_services.ticket_issue(roster=w.roster, subject="matrix:1", holder="Alix M.")
     _accompaniment(w)
+    _network(w, coordination)
     # editions, schemes, funding
     w.milestone = Milestone.objects.create(
         edition=w.edition, kind=MilestoneKind.FETE, label="Fête", planned_on=dt.date(w.edition.year, 6, 1)
@@ -706,6 +741,47 @@ def _accompaniment(w) -> None:
     w.step = accompaniment.step_save(
         actor=w.members["worker"], project=w.project, label="Appeler la famille", due_on=None, who="referent"
     )
+def _network(w, coordination) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partez.attendance import services as attendance_services
+    from partez.network import services as network
+
+    start = timezone.now() + dt.timedelta(days=10)
+    training = network.training_save(actor=coordination, title="Sac Ados", skill="sac_ados")
+    w.net_session = network.session_save(
+        actor=coordination,
+        data=network.SessionInput(
+            training=training,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=3),
+            trainer="T",
+            capacity=20,
+            place="Lens",
+        ),
+    )
+    w.net_present = network.registration_create(actor=w.members["worker"], session=w.net_session)
+    w.net_pending = network.registration_create(actor=w.members["referent"], session=w.net_session)
+    ticket = network.ticket_of(w.net_present)
+    attendance_services.check_in(
+        actor=coordination, code=ticket.code, nonce="matrice-formation", roster_id=ticket.roster_id
+    )
+    w.net_event = network.event_save(
+        actor=coordination,
+        data=network.EventInput(
+            title="Colloque",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=6),
+            place="Louvre-Lens",
+            is_public=True,
+        ),
+    )
+    w.net_resource = network.resource_publish(
+        actor=coordination,
+        data=network.ResourceInput(title="Guide", category="guide", visibility="professionals"),
+        upload=SimpleUploadedFile("guide.txt", b"Guide", "text/plain"),
+    )
+    w.net_announcement = network.announcement_post(actor=coordination, title="Nouvelles", body="Bonjour")
 
 
 def _second_followup(household, organisation):

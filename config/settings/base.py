@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partez.commissions",
     "partez.family",
     "partez.accompaniment",
+    "partez.network",
     "partez.imports",
     "partez.groups",
     "partez.offers",
@@ -222,6 +223,9 @@ PUBLIC_LIMITS = {
     "family_code": {"rate": "10/m", "max_body": 4 * 1024},
     "family_testimonies": {"rate": "60/m", "max_body": 0},
     "family_testimony_photo": {"rate": "120/m", "max_body": 0},
+    "network_event_public": {"rate": "20/m", "max_body": 8 * 1024},  # each registration sends an e-mail
+    "network_resources": {"rate": "60/m", "max_body": 0},
+    "network_resource_download": {"rate": "30/m", "max_body": 0},
 }
 # The client address: partez.accounts.throttling.client_ip (TRUSTED_PROXY_COUNT, above).
 # Elsewhere Django's own caps hold: DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, files excepted) and

@@ -8,7 +8,21 @@ domain services. Errors share one JSON shape (see :mod:`.errors`).
 
 from ninja import NinjaAPI
 
-from . import accompaniment, attendance, bilan, cheques, errors, fete, funding, groups, households, offers, projects, simulate
+from . import (
+    accompaniment,
+    attendance,
+    bilan,
+    cheques,
+    errors,
+    fete,
+    funding,
+    groups,
+    households,
+    network,
+    offers,
+    projects,
+    simulate,
+)
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -37,3 +51,4 @@ api.add_router("/attendance", attendance.router)
 api.add_router("/groups", groups.router)
 api.add_router("", offers.router)
 api.add_router("", accompaniment.router)
+api.add_router("", network.router)

@@ -36,6 +36,7 @@ from . import camping, funding, generator
 from . import fete as fete_demo
 from . import groups as groups_demo
 from . import offers as offers_demo
+from . import network as network_demo
 from .calendar import DemoCalendar
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 
@@ -93,6 +94,7 @@ def demo_delete() -> dict[str, int]:
             groups_demo.delete(orgs)  # Sac Ados and Seniors en Vacances groups
             offers_demo.delete(orgs, households)  # hosting offers, bookings, matchings
             accompaniment_demo.delete(orgs)  # workshops and their doors, screenings
+            network_demo.delete(orgs, users)  # trainings, events, library, directory, news
             Commitment.objects.filter(project__in=demo_projects).delete()
             PlanLine.objects.filter(plan__project__in=demo_projects).delete()
             FinancingPlan.objects.filter(project__in=demo_projects).delete()
@@ -172,6 +174,7 @@ def demo_load(
                 volunteer_id=User.objects.get(username=VOLUNTEER_LOGIN).pk,
             )
         )
+        counts.update(network_demo.load(edition, today=today, seed=seed))
         coordinator = Organisation.objects.get(slug=COORDINATOR_SLUG)
         audit.record(
             actor=None,

@@ -15,6 +15,7 @@ from partez.commissions import perms as commission_perms
 from partez.groups import perms as group_perms
 from partez.offers import perms as offers_perms
 from partez.family import perms as family_perms
+from partez.network import perms as network_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names
@@ -80,7 +81,18 @@ MENU: tuple[Group, ...] = (
             Entry("Pointage", "scan_choose", perms.can_check_in),
         ),
     ),
-    Group("reseau", "Réseau", (Entry("Équipe", "members", every_member),)),
+    Group(
+        "reseau",
+        "Réseau",
+        (
+            Entry("Équipe", "members", every_member),
+            Entry("Formations", "network_trainings", network_perms.can_view_network),
+            Entry("Événements", "network_events", network_perms.can_view_network),
+            Entry("Ressources", "network_resources", network_perms.can_view_network),
+            Entry("Annuaire", "network_directory", network_perms.can_view_network),
+            Entry("Annonces", "network_announcements", network_perms.can_view_network),
+        ),
+    ),
     Group(
         "bilan",
         "Bilan",

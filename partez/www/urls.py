@@ -116,4 +116,5 @@ urlpatterns = [
     path("", include("partez.www.urls_offers")),  # hosting offers: BSV catalogue, donated weeks, matching
     path("", include("partez.www.urls_family")),  # the families' own space (link or code, no account)
     path("", include("partez.www.urls_accompaniment")),  # screening, plan of steps, workshops for families
+    path("", include("partez.www.urls_network")),  # trainings, events, library, directory, announcements
 ]

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from partez.groups.models import Group
 from partez.accompaniment.models import Screening, Workshop
 from partez.households.models import Household, Person
+from partez.network.models import Registration
 from partez.organisations.models import Membership
 from partez.projects.models import Project, ProjectStatus
 
@@ -33,6 +34,12 @@ def test_summary_json_agrees_with_the_database(demo):
         "workshops",
     }
     assert data["offers_by_kind"] == {"bsv": 60, "donated": 220}
+        "trainings",
+        "training_registrations",
+        "resources",
+    }
+    assert data["trainings"] == 8 and data["resources"] >= 38
+    assert data["training_registrations"] == Registration.objects.exclude(status="cancelled").count() > 60
     assert data["communes"] == 36
     assert data["participating_communes"] == 28
     assert data["households"] == Household.objects.count() == 150

@@ -25,6 +25,9 @@ PUBLIC = {
     "invitation_accept": "/invitations/jeton-inconnu/",
     "bilan_public": "/bilan-public/2025/",
     "bilan_public_current": "/operation/",
+    "network_event_public": "/evenements/colloque-inconnu/",
+    "network_resources": "/ressources/",
+    "network_resource_download": "/ressources/999999/v1/",
 }
 
 

@@ -17,6 +17,7 @@ from partez.core import audit, spreadsheet
 from partez.core.collation import french_order
 from partez.core.errors import NotAllowed
 from partez.jobs import services as job_services
+from partez.network import selectors as network_selectors
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.reports import exports, funder_report, selectors, timeline
@@ -133,6 +134,7 @@ def bilan_dashboard(request, m):
         "can_report": perms.can_view_funder_reports(m),
         "query": request.GET.urlencode(),
         "today": timezone.localdate(),
+        "network": network_selectors.edition_figures(filters.edition.year),
     }
     return render(request, "www/bilan/dashboard.html", context)
 

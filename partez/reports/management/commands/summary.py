@@ -10,6 +10,7 @@ from partez.groups.models import Scheme as GroupScheme
 from partez.accompaniment.selectors import counts as accompaniment_counts
 from partez.households.models import Household, Person
 from partez.offers.models import Offer, OfferKind
+from partez.network.models import Registration, Resource, TrainingSession
 from partez.organisations.models import Membership, Organisation
 from partez.projects.models import Project, ProjectStatus
 from partez.territory.models import Commune
@@ -34,6 +35,9 @@ def collect() -> dict:
         "groups_by_scheme": {scheme: by_scheme.get(scheme, 0) for scheme in GroupScheme.values},
         "offers_by_kind": {kind: by_kind.get(kind, 0) for kind in OfferKind.values},
         **accompaniment_counts(),  # screenings, workshops
+        "trainings": TrainingSession.objects.filter(cancelled_at__isnull=True).count(),  # sessions
+        "training_registrations": Registration.objects.exclude(status="cancelled").count(),
+        "resources": Resource.objects.count(),
     }
 
 
@@ -67,6 +71,10 @@ class Command(BaseCommand):
         rows += [
             ("Repérages des freins", data["screenings"]),
             ("Ateliers pour les familles", data["workshops"]),
+        rows += [
+            ("Sessions de formation", data["trainings"]),
+            ("Inscriptions aux formations", data["training_registrations"]),
+            ("Ressources", data["resources"]),
         ]
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
