@@ -605,6 +605,8 @@ def _build() -> World:
     w.commission_session = commission_services.session_open(
         actor=w.members["referent"], held_on=dt.date(w.edition.year, 5, 13), members="Mme Matrice"
     )
+    _offers_world(w, host, ccas)
+    _family_space(w)
     return w
 
 
@@ -660,8 +662,6 @@ def _groups(w, relay, ccas, lens) -> None:
         actor=coordinator, title="Remise", starts_at=timezone.now(), place="Arras", groups=[accepted]
     )
     w.pack = Pack.objects.filter(roster=w.ceremony).first()
-    _offers_world(w, host, ccas)
-    return w
 
 
 def _offers_world(w, host, ccas):
@@ -712,8 +712,6 @@ def _offers_world(w, host, ccas):
     w.proposal = Proposal.objects.create(
         run=w.match_run, candidate=candidate, offer=w.free_offer, explanation="Matrice"
     )
-    _family_space(w)
-    return w
 
 
 def _family_space(w):
@@ -724,6 +722,8 @@ def _family_space(w):
         w.members["worker"], w.household, w.project
     )
     w.family_story = w.family_photo.story
+
+
 def _accompaniment(w) -> None:
     """A workshop of the Lens CCAS with the household registered, a step on the project's plan."""
     from partez.accompaniment import services as accompaniment
@@ -741,6 +741,8 @@ def _accompaniment(w) -> None:
     w.step = accompaniment.step_save(
         actor=w.members["worker"], project=w.project, label="Appeler la famille", due_on=None, who="referent"
     )
+
+
 def _network(w, coordination) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -35,8 +35,8 @@ from partez.users.models import User
 from . import camping, funding, generator
 from . import fete as fete_demo
 from . import groups as groups_demo
-from . import offers as offers_demo
 from . import network as network_demo
+from . import offers as offers_demo
 from .calendar import DemoCalendar
 from .generator import COORDINATOR_SLUG, DEMO_EMAIL_DOMAIN, DemoPlan
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 from partez.accompaniment import perms as accompaniment_perms
 from partez.camping import perms as camping_perms
 from partez.commissions import perms as commission_perms
-from partez.groups import perms as group_perms
-from partez.offers import perms as offers_perms
 from partez.family import perms as family_perms
+from partez.groups import perms as group_perms
 from partez.network import perms as network_perms
+from partez.offers import perms as offers_perms
 from partez.organisations import perms
 from partez.organisations.models import Membership
 from partez.territory.selectors import current_edition as edition_shown  # the edition the header names

@@ -29,7 +29,9 @@ def test_project_page_shows_every_scheme_with_its_reasons(
     client, project, worker, django_assert_max_num_queries
 ):
     client.force_login(worker.user)
-    with django_assert_max_num_queries(28):  # +1 the family's name in the title, +1 the accompaniment's next step
+    with django_assert_max_num_queries(
+        28
+    ):  # +1 the family's name in the title, +1 the accompaniment's next step
         page = client.get(f"/projets/{project.pk}/").content.decode()
     assert "Aides possibles" in page
     assert "Quotient familial CAF : <strong>680,00 €</strong>" in page

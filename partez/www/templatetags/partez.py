@@ -85,6 +85,8 @@ def age(birth_date):
 def phone(value):
     """A stored E.164 number shown the French way (« 06 12 34 56 78 »)."""
     return phone_display(value or "")
+
+
 def _channel(line) -> str:
     """An engine plan line's channel, or a saved line's (older saved lines: their scheme's)."""
     return getattr(line, "channel", "") or getattr(getattr(line, "scheme", None), "channel", "") or ""

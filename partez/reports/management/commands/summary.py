@@ -5,12 +5,12 @@ import json
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
+from partez.accompaniment.selectors import counts as accompaniment_counts
 from partez.groups.models import Group
 from partez.groups.models import Scheme as GroupScheme
-from partez.accompaniment.selectors import counts as accompaniment_counts
 from partez.households.models import Household, Person
-from partez.offers.models import Offer, OfferKind
 from partez.network.models import Registration, Resource, TrainingSession
+from partez.offers.models import Offer, OfferKind
 from partez.organisations.models import Membership, Organisation
 from partez.projects.models import Project, ProjectStatus
 from partez.territory.models import Commune
@@ -71,7 +71,6 @@ class Command(BaseCommand):
         rows += [
             ("Repérages des freins", data["screenings"]),
             ("Ateliers pour les familles", data["workshops"]),
-        rows += [
             ("Sessions de formation", data["trainings"]),
             ("Inscriptions aux formations", data["training_registrations"]),
             ("Ressources", data["resources"]),
