@@ -73,8 +73,8 @@ def test_detail_content(worker_api, project, household, worker, ccas):
     ("who", "actions"),
     [
         ("social_worker", ["withdraw"]),  # may not decide
-        ("commune_referent", ["validate", "refuse", "withdraw"]),
-        ("coordinator", ["validate", "refuse", "withdraw"]),
+        ("commune_referent", ["validate", "refuse", "ask_completion", "withdraw"]),
+        ("coordinator", ["validate", "refuse", "ask_completion", "withdraw"]),
     ],
 )
 def test_transitions_are_those_of_the_role(api_as, complete_project, worker, who, actions):

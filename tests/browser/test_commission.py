@@ -41,7 +41,7 @@ def test_the_commission_validates_20_projects_in_one_batch(page, referent, editi
     page.get_by_role("group", name=re.compile("Décision pour les projets cochés")).get_by_label(
         "Valider"
     ).check()
-    page.get_by_role("button", name="Appliquer aux projets cochés").click()
+    page.get_by_role("button", name="Appliquer aux projets cochés").click(timeout=120_000)  # 20 validations
     expect(page.get_by_text("20 projets validés (4 000,00 € engagés sur les enveloppes).")).to_be_visible()
     expect(page.get_by_text("0 projet", exact=True)).to_be_visible()  # nothing left to decide
     check_page(page, "commission-after-batch")
