@@ -174,7 +174,7 @@ def merge_preview(pair: DuplicatePair, keep: int) -> MergePreview:
     values = []
     for name, label in VALUE_FIELDS.items():
         mine, theirs = getattr(kept, name), getattr(removed, name)
-        empty = (None, "", 0, [])  # [] : no minimum social recorded
+        empty: tuple[object, ...] = (None, "", 0, [])  # [] : no minimum social recorded
         winner = "kept" if mine not in empty or theirs in empty else "removed"
         if mine != theirs:
             values.append({"field": name, "label": label, "kept": mine, "removed": theirs, "winner": winner})
