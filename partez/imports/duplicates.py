@@ -39,6 +39,9 @@ VALUE_FIELDS = {
     "rfr_cents": "revenu fiscal de référence",
     "tax_parts": "parts fiscales",
     "is_taxable": "imposable",
+    "minimum_benefits": "minima sociaux",
+    "mobility": "mobilité",
+    "mobility_note": "précision sur la mobilité",
 }
 SNAPSHOT_FIELDS = ["reference", "commune_id", "created_by_organisation_id", *VALUE_FIELDS]
 PERSON_FIELDS = [
@@ -171,7 +174,8 @@ def merge_preview(pair: DuplicatePair, keep: int) -> MergePreview:
     values = []
     for name, label in VALUE_FIELDS.items():
         mine, theirs = getattr(kept, name), getattr(removed, name)
-        winner = "kept" if mine not in (None, "", 0) or theirs in (None, "", 0) else "removed"
+        empty: tuple[object, ...] = (None, "", 0, [])  # [] : no minimum social recorded
+        winner = "kept" if mine not in empty or theirs in empty else "removed"
         if mine != theirs:
             values.append({"field": name, "label": label, "kept": mine, "removed": theirs, "winner": winner})
     by_key = {_key(p): p for p in kept.persons.all()}

@@ -385,3 +385,31 @@ def test_api_refuses_a_household_over_the_cap(worker_api, commune):
     assert not Household.objects.exists()
     payload["persons"] = payload["persons"][:20]
     assert worker_api.post("/households", payload).status_code == 201
+
+
+def test_create_with_situation_schooling_and_a_phone_stored_e164(worker_api, commune):
+    """Issue 13: minima sociaux, mobility and a child's schooling through the API too."""
+    payload = valid_payload(
+        commune,
+        {
+            "phone": "06 12 34 56 78",
+            "minimum_benefits": ["rsa", "aah"],
+            "mobility": "licence_no_car",
+            "mobility_note": "Pas de car le dimanche",
+        },
+    )
+    payload["persons"][1]["schooling"] = "at_school"
+    response = worker_api.post("/households", payload)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["phone"] == "+33612345678"
+    assert (body["minimum_benefits"], body["mobility"]) == (["rsa", "aah"], "licence_no_car")
+    assert body["persons"][1]["schooling"] == "at_school"
+    assert body["persons"][1]["schooling_label"] == "À l'école, au collège ou au lycée"
+
+
+def test_a_bad_phone_is_a_400_naming_the_field_and_nothing_is_saved(worker_api, commune):
+    response = worker_api.post("/households", valid_payload(commune, {"phone": "pas un numéro"}))
+    assert response.status_code == 400
+    assert "Numéro de téléphone invalide" in response.json()["errors"]["phone"]
+    assert not Household.objects.exists()

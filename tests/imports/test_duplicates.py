@@ -142,3 +142,18 @@ def test_an_import_finds_a_family_known_elsewhere(twins, referent):
     )
     services.batch_apply(batch, referent)
     assert DuplicatePair.objects.filter(status=PairStatus.OPEN).count() == 1
+
+
+def test_merge_carries_the_situation_the_kept_file_lacks(twins, coordinator):
+    """Issue 13's new fields (minima sociaux, mobility) are values a merge fills in too."""
+    lens, lievin = twins
+    Household.objects.filter(pk=lievin.pk).update(
+        minimum_benefits=["rsa"], mobility="none", mobility_note="Transports en commun seulement"
+    )
+    duplicates.candidates_refresh()
+    pair = DuplicatePair.objects.get()
+    winners = {v["label"]: v["winner"] for v in duplicates.merge_preview(pair, keep=lens.pk).values}
+    assert winners["minima sociaux"] == winners["mobilité"] == "removed"
+    duplicates.household_merge(actor=coordinator, pair=pair, keep=lens.pk)
+    lens.refresh_from_db()
+    assert (lens.minimum_benefits, lens.mobility) == (["rsa"], "none")
