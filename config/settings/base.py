@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "partez.reports",
     "partez.privacy",
     "partez.attendance",
+    "partez.imports",
     # web apps
     "partez.www",
 ]
