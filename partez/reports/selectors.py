@@ -781,3 +781,46 @@ def map_geometries(codes: list[str] | None = None) -> dict[str, dict[str, Any] |
     the column is large)."""
     communes = Commune.objects.all() if codes is None else Commune.objects.filter(insee_code__in=codes)
     return dict(communes.values_list("insee_code", "geometry"))
+
+
+# --- the operation across editions (the frise across years) ---------------------------------------
+
+
+def history() -> list[dict[str, Any]]:
+    """Edition after edition: the people who left, the communes taking part, the aids granted
+    (reserved less released on the envelopes) and the target — three grouped queries whatever
+    the number of editions, oldest first. The whole editions only: counts of thousands, a small
+    one is masked like any published cell."""
+    editions = list(Edition.objects.order_by("year").only("pk", "year", "departures_target"))
+    left = {
+        r["project__edition_id"]: r["n"]
+        for r in Traveller.objects.filter(project__status__in=LEFT)
+        .values("project__edition_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    }
+    communes = {
+        r["edition_id"]: r["n"]
+        for r in Edition.communes.through.objects.values("edition_id")
+        .annotate(n=Count("commune_id"))
+        .order_by()
+    }
+    granted = {
+        r["project__edition_id"]: r["reserved"] - r["released"]
+        for r in Commitment.objects.values("project__edition_id")
+        .annotate(
+            reserved=Coalesce(Sum("amount_cents", filter=Q(kind=CommitmentKind.RESERVE)), 0),
+            released=Coalesce(Sum("amount_cents", filter=Q(kind=CommitmentKind.RELEASE)), 0),
+        )
+        .order_by()
+    }
+    return [
+        {
+            "year": e.year,
+            "left": stats.suppress_figure(left.get(e.pk, 0)),
+            "communes": communes.get(e.pk, 0),
+            "granted_cents": granted.get(e.pk, 0),
+            "target": e.departures_target,
+        }
+        for e in editions
+    ]

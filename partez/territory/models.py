@@ -7,6 +7,8 @@ class Commune(models.Model):
     insee_code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=120)
     postcode = models.CharField("code postal", max_length=5, blank=True)
+    town_hall_address = models.CharField("adresse de la mairie", max_length=250, blank=True)
+    town_hall_phone = models.CharField("téléphone de la mairie", max_length=20, blank=True)
     population = models.PositiveIntegerField("population municipale")
     epci_code = models.CharField("code SIREN de l'EPCI", max_length=9, blank=True)
     geometry = models.JSONField("contour (GeoJSON)", null=True, blank=True)

@@ -44,7 +44,7 @@ def test_dashboard_and_funder_view(page, data):
     go_to(page, "Bilan", "Bilan de l'édition")
     expect(page.get_by_role("heading", name="Bilan 2025")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Bilans dus aux financeurs")).to_be_visible()  # banner
-    expect(page.locator("svg[role=img]")).to_have_count(11)  # map, frise and nine charts
+    expect(page.locator("svg[role=img]")).to_have_count(12)  # map, frise, the years and nine charts
     expect(page.get_by_role("img", name=re.compile("Départs pour 1 000 habitants"))).to_be_visible()
     check_page(page, "bilan-coordination")
     page.locator("select[name=commune]").select_option(label="Commune B")

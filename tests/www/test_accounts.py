@@ -8,6 +8,7 @@ a logged-in coordinator."""
 import datetime as dt
 import re
 import time
+from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
@@ -558,14 +559,19 @@ def test_a_volunteer_lands_on_the_scan_page_others_on_the_dashboard(client, work
     volunteer = factories.MembershipFactory(
         organisation=coordinator_org, role=Role.VOLUNTEER, user__username="benevole-test"
     )
-    response = _log_in(client, volunteer.user.username)
+    with mock.patch("partez.www.views.account.current_fete", return_value=object()):
+        response = _log_in(client, volunteer.user.username)
     assert response.status_code == 302 and response["Location"] == reverse("scan_choose")
+    client.post(reverse("logout"))
+    response = _log_in(client, volunteer.user.username)  # no Fête this edition: the dashboard
+    assert response["Location"] == reverse("dashboard")
     client.post(reverse("logout"))
     response = _log_in(client, worker.user.username)
     assert response["Location"] == reverse("dashboard")
     client.post(reverse("logout"))
     # a page asked for before logging in still wins
-    response = client.post(
-        reverse("login") + "?next=/foyers/", {"username": volunteer.user.username, "password": PASSWORD}
-    )
+    with mock.patch("partez.www.views.account.current_fete", return_value=object()):
+        response = client.post(
+            reverse("login") + "?next=/foyers/", {"username": volunteer.user.username, "password": PASSWORD}
+        )
     assert response["Location"] == "/foyers/"

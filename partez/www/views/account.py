@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from partez.accounts import services
 from partez.core.errors import DomainError
+from partez.fete.selectors import current_fete
 from partez.organisations import perms
 from partez.organisations.models import Role
 
@@ -48,9 +49,9 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self):
         """Where a login lands: the page asked for (``next``), else the scan page for a volunteer
-        (``perms.lands_on_scan``), else the dashboard."""
+        (``perms.lands_on_scan``) when the edition has its Fête, else the dashboard."""
         asked = self.get_redirect_url()
-        if not asked and perms.lands_on_scan(self.request.get_membership()):
+        if not asked and perms.lands_on_scan(self.request.get_membership()) and current_fete() is not None:
             return reverse("scan_choose")
         return asked or reverse("dashboard")
 

@@ -20,7 +20,7 @@ from partez.jobs import services as job_services
 from partez.network import selectors as network_selectors
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
-from partez.reports import exports, funder_report, selectors, timeline
+from partez.reports import exports, funder_report, selectors, svg, timeline
 from partez.reports.selectors import Filters
 from partez.reports.stats import MASKED_EXPLANATION
 from partez.reports.stats import text as cell  # one formatting for the page, the charts and the PDF
@@ -110,6 +110,10 @@ def bilan_dashboard(request, m):
         "sections": charts(b, previous),
         "map": bilan_map(b),
         "frise": mark_safe(timeline.frise(filters.edition)),
+        "history_rows": (history := selectors.history()),
+        "history": mark_safe(
+            svg.history("Les éditions de l'opération : personnes parties, communes, aides", history)
+        ),
         "communes": display(b.tables["by_commune"], COMMUNE_COLUMNS),
         "comparison": [
             {**r, "current": cell(r["key"], r["current"]), "previous": cell(r["key"], r["previous"])}

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from partez.core.text import normalise
 from partez.organisations.models import Organisation, OrganisationKind
-from partez.reports import selectors, timeline
+from partez.reports import selectors, svg, timeline
 from partez.reports.stats import MASKED_EXPLANATION
-from partez.territory.models import Edition
+from partez.territory.models import Edition, MilestoneKind
 from partez.territory.selectors import current_edition
 
 from ..presenters.bilan import bilan_map, charts, display, key_cards, progress
@@ -23,8 +24,40 @@ CACHE_SECONDS = 300
 PUBLIC_SECTIONS = {"by_format", "by_age", "by_household_type", "by_region"}
 
 
+def signup(edition: Edition) -> dict:
+    """How a family signs up: the registration dates, and in each participating commune where to
+    go (its CCAS, its town hall's public address and phone) — two queries."""
+    communes = sorted(
+        edition.communes.only("pk", "name", "town_hall_address", "town_hall_phone"),
+        key=lambda c: normalise(c.name),
+    )
+    desks: dict[int, list[str]] = {}
+    for commune_id, name in (
+        Organisation.objects.filter(kind=OrganisationKind.COMMUNE, is_active=True, commune__in=communes)
+        .order_by("name")
+        .values_list("commune_id", "name")
+    ):
+        desks.setdefault(commune_id, []).append(name)
+    opens = next(
+        (m.planned_on for m in edition.milestones.all() if m.kind == MilestoneKind.REGISTRATION_OPENS), None
+    )
+    return {
+        "opens": opens,
+        "communes": [
+            {
+                "name": c.name,
+                "desks": desks.get(c.pk, []),
+                "address": c.town_hall_address,
+                "phone": c.town_hall_phone,
+            }
+            for c in communes
+        ],
+    }
+
+
 def _public(edition: Edition) -> dict:
     b = selectors.published(selectors.bilan(selectors.Filters(edition)))
+    history = selectors.history()
     partners = list(
         Organisation.objects.filter(kind=OrganisationKind.FUNDER, envelopes__edition=edition, is_active=True)
         .distinct()
@@ -41,6 +74,9 @@ def _public(edition: Edition) -> dict:
         "sections": [{**s, "svg": str(s["svg"])} for s in charts(b) if s["id"] in PUBLIC_SECTIONS],
         "partners": partners,
         "participating": len(b.communes),
+        "signup": signup(edition),
+        "history_rows": history,
+        "history": svg.history("Les éditions de l'opération : personnes parties, communes, aides", history),
     }
 
 
@@ -63,6 +99,7 @@ def public_bilan(request, year: int):
         "edition": edition,
         "map": mark_safe(context["map"]),
         "frise": mark_safe(context["frise"]),
+        "history": mark_safe(context["history"]),
         "sections": [{**s, "svg": mark_safe(s["svg"])} for s in context["sections"]],
         "editions": Edition.objects.order_by("-year").values_list("year", flat=True),
         "masked_explanation": MASKED_EXPLANATION,
