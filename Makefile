@@ -118,6 +118,12 @@ bench-checkin: install
 	@mkdir -p var
 	$(BIN)/python bench/checkin.py $(BENCH_ARGS)
 
+## make bench-import — a commune's file of 5,000 rows: read, dry run (XLSX and CSV), import, re-import (fresh SQLite, or BENCH_ARGS="--database-url …")
+.PHONY: bench-import
+bench-import: install
+	@mkdir -p var/bench
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
+
 ## make bench-invitations — one PDF invitation letter with its QR code for each of 5,000 households
 bench-invitations: install
 	@mkdir -p var

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "partez.privacy",
     "partez.attendance",
     "partez.groups",
+    "partez.imports",
     # web apps
     "partez.www",
 ]

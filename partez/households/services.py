@@ -212,10 +212,15 @@ def recompute_quotient(household: Household, persons: Sequence[Person] | None = 
 
 
 def household_create(
-    *, actor: Membership, data: HouseholdInput, persons: list[PersonInput], consent_scopes: list[str]
+    *,
+    actor: Membership,
+    data: HouseholdInput,
+    persons: list[PersonInput],
+    consent_scopes: list[str],
+    consent_collected_at: dt.datetime | None = None,
 ) -> Household:
-    """Create a household with its members, the consent collected and a follow-up where the
-    actor's organisation is the referent."""
+    """Create a household with its members, the consent collected (now, or when the structure
+    says it collected it: an import) and a follow-up where the actor's organisation is the referent."""
     _require_casework(actor)
     _validate_size(len(persons))  # before validating each one: a list of 10,000 is refused at once
     errors = household_errors(data)  # the household's and every person's problems, all at once
@@ -258,7 +263,7 @@ def household_create(
                     scopes=scopes,
                     collected_by=actor.user,
                     organisation=actor.organisation,
-                    collected_at=timezone.now(),
+                    collected_at=consent_collected_at or timezone.now(),
                 )
                 FollowUp.objects.create(
                     household=household,

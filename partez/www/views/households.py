@@ -11,6 +11,7 @@ from partez.groups import selectors as group_selectors
 from partez.households import selectors, services
 from partez.households.models import Consent, ConsentScope, FollowUp, PastDeparture, Person
 from partez.households.selectors import households_for
+from partez.imports import perms as import_perms
 from partez.organisations import perms
 from partez.organisations.models import Organisation, OrganisationKind
 from partez.privacy import perms as privacy_perms
@@ -70,7 +71,12 @@ def household_list(request, m):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_import": import_perms.can_import_households(m),  # and review duplicates
+    }
     template = "www/households/_results.html" if request.htmx else "www/households/list.html"
     return render(request, template, context)
 
