@@ -315,7 +315,7 @@ def _seniors(calendar: DemoCalendar) -> int:
         seniors = [
             p
             for p in Person.objects.filter(
-                household__in=services.households_for(actor), employment__in=["retired", "inactive"]
+                household__in=households_for(actor), employment__in=["retired", "inactive"]
             )
             .exclude(group_memberships__isnull=False)
             .order_by("pk")
