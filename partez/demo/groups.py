@@ -332,6 +332,7 @@ def _seniors(calendar: DemoCalendar) -> int:
             starts_on=begin,
             ends_on=begin + dt.timedelta(days=nights),
             transport="Car affrété par le CCAS",
+            staff="Car Autocars du Littoral ; deux accompagnant·es du CCAS",
             stay_id=stay.pk,
         )
         try:

@@ -128,6 +128,7 @@ class GroupInput:
     transport: str = ""
     carers: Sequence[int] = ()
     stay_id: int | None = None
+    staff: str = ""  # Seniors en Vacances: the coach and the accompanying staff
 
 
 def _persons(actor: Membership, ids: Iterable[int], field: str = "members") -> list[Person]:
@@ -207,6 +208,7 @@ def group_create(*, actor: Membership, data: GroupInput) -> tuple[Group, rules.G
             ends_on=data.ends_on,
             transport=data.transport.strip(),
             stay=stay,
+            staff=data.staff.strip()[:250],
             created_by=actor.user,
         )
         group.referents.add(actor)

@@ -95,6 +95,7 @@ def group_create(request, m):
             transport=d["transport"],
             carers=[int(x) for x in d["carers"]],
             stay_id=d["stay"],
+            staff=d["staff"],
         )
         try:
             group, _ = services.group_create(actor=m, data=data)
