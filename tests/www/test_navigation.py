@@ -23,7 +23,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
     assert _shape(menu_for(coordinator, "/")) == [
         ("Accompagner", ["Foyers"]),
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
-        ("Séjours", ["Séjour commun"]),
+        ("Séjours", ["Séjour commun", "Départs en groupe", "Jury Sac Ados"]),
         ("Fête", ["Fête des vacances", "Pointage"]),
         ("Réseau", ["Équipe"]),
         ("Bilan", ["Bilan de l'édition"]),
@@ -39,6 +39,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
             [
                 ("Accompagner", ["Foyers"]),
                 ("Financer", ["Dispositifs"]),
+                ("Séjours", ["Départs en groupe"]),
                 ("Réseau", ["Équipe"]),
                 ("Bilan", ["Bilan de l'édition"]),
             ],
@@ -48,7 +49,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
             [
                 ("Accompagner", ["Foyers"]),
                 ("Financer", ["Dispositifs", "Chèques-vacances"]),
-                ("Séjours", ["Séjour commun"]),
+                ("Séjours", ["Séjour commun", "Départs en groupe"]),
                 ("Fête", ["Pointage"]),
                 ("Réseau", ["Équipe"]),
                 ("Bilan", ["Bilan de l'édition"]),
@@ -117,9 +118,9 @@ def test_the_page_shows_the_menu_the_organisation_and_the_edition(client, worker
     html = client.get(reverse("dashboard")).content.decode()
     assert 'aria-label="Navigation principale"' in html
     assert "<summary>Menu</summary>" in html
-    for label in ("Accompagner", "Financer", "Réseau", "Bilan"):
+    for label in ("Accompagner", "Financer", "Séjours", "Réseau", "Bilan"):  # Séjours: group departures
         assert f">{label}</summary>" in html
-    for hidden in ("Séjours", "Fête", "Administration"):
+    for hidden in ("Fête", "Administration"):
         assert f">{hidden}</summary>" not in html
     assert "Organisation : <strong>CCAS de Lens</strong>" in html
     assert f"Édition : <strong>{edition.year}</strong>" in html
