@@ -641,7 +641,7 @@ def _groups(w, relay, ccas, lens) -> None:
         nights=4,
         price_cents=36900,
         capacity=30,
-        option_expires_on=dt.date(2026, 6, 30),
+        option_expires_on=timezone.localdate() + dt.timedelta(days=30),
     )
     w.seniors_group = group_world.seniors_group(gw)
     # a second Sac Ados group, accepted, on the jury's agenda and with its packs at a ceremony

@@ -307,7 +307,8 @@ def _seniors(calendar: DemoCalendar) -> int:
                 nights=nights,
                 price_cents=price,
                 capacity=capacity,
-                option_expires_on=calendar.date(option),
+                # the demo replays the season: the option held when the group was made
+                option_expires_on=max(calendar.date(option), timezone.localdate()),
             )
         except DomainError:
             continue
@@ -331,12 +332,14 @@ def _seniors(calendar: DemoCalendar) -> int:
             starts_on=begin,
             ends_on=begin + dt.timedelta(days=nights),
             transport="Car affrété par le CCAS",
+            staff="Car Autocars du Littoral ; deux accompagnant·es du CCAS",
             stay_id=stay.pk,
         )
         try:
             group, _ = services.group_create(actor=actor, data=data)
         except DomainError:
             continue
+        Stay.objects.filter(pk=stay.pk).update(option_expires_on=calendar.date(option))
         if state != "draft":
             group = services.group_transition(actor=actor, group=group, action="confirm")
         if state == "returned":

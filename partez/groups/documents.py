@@ -50,6 +50,8 @@ def ancv_list_xlsx(group: Group, members: Iterable[Member], convention: Conventi
         )
         sheet.append(["Prix par personne (€)", _cents(stay.price_cents)])
     sheet.append(["Groupe", f"{group.reference} — {group.name}"])
+    if group.staff:
+        sheet.append(["Car et accompagnant·es", group.staff])
     sheet.append([])
     sheet.append(ANCV_COLUMNS)
     for i, m in enumerate(members, start=1):

@@ -128,6 +128,7 @@ class GroupInput:
     transport: str = ""
     carers: Sequence[int] = ()
     stay_id: int | None = None
+    staff: str = ""  # Seniors en Vacances: the coach and the accompanying staff
 
 
 def _persons(actor: Membership, ids: Iterable[int], field: str = "members") -> list[Person]:
@@ -174,6 +175,8 @@ def group_create(*, actor: Membership, data: GroupInput) -> tuple[Group, rules.G
     if data.scheme == Scheme.SAC_ADOS and evaluation.approval_of(actor.organisation, data.scheme) is None:
         errors["scheme"] = "Votre structure n'est pas agréée Sac Ados par la coordination."
     stay = _stay_for(actor, data.stay_id) if data.scheme == Scheme.SENIORS else None
+    if stay is not None and stay.option_expires_on < timezone.localdate():
+        errors["stay"] = f"L'option sur ce séjour a expiré le {stay.option_expires_on:%d/%m/%Y}."
     if stay is not None and data.starts_on and data.starts_on != stay.starts_on:
         errors["starts_on"] = f"Le séjour choisi commence le {stay.starts_on:%d/%m/%Y}."
     if errors:
@@ -205,6 +208,7 @@ def group_create(*, actor: Membership, data: GroupInput) -> tuple[Group, rules.G
             ends_on=data.ends_on,
             transport=data.transport.strip(),
             stay=stay,
+            staff=data.staff.strip()[:250],
             created_by=actor.user,
         )
         group.referents.add(actor)

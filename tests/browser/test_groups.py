@@ -131,6 +131,8 @@ def test_a_sac_ados_group_from_its_opening_to_the_pack(page, chromium, live_serv
         code.press("Enter")
     expect(page.locator("#present")).to_have_text("3", timeout=20_000)
     page.goto(f"/groupes/ceremonies/{roster_id}/")
+    check_page(page, "groups-06-handover")
+    page.set_viewport_size(PHONE)
     for _ in range(3):
         form = page.locator("form.handover").first
         form.get_by_label("N° d'assurance nominative").fill(f"ASS-{_ + 1}")
@@ -138,7 +140,7 @@ def test_a_sac_ados_group_from_its_opening_to_the_pack(page, chromium, live_serv
         form.get_by_role("button", name="Remettre le pack").click()
         expect(page.get_by_role("status").filter(has_text="Pack remis")).to_be_visible()
     expect(page.get_by_text("✓ Pack remis")).to_have_count(3)
-    check_page(page, "groups-06-ceremony")
+    check_page(page, "groups-07-ceremony-done")
     packs = Pack.objects.all()
     assert packs.count() == 3 and all(
         p.handed_at and p.signature_png and p.bourse_cents == 15000 for p in packs

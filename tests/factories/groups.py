@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from partez.groups import services
 from partez.groups.models import Group, RelayApproval, Scheme, Stay
 from partez.households.models import Person
@@ -95,7 +97,7 @@ def build(*, young: int = 4, senior_count: int = 4, places: int = 30, capacity: 
         nights=4,
         price_cents=36900,
         capacity=capacity,
-        option_expires_on=dt.date(2026, 6, 30),
+        option_expires_on=timezone.localdate() + dt.timedelta(days=30),
     )
     return w
 

@@ -255,3 +255,12 @@ def test_a_stay_in_july_is_refused_at_the_option(w):
         )
     assert set(exc.value.errors) == {"starts_on"}
     assert Scheme.SENIORS == "seniors-en-vacances" and Role.CARER == "carer"
+
+
+def test_an_expired_option_takes_no_group(w):
+    Stay.objects.filter(pk=w.stay.pk).update(option_expires_on=timezone.localdate() - dt.timedelta(days=1))
+    w.stay.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        world.seniors_group(w)
+    assert "expiré" in exc.value.errors["stay"]
+    assert not Group.objects.exists() and Convention.objects.get().places_used == 0

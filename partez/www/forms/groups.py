@@ -24,6 +24,7 @@ class GroupForm(forms.Form):
         label="Aidant·es (Seniors en Vacances)", widget=forms.CheckboxSelectMultiple, required=False
     )
     stay = forms.TypedChoiceField(label="Option de séjour", coerce=int, required=False, empty_value=None)
+    staff = forms.CharField(label="Car et accompagnant·es", max_length=250, required=False)
 
     def __init__(self, *args, persons=(), stays=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,6 +95,7 @@ def group_create(request, m):
             transport=d["transport"],
             carers=[int(x) for x in d["carers"]],
             stay_id=d["stay"],
+            staff=d["staff"],
         )
         try:
             group, _ = services.group_create(actor=m, data=data)
@@ -155,6 +156,19 @@ def _back(group: Group):
     return redirect("groups_detail", pk=group.pk)
 
 
+def _post(request, group: Group, write, success: str = ""):
+    """A write posted from the group's page: the service's refusal or ``success`` as a message,
+    then back to the page."""
+    try:
+        write()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if success:
+            messages.success(request, success)
+    return _back(group)
+
+
 @require_POST
 @membership_required(group_perms.can_manage_groups)
 def member_add(request, m, pk):
@@ -166,41 +180,25 @@ def member_add(request, m, pk):
     if not form.is_valid():
         messages.error(request, errors_text(form))
         return _back(group)
-    try:
-        services.member_add(
-            actor=m, group=group, person_id=form.cleaned_data["person"], role=form.cleaned_data["role"]
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Personne ajoutée au groupe.")
-    return _back(group)
+    d = form.cleaned_data
+    add = lambda: services.member_add(actor=m, group=group, person_id=d["person"], role=d["role"])  # noqa: E731
+    return _post(request, group, add, "Personne ajoutée au groupe.")
 
 
 @require_POST
 @membership_required(group_perms.can_manage_groups)
 def member_remove(request, m, pk, person):
     group = _manageable(m, _group(m, pk))
-    try:
-        services.member_remove(actor=m, group=group, person_id=person)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Personne retirée du groupe.")
-    return _back(group)
+    remove = lambda: services.member_remove(actor=m, group=group, person_id=person)  # noqa: E731
+    return _post(request, group, remove, "Personne retirée du groupe.")
 
 
 @require_POST
 @membership_required(group_perms.can_manage_groups)
 def group_transition(request, m, pk):
     group = _manageable(m, _group(m, pk))
-    try:
-        group = services.group_transition(actor=m, group=group, action=request.POST.get("action", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Groupe « {group.get_status_display()} ».")
-    return _back(group)
+    move = lambda: services.group_transition(actor=m, group=group, action=request.POST.get("action", ""))  # noqa: E731
+    return _post(request, group, move, "Statut du groupe changé.")
 
 
 @require_POST
@@ -219,11 +217,9 @@ def group_invite(request, m, pk):
 @membership_required(group_perms.can_manage_groups)
 def group_note(request, m, pk):
     group = _manageable(m, _group(m, pk))
-    try:
-        services.note_add(actor=m, group=group, text=request.POST.get("text", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return _back(group)
+    return _post(
+        request, group, lambda: services.note_add(actor=m, group=group, text=request.POST.get("text", ""))
+    )
 
 
 def _project_initial(group: Group) -> dict[str, object]:
