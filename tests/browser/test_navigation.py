@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 GROUPS = {  # role → the groups of its menu, in order
     "coordinator": ["Accompagner", "Financer", "Séjours", "Fête", "Réseau", "Bilan", "Administration"],
-    "social_worker": ["Accompagner", "Financer", "Réseau", "Bilan"],
+    "social_worker": ["Accompagner", "Financer", "Séjours", "Réseau", "Bilan"],
     "volunteer": ["Financer", "Fête", "Réseau"],
     "funder": ["Financer", "Réseau", "Bilan"],
 }
