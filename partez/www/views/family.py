@@ -118,7 +118,12 @@ def family_sms(request):
         else:
             return _start(request, access)
     bad = phone_form.errors or code_form.errors
-    context = {"phone_form": phone_form, "code_form": code_form, "sent": sent or code_form.is_bound}
+    context = {
+        "phone_form": phone_form,
+        "code_form": code_form,
+        "sent": sent or code_form.is_bound,
+        "minutes": services.value("one_time_code_minutes"),
+    }
     response = render(request, "www/family/sms.html", context, status=400 if bad else 200)
     add_never_cache_headers(response)
     return response
