@@ -315,6 +315,7 @@ MATRIX = [
     # the family sessions' own table is tests/family/test_permissions.py
     Row("family_enter", "GET", "token=jeton-famille-inconnu", "404 404 404 404 404 404 404 404 404 404"),
     Row("family_code", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
+    Row("family_sms", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
     Row("family_leave", "POST", "", "200 200 200 200 200 200 200 200 200 200"),
     Row("family_service_worker", "GET", "", "200 200 200 200 200 200 200 200 200 200"),
     Row("family_home", "GET", "", "403 403 403 403 403 403 403 403 403 403"),

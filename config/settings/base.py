@@ -221,6 +221,7 @@ PUBLIC_LIMITS = {
     # the families' space: a link's token or a letter's code is the key (partez.family)
     "family_enter": {"rate": "20/m", "max_body": 0},
     "family_code": {"rate": "10/m", "max_body": 4 * 1024},
+    "family_sms": {"rate": "10/m", "max_body": 4 * 1024},
     "family_testimonies": {"rate": "60/m", "max_body": 0},
     "family_testimony_photo": {"rate": "120/m", "max_body": 0},
     "network_event_public": {"rate": "20/m", "max_body": 8 * 1024},  # each registration sends an e-mail

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "family_access.grant": "Accès à l'espace famille donné",
     "family_access.revoke": "Accès à l'espace famille retiré",
     "family_access.open": "La famille est entrée dans son espace",
+    "family_access.code_sent": "Code à usage unique envoyé par SMS à la famille",
     "family_access.refused": "Lien ou code de la famille refusé (expiré, retiré ou sans consentement)",
     "family_document.upload": "Papier envoyé par la famille",
     "family_proposal.create": "Proposition faite à la famille",

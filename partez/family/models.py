@@ -237,3 +237,24 @@ class Wish(models.Model):
 
     def __str__(self) -> str:
         return f"Idées pour le projet {self.project_id}"
+
+
+class OneTimeCode(models.Model):
+    """A code sent by SMS to the household's mobile when the family asks for one (it lost its
+    link): it opens the household's latest SMS access once, within minutes, in a few tries. Only
+    hashes are stored: the number's (to find it again) and the code's."""
+
+    access = models.ForeignKey(FamilyAccess, on_delete=models.CASCADE, related_name="one_time_codes")
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code à usage unique"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Code à usage unique {self.pk}"

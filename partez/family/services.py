@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from partez.core import audit, parameters
 from partez.core.errors import DomainError, NotAllowed
+from partez.core.ratelimit import Rate, hit
 from partez.fete import codes, sms
 from partez.households import services as household_services
 from partez.households.models import Consent, ConsentScope, FollowUp, Household, Person
@@ -41,6 +42,7 @@ from .models import (
     FamilyDocument,
     Moderation,
     NameShown,
+    OneTimeCode,
     Proposal,
     ProposalKind,
     Story,
@@ -300,7 +302,13 @@ def access_open(*, token: str = "", code: str = "") -> FamilyAccess:
             if len(typed) == codes.CODE_LENGTH
             else None
         )
-    if access is None or access.household.anonymised_at is not None:
+    if access is None:
+        raise AccessRefused("unknown", UNKNOWN)
+    return _open(access, by="link" if token else "code")
+
+
+def _open(access: FamilyAccess, *, by: str) -> FamilyAccess:
+    if access.household.anonymised_at is not None:
         raise AccessRefused("unknown", UNKNOWN)
     reason, message = "", ""
     if access.revoked_at is not None:
@@ -320,11 +328,81 @@ def access_open(*, token: str = "", code: str = "") -> FamilyAccess:
             organisation=access.organisation,
             action="family_access.refused" if reason else "family_access.open",
             obj=access,
-            changes={"household": access.household_id, "by": "link" if token else "code", "reason": reason},
+            changes={"household": access.household_id, "by": by, "reason": reason},
         )
     if reason:
         raise AccessRefused(reason, message)
     return access
+
+
+# --- a one-time code by SMS, for a family that lost its link -----------------------------------
+
+
+def _live_sms_access(number: str) -> FamilyAccess | None:
+    """The latest live SMS access of a household whose mobile is ``number`` (compared once
+    normalised: the file keeps the number as typed)."""
+    live = (
+        FamilyAccess.objects.filter(
+            channel=Channel.SMS,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            household__anonymised_at__isnull=True,
+        )
+        .select_related("household")
+        .only("pk", "organisation_id", "household__phone", "household__anonymised_at")
+        .order_by("-created_at")
+    )
+    return next((a for a in live.iterator() if sms.normalise_mobile(a.household.phone) == number), None)
+
+
+def one_time_code_send(*, phone: str) -> None:
+    """Send a one-time code to a household's mobile, if it has a live SMS access. The answer is
+    the same whether the number is known or not (nobody learns who is in the file); a number
+    receives at most ``one_time_codes_per_number_per_hour`` codes."""
+    number = sms.normalise_mobile(phone)
+    if number is None:
+        raise DomainError("Tapez un numéro de portable qui commence par 06 ou 07.", field="phone")
+    if hit("family_one_time_code", number, Rate(value("one_time_codes_per_number_per_hour"), 3600)):
+        return
+    access = _live_sms_access(number)
+    if access is None:
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        OneTimeCode.objects.create(
+            access=access,
+            phone_hash=hash_secret(number),
+            code_hash=hash_secret(f"{access.pk}:{code}"),
+            expires_at=timezone.now() + dt.timedelta(minutes=value("one_time_code_minutes")),
+        )
+        _family_audit(access, "family_access.code_sent", access, {})
+    sms.send_sms(
+        number, f"Votre code pour entrer dans votre espace vacances : {code}. Ne le donnez à personne."
+    )
+
+
+def one_time_code_open(*, phone: str, code: str) -> FamilyAccess:
+    """The access a one-time code opens (once; a wrong code counts as a try)."""
+    number = sms.normalise_mobile(phone) or ""
+    typed = "".join(ch for ch in (code or "") if ch.isdigit())
+    wrong = AccessRefused("unknown", "Ce code ne marche pas. Vérifiez-le, ou demandez un autre code.")
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(phone_hash=hash_secret(number), used_at__isnull=True, expires_at__gt=timezone.now())
+            .first()
+        )
+        if otp is None or otp.tries >= value("one_time_code_tries"):
+            raise wrong
+        if otp.code_hash != hash_secret(f"{otp.access_id}:{typed}"):
+            OneTimeCode.objects.filter(pk=otp.pk).update(tries=F("tries") + 1)
+            wrong_try = True  # raised after the commit, so the try counts
+        else:
+            OneTimeCode.objects.filter(pk=otp.pk).update(used_at=timezone.now())
+            wrong_try = False
+    if wrong_try:
+        raise wrong
+    return _open(FamilyAccess.objects.select_related("household").get(pk=otp.access_id), by="sms_code")
 
 
 def _family_audit(access: FamilyAccess, action: str, obj: Any, changes: dict[str, Any]) -> None:

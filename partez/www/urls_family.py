@@ -9,6 +9,7 @@ urlpatterns = [
     # the family's side: a link or a code, then pages of its own household only
     path("famille/entrer/<str:token>/", family.family_enter, name="family_enter"),
     path("famille/code/", family.family_code, name="family_code"),
+    path("famille/sms/", family.family_sms, name="family_sms"),
     path("famille/sortir/", family.family_leave, name="family_leave"),
     path("famille/sw.js", family.family_service_worker, name="family_service_worker"),
     path("famille/", family.family_home, name="family_home"),

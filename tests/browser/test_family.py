@@ -168,6 +168,12 @@ def test_family_phone_flow(phone, tmp_path):
 def test_code_page_and_refused_link(phone):
     granted, _ = _setup()
     page = phone
+    page.goto("/famille/sms/")
+    _audit(page, "13-sms")
+    page.get_by_label("Votre numéro de portable").fill("07 99 99 99 99")
+    page.get_by_role("button", name="Recevoir un code").click()
+    expect(page.get_by_text("Si ce numéro est connu")).to_be_visible()
+    _audit(page, "13-sms-code")
     page.goto("/famille/code/")
     _audit(page, "13-code")
     page.get_by_label("Votre code").fill("ZZZZZ-ZZZZZ")

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from partez.core.errors import DomainError, NotAllowed
@@ -181,3 +182,63 @@ def test_the_links_token_never_reaches_the_logs():
         scrub_text('"GET /famille/entrer/Secret-Token_123/ HTTP/1.1" 302')
         == '"GET /famille/entrer/…/ HTTP/1.1" 302'
     )
+
+
+def _sms_code(outbox):
+    import re
+
+    return re.search(r"\b(\d{6})\b", outbox[-1][1]).group(1)
+
+
+def test_a_lost_link_a_one_time_code_by_sms(worker, home, sms_outbox, client):
+    granted = family.grant(worker, home, Channel.SMS)
+    response = client.post("/famille/sms/", {"step": "phone", "phone": "06.12.34.56.78"})
+    assert response.status_code == 200 and "Si ce numéro est connu" in response.content.decode()
+    code = _sms_code(sms_outbox)
+    assert (
+        client.post(
+            "/famille/sms/",
+            {"step": "code", "phone": "0612345678", "code": "000000" if code != "000000" else "111111"},
+        ).status_code
+        == 400
+    )
+    response = client.post("/famille/sms/", {"step": "code", "phone": "0612345678", "code": code})
+    assert response.status_code == 302 and client.session[SESSION_KEY] == granted.access.pk
+    opened = AuditLog.objects.filter(action="family_access.open", object_id=str(granted.access.pk)).latest(
+        "id"
+    )
+    assert opened.changes["by"] == "sms_code"
+    again = Client().post("/famille/sms/", {"step": "code", "phone": "0612345678", "code": code})
+    assert again.status_code == 400  # once only
+
+
+def test_an_unknown_number_gets_the_same_answer_and_no_sms(client, sms_outbox, granted):
+    response = client.post("/famille/sms/", {"step": "phone", "phone": "07 99 99 99 99"})
+    assert response.status_code == 200 and "Si ce numéro est connu" in response.content.decode()
+    assert sms_outbox == []
+    response = client.post("/famille/sms/", {"step": "phone", "phone": "01 23 45 67 89"})
+    assert response.status_code == 400 and "06 ou 07" in response.content.decode()
+
+
+def test_one_time_code_tries_and_the_number_limit(worker, home, sms_outbox):
+    family.grant(worker, home, Channel.SMS)
+    for _ in range(services.value("one_time_codes_per_number_per_hour") + 2):
+        services.one_time_code_send(phone="0612345678")
+    assert len(sms_outbox) == 1 + services.value(
+        "one_time_codes_per_number_per_hour"
+    )  # the link, then the codes
+    code = _sms_code(sms_outbox)
+    for _ in range(services.value("one_time_code_tries")):
+        with pytest.raises(services.AccessRefused):
+            services.one_time_code_open(phone="0612345678", code="x")
+    with pytest.raises(services.AccessRefused):  # too many tries: even the right code is refused
+        services.one_time_code_open(phone="0612345678", code=code)
+
+
+def test_a_one_time_code_opens_nothing_once_the_access_is_withdrawn(worker, home, sms_outbox):
+    granted = family.grant(worker, home, Channel.SMS)
+    services.one_time_code_send(phone="0612345678")
+    services.access_revoke(actor=worker, access=granted.access)
+    with pytest.raises(services.AccessRefused) as exc:
+        services.one_time_code_open(phone="0612345678", code=_sms_code(sms_outbox))
+    assert exc.value.reason == "revoked"

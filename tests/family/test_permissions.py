@@ -32,6 +32,7 @@ ROWS = [
     ("family_photo", "GET", {"pk": "photo"}, "403 200 404 403 403"),
     ("family_appointment", "GET", {"pk": "appointment"}, "403 200 404 403 403"),
     ("family_code", "GET", {}, "200 200 200 200 200"),
+    ("family_sms", "GET", {}, "200 200 200 200 200"),
     ("family_leave", "POST", {}, "200 200 200 200 200"),
     # staff pages: a family session is not a log-in
     ("dashboard", "GET", {}, "302 302 302 302 200"),

@@ -23,6 +23,17 @@ class CodeForm(forms.Form):
     )
 
 
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label="Votre numéro de portable", max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+
+
+class SmsCodeForm(forms.Form):
+    phone = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    code = forms.CharField(label="Le code reçu par SMS", max_length=10)
+
+
 class InviteForm(forms.Form):
     channel = forms.ChoiceField(
         label="Envoyer l'accès par",

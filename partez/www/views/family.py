@@ -95,6 +95,40 @@ def family_code(request):
     return response
 
 
+@require_http_methods(["GET", "POST"])
+def family_sms(request):
+    """A family that lost its link asks for a one-time code on its mobile, then types it
+    (rate-limited per address: ``PUBLIC_LIMITS``; per number: the service)."""
+    phone_form = forms.PhoneForm(request.POST or None if request.POST.get("step") == "phone" else None)
+    code_form = forms.SmsCodeForm(request.POST or None if request.POST.get("step") == "code" else None)
+    sent = False
+    if phone_form.is_bound and phone_form.is_valid():
+        try:
+            services.one_time_code_send(phone=phone_form.cleaned_data["phone"])
+        except DomainError as exc:
+            apply_domain_error(phone_form, exc)
+        else:
+            sent = True
+            code_form = forms.SmsCodeForm(initial={"phone": phone_form.cleaned_data["phone"]})
+    if code_form.is_bound and code_form.is_valid():
+        try:
+            access = services.one_time_code_open(**code_form.cleaned_data)
+        except AccessRefused as exc:
+            apply_domain_error(code_form, exc, {"code": "code"})
+        else:
+            return _start(request, access)
+    bad = phone_form.errors or code_form.errors
+    context = {
+        "phone_form": phone_form,
+        "code_form": code_form,
+        "sent": sent or code_form.is_bound,
+        "minutes": services.value("one_time_code_minutes"),
+    }
+    response = render(request, "www/family/sms.html", context, status=400 if bad else 200)
+    add_never_cache_headers(response)
+    return response
+
+
 @require_POST
 def family_leave(request):
     request.session.pop(selectors.SESSION_KEY, None)
