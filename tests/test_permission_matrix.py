@@ -178,6 +178,11 @@ MATRIX = [
     Row("imports_mapping", "POST", "pk=import_batch.pk", "302 404 302 403 403 403 403 403 403 403"),
     Row("imports_confirm", "POST", "pk=import_batch.pk", "302 404 302 403 403 403 403 403 403 403"),
     Row("imports_undo", "POST", "pk=import_batch.pk", "302 404 302 403 403 403 403 403 403 403"),
+    Row("duplicate_list", "GET", "", "302 200 200 403 403 403 403 403 403 403"),
+    Row("duplicate_detail", "GET", "pk=duplicate_pair.pk", "302 200 200 403 403 403 403 403 403 403"),
+    Row("duplicate_distinct", "POST", "pk=duplicate_pair.pk", "302 302 302 403 403 403 403 403 403 403"),
+    Row("duplicate_merge", "POST", "pk=duplicate_pair.pk", "302 302 302 403 403 403 403 403 403 403"),
+    Row("duplicate_merge_undo", "POST", "pk=household_merge.pk", "302 302 302 403 403 403 403 403 403 403"),
     Row("household_detail", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
     Row("household_edit", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
     Row("household_file", "GET", "pk=household.pk", "302 200 200 200 403 403 403 404 403 404"),
@@ -433,6 +438,23 @@ def _build() -> World:
         content="N° foyer;Nom;Prénom;Date de naissance;Lien;Commune\n1;Matrice;Alix;03/05/1987;demandeur;Lens\n".encode(),
         consent_scopes=["casework"],
         consent_collected_on=dt.date(2026, 1, 5),
+    )
+    # two files of one Lens family (a possible duplicate) and an earlier merge to undo
+    from partez.imports import duplicates
+    from partez.imports.models import DuplicatePair
+
+    twins = [factories.HouseholdFactory(commune=lens, created_by_organisation=ccas) for _ in range(4)]
+    for h in twins:
+        factories.PersonFactory(
+            household=h, relation="head", last_name="Jumeau", first_name="Alix", birth_date="1980-01-01"
+        )
+    w.duplicate_pair = DuplicatePair.objects.create(
+        a=twins[0], b=twins[1], score=80, reasons=["même personne"]
+    )
+    w.household_merge = duplicates.household_merge(
+        actor=coordination,
+        pair=DuplicatePair.objects.create(a=twins[2], b=twins[3], score=80, reasons=["même personne"]),
+        keep=twins[2].pk,
     )
     w.worker_token = api_token_create(membership=w.members["worker"], name="matrice")[0]
     SurveyInvitation.objects.create(

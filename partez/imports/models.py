@@ -73,3 +73,58 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Colonnes de {self.organisation}"
+
+
+class PairStatus(models.TextChoices):
+    OPEN = "open", "À examiner"
+    DISTINCT = "distinct", "Deux foyers distincts"
+    MERGED = "merged", "Fusionnés"
+
+
+class DuplicatePair(models.Model):
+    """Two households that may be one family (``a_id < b_id``). A decision is remembered: a pair
+    said distinct is never proposed again."""
+
+    a = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField("score")
+    reasons = models.JSONField("raisons", default=list)
+    status = models.CharField(max_length=10, choices=PairStatus.choices, default=PairStatus.OPEN)
+    found_at = models.DateTimeField("trouvé le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "doublon possible"
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="duplicate_pair_unique"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="duplicate_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Doublon possible {self.a_id} / {self.b_id}"
+
+
+class HouseholdMerge(models.Model):
+    """A merge of ``removed`` into ``kept``, with everything needed to undo it for a period."""
+
+    kept = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="+")
+    removed_id = models.PositiveBigIntegerField("foyer fusionné (id)")
+    removed_reference = models.CharField("foyer fusionné", max_length=20)
+    pair = models.ForeignKey(
+        DuplicatePair, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.JSONField(default=dict)  # the removed household, its persons, what moved
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fusion de foyers"
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"Fusion de {self.removed_reference}"

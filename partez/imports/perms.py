@@ -6,3 +6,9 @@ from partez.organisations.models import Membership, Role
 
 def can_import_households(m: Membership | None) -> bool:
     return m is not None and m.role in (Role.COORDINATOR, Role.COMMUNE_REFERENT)
+
+
+def can_review_duplicates(m: Membership | None) -> bool:
+    """The duplicates queue: the coordination (the whole territory) and a commune's referent (its
+    own residents)."""
+    return can_import_households(m)

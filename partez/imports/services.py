@@ -23,7 +23,7 @@ from partez.organisations.models import Membership
 from partez.projects.models import Project
 from partez.territory.models import Commune
 
-from . import parse, perms, plan, reader
+from . import duplicates, parse, perms, plan, reader
 from .models import BatchStatus, ColumnMapping, ImportBatch, ImportedHousehold
 
 if TYPE_CHECKING:
@@ -511,6 +511,11 @@ def batch_apply(
                     persons += outcome
         if on_progress:
             on_progress(min(len(todo), start + CHUNK), len(todo))
+    created_ids = set(
+        ImportedHousehold.objects.filter(batch=batch, created=True).values_list("household_id", flat=True)
+    )
+    if created_ids:  # the families already known elsewhere in the territory, at once
+        duplicates.candidates_refresh(among=created_ids)
     summary = report(p)
     summary |= {"households_created": created, "households_updated": updated, "persons_created": persons}
     summary["errors"] = sorted(summary["errors"] + late_errors, key=lambda e: (e["row"], e["field"]))

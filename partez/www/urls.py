@@ -22,6 +22,7 @@ urlpatterns = [
     path("foyers/", households.household_list, name="household_list"),
     path("foyers/nouveau/", households.household_create, name="household_create"),
     path("foyers/import/", include("partez.www.urls_imports")),
+    path("foyers/doublons/", include("partez.www.urls_duplicates")),
     path("foyers/<int:pk>/", households.household_detail, name="household_detail"),
     path("foyers/<int:pk>/modifier/", households.household_edit, name="household_edit"),
     path("foyers/<int:pk>/personnes/ajouter/", households.person_add, name="person_add"),

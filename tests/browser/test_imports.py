@@ -25,6 +25,17 @@ def test_import_the_sample_file_fix_a_row_and_confirm(page):
     lens = factories.CommuneFactory(insee_code="62498", name="Lens")
     ccas = factories.OrganisationFactory(kind="commune", commune=lens, name="CCAS de Lens", slug="ccas-lens")
     referent = factories.MembershipFactory(organisation=ccas, role=Role.COMMUNE_REFERENT)
+    # a family of the file already known in Liévin (it moved): the import finds it
+    lievin = factories.CommuneFactory(insee_code="62510", name="Liévin")
+    lievin_ccas = factories.OrganisationFactory(kind="commune", commune=lievin, name="CCAS de Liévin")
+    known = factories.HouseholdFactory(
+        commune=lievin, created_by_organisation=lievin_ccas, caf_number="9208474"
+    )
+    factories.PersonFactory(
+        household=known, relation="head", last_name="Chartier", first_name="Thibaut", birth_date="1961-12-17"
+    )
+    coordination = factories.OrganisationFactory(kind="coordinator", commune=None, name="Coordination")
+    coordinator = factories.MembershipFactory(organisation=coordination, role=Role.COORDINATOR)
 
     page.expected_console_errors = ["status of 400"]  # the upload form answered with its errors
     log_in(page, referent.user.username)
@@ -61,3 +72,18 @@ def test_import_the_sample_file_fix_a_row_and_confirm(page):
     expect(page.get_by_role("region", name="Ce que l'import a fait")).to_contain_text("8foyers créés")
     assert Household.objects.filter(created_by_organisation=ccas).count() == 8
     check_page(page, "import-03-done")
+
+    # the coordination reviews the duplicate the import found and merges it
+    page.get_by_role("button", name="Se déconnecter").click()
+    log_in(page, coordinator.user.username)
+    page.goto("/foyers/doublons/")
+    expect(page.get_by_text("même n° allocataire (9208474)")).to_be_visible()
+    check_page(page, "import-04-duplicates")
+    page.get_by_role("link", name="Examiner").first.click()
+    expect(page.get_by_role("heading", name="Même famille ?", level=1)).to_be_visible()
+    page.get_by_label(f"{known.reference} (Liévin)").check()
+    page.get_by_role("button", name="Voir la fusion avec ce choix").click()
+    check_page(page, "import-05-merge-preview")
+    page.get_by_role("button", name=f"C'est la même famille : fusionner dans {known.reference}").click()
+    expect(page.get_by_text("Foyers fusionnés")).to_be_visible()
+    assert Household.objects.filter(persons__last_name="Chartier").count() == 1

@@ -75,7 +75,7 @@ def household_list(request, m):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_import": import_perms.can_import_households(m),
+        "can_import": import_perms.can_import_households(m),  # and review duplicates
     }
     template = "www/households/_results.html" if request.htmx else "www/households/list.html"
     return render(request, template, context)
