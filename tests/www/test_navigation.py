@@ -9,6 +9,8 @@ from partez.organisations.models import Role
 from partez.www.navigation import MENU, Entry, Group, edition_shown, menu_for
 from tests import factories
 
+NETWORK = ["Équipe", "Formations", "Événements", "Ressources", "Annuaire", "Annonces"]
+
 
 def _shape(menu):
     return [(g["label"], [e["label"] for e in g["entries"]]) for g in menu]
@@ -25,7 +27,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
         ("Séjours", ["Séjour commun"]),
         ("Fête", ["Fête des vacances", "Pointage"]),
-        ("Réseau", ["Équipe"]),
+        ("Réseau", NETWORK),
         ("Bilan", ["Bilan de l'édition"]),
         ("Administration", ["Éditions", "Journal d'audit", "Sécurité"]),
     ]
@@ -39,7 +41,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
             [
                 ("Accompagner", ["Foyers"]),
                 ("Financer", ["Dispositifs"]),
-                ("Réseau", ["Équipe"]),
+                ("Réseau", NETWORK),
                 ("Bilan", ["Bilan de l'édition"]),
             ],
         ),
@@ -50,7 +52,7 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
                 ("Financer", ["Dispositifs", "Chèques-vacances"]),
                 ("Séjours", ["Séjour commun"]),
                 ("Fête", ["Pointage"]),
-                ("Réseau", ["Équipe"]),
+                ("Réseau", NETWORK),
                 ("Bilan", ["Bilan de l'édition"]),
             ],
         ),
@@ -66,13 +68,13 @@ def test_a_funder_and_a_volunteer_get_no_casework(coordinator_org):
     volunteer = factories.MembershipFactory(organisation=coordinator_org, role=Role.VOLUNTEER)
     assert _shape(menu_for(funder, "/")) == [
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
-        ("Réseau", ["Équipe"]),
+        ("Réseau", NETWORK),
         ("Bilan", ["Bilan de l'édition"]),
     ]
     assert _shape(menu_for(volunteer, "/")) == [
         ("Financer", ["Dispositifs"]),
         ("Fête", ["Pointage"]),
-        ("Réseau", ["Équipe"]),
+        ("Réseau", NETWORK),
     ]
 
 
