@@ -286,9 +286,11 @@ class Profile(models.Model):
 class Announcement(models.Model):
     title = models.CharField("titre", max_length=200)
     body = models.TextField("texte")
-    # empty: everyone; else the roles and the communes (INSEE codes) it goes to
+    # empty: everyone; else the roles, the communes (INSEE codes) and the schemes (the structures
+    # that handle them this edition) it goes to
     roles = models.JSONField("rôles", default=list, blank=True)
     communes = models.JSONField("communes", default=list, blank=True)
+    schemes = models.JSONField("dispositifs", default=list, blank=True)  # slugs: who handles them
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     posted_at = models.DateTimeField(auto_now_add=True)

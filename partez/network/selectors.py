@@ -249,15 +249,41 @@ class Structure:
     skills: tuple[str, ...]
 
 
-def directory(commune: str = "", skill: str = "", kind: str = "") -> list[Structure]:
+def scheme_organisation_ids(scheme_slugs: list[str], edition_id: int | None) -> set[int]:
+    """The organisations that *handle* these schemes: they carry a project of the edition whose
+    plan in force has a line of one of them. One query."""
+    from partez.funding.models import PlanLine
+
+    if not scheme_slugs or edition_id is None:
+        return set()
+    return set(
+        PlanLine.objects.filter(
+            scheme__slug__in=scheme_slugs, plan__is_current=True, plan__project__edition_id=edition_id
+        )
+        .values_list("plan__project__organisation_id", flat=True)
+        .distinct()
+    )
+
+
+def _current_edition_id() -> int | None:
+    from partez.territory.selectors import current_edition
+
+    edition = current_edition()
+    return edition.pk if edition else None
+
+
+def directory(commune: str = "", skill: str = "", kind: str = "", scheme: str = "") -> list[Structure]:
     """The structures of the network (built from the organisations and memberships, not typed
     again) with the people who chose to appear, their chosen contact and their trained skills.
-    ``skill`` keeps the structures with a person trained in it. Three queries."""
+    ``skill`` keeps the structures with a person trained in it, ``scheme`` those that handle it
+    (:func:`scheme_organisation_ids`). Four queries at most."""
     orgs = Organisation.objects.filter(is_active=True).select_related("commune").defer("commune__geometry")
     if commune:
         orgs = orgs.filter(commune__insee_code=commune)
     if kind:
         orgs = orgs.filter(kind=kind)
+    if scheme:
+        orgs = orgs.filter(pk__in=scheme_organisation_ids([scheme], _current_edition_id()))
     listed = (
         Membership.objects.active()
         .filter(user__network_profile__listed=True)
@@ -321,16 +347,27 @@ def announcements_for(m: Membership) -> list[Announcement]:
     qs = Announcement.objects.select_related("posted_by").annotate(
         is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user_id=m.user_id))
     )
-    return [a for a in qs[:300] if reaches(a, m)]
+    items = list(qs[:300])
+    slugs = sorted({slug for a in items for slug in a.schemes})
+    handled = scheme_organisation_ids(slugs, _current_edition_id()) if slugs else set()
+    return [a for a in items if reaches(a, m, handled)]
 
 
-def reaches(announcement: Announcement, m: Membership) -> bool:
+def reaches(announcement: Announcement, m: Membership, handled: set[int] | None = None) -> bool:
+    """Whether ``announcement`` is for ``m``: its roles, its communes, and the organisations
+    that handle its schemes (``handled``: their ids, computed once by the caller)."""
     if org_perms.sees_whole_territory(m):
         return True
     if announcement.roles and m.role not in announcement.roles:
         return False
     commune = m.organisation.commune.insee_code if m.organisation.commune else None
-    return not announcement.communes or commune in announcement.communes
+    if announcement.communes and commune not in announcement.communes:
+        return False
+    if announcement.schemes:
+        if handled is None:
+            handled = scheme_organisation_ids(list(announcement.schemes), _current_edition_id())
+        return m.organisation_id in handled
+    return True
 
 
 def announcement_for(m: Membership, pk: int) -> Announcement | None:

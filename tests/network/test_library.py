@@ -255,3 +255,23 @@ def test_practice_sheets_come_from_large_families_that_left_and_hide_small_group
     assert selectors.resources_for(coordination, q="fort mahon").get() == sheets[0]
     again = services.practice_sheets_publish(actor=coordination, edition=edition)
     assert [s.pk for s in again] == [sheets[0].pk]  # refreshed, not duplicated
+
+
+def test_a_scheme_segment_reaches_the_structures_that_handle_it_and_the_directory_finds_them(coordination):
+    from partez.schemes.models import Scheme
+
+    edition = factories.EditionFactory()
+    scheme = Scheme.objects.get(slug="depart-18-25")
+    carrier_org = factories.OrganisationFactory(kind=OrganisationKind.RELAY, name="Porteur")
+    other_org = factories.OrganisationFactory(kind=OrganisationKind.RELAY, name="Autre")
+    carrier = factories.MembershipFactory(organisation=carrier_org, role=Role.SOCIAL_WORKER)
+    other = factories.MembershipFactory(organisation=other_org, role=Role.SOCIAL_WORKER)
+    project = factories.ProjectFactory(organisation=carrier_org, edition=edition)
+    factories.PlanLineFactory(plan=factories.FinancingPlanFactory(project=project), scheme=scheme)
+    services.announcement_post(actor=coordination, title="Départ 18:25", body="…", schemes=[scheme.slug])
+    assert [a.title for a in selectors.announcements_for(carrier)] == ["Départ 18:25"]
+    assert selectors.announcements_for(other) == []
+    assert [s.name for s in selectors.directory(scheme=scheme.slug)] == ["Porteur"]
+    with pytest.raises(DomainError) as exc:
+        services.announcement_post(actor=coordination, title="X", body="Y", schemes=["inconnu"])
+    assert "schemes" in exc.value.errors

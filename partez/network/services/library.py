@@ -253,9 +253,18 @@ def profile_update(
 
 
 def announcement_post(
-    *, actor: Membership, title: str, body: str, roles: Sequence[str] = (), communes: Sequence[str] = ()
+    *,
+    actor: Membership,
+    title: str,
+    body: str,
+    roles: Sequence[str] = (),
+    communes: Sequence[str] = (),
+    schemes: Sequence[str] = (),
 ) -> Announcement:
-    """News from the coordination, to everyone or a segment (roles and/or communes)."""
+    """News from the coordination, to everyone or a segment (roles, communes, the structures that
+    handle some schemes)."""
+    from partez.schemes.models import Scheme
+
     if not perms.can_manage_network(actor):
         raise NotAllowed("Seule la coordination publie les annonces.")
     errors = {}
@@ -265,6 +274,8 @@ def announcement_post(
         errors["body"] = "Écrivez l'annonce."
     if set(roles) - set(Role.values):
         errors["roles"] = "Rôle inconnu."
+    if Scheme.objects.filter(slug__in=set(schemes)).count() != len(set(schemes)):
+        errors["schemes"] = "Dispositif inconnu."
     if errors:
         raise DomainError(errors)
     with transaction.atomic():
@@ -273,6 +284,7 @@ def announcement_post(
             body=body.strip(),
             roles=list(roles),
             communes=list(communes),
+            schemes=list(schemes),
             posted_by=actor.user,
             organisation=actor.organisation,
         )
@@ -297,7 +309,7 @@ def digest_send(*, frequency: str, now: dt.datetime | None = None) -> int:
     is new. Returns the e-mails sent."""
     if frequency not in DIGEST_PERIOD:
         raise DomainError("Fréquence inconnue : daily ou weekly.", field="frequency")
-    from ..selectors import reaches  # reads; selectors import this module
+    from ..selectors import _current_edition_id, reaches, scheme_organisation_ids  # reads
 
     now = now or timezone.now()
     since_default = now - DIGEST_PERIOD[Digest(frequency)]
@@ -309,6 +321,8 @@ def digest_send(*, frequency: str, now: dt.datetime | None = None) -> int:
     read = set(
         AnnouncementRead.objects.filter(announcement__in=recent).values_list("announcement_id", "user_id")
     )
+    slugs = sorted({slug for a in recent for slug in a.schemes})
+    handled = scheme_organisation_ids(slugs, _current_edition_id()) if slugs else set()
     profiles = {p.user_id: p for p in Profile.objects.all()}
     memberships: dict[int, list[Membership]] = {}
     for ms in Membership.objects.active().select_related("user", "organisation__commune"):
@@ -322,7 +336,9 @@ def digest_send(*, frequency: str, now: dt.datetime | None = None) -> int:
         news = [
             a
             for a in recent
-            if a.posted_at > since and (a.pk, user_id) not in read and any(reaches(a, ms) for ms in mss)
+            if a.posted_at > since
+            and (a.pk, user_id) not in read
+            and any(reaches(a, ms, handled) for ms in mss)
         ]
         if not news:
             continue

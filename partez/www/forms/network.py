@@ -164,7 +164,19 @@ class AnnouncementForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         required=False,
     )
+    schemes = forms.MultipleChoiceField(
+        label="Pour les structures qui portent ces dispositifs (aucun coché : toutes)",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["communes"].choices = commune_choices()
+        self.fields["schemes"].choices = scheme_choices()
+
+
+def scheme_choices() -> list[tuple[str, str]]:
+    from partez.schemes.models import Scheme
+
+    return list(Scheme.objects.order_by("name").values_list("slug", "name"))

@@ -153,11 +153,15 @@ def network_directory(request, m):
     commune = request.GET.get("commune", "")
     skill = request.GET.get("competence", "")
     kind = request.GET.get("type", "")
+    schemes = forms.scheme_choices()
+    scheme = request.GET.get("dispositif", "")
+    scheme = scheme if scheme in {slug for slug, _ in schemes} else ""
     commune = commune if commune in codes else ""
     skill = skill if skill in Skill.values else ""
     kind = kind if kind in OrganisationKind.values else ""
+    searched = bool(commune or skill or kind or scheme)
     structures = (
-        selectors.directory(commune=commune, skill=skill, kind=kind) if (commune or skill or kind) else []
+        selectors.directory(commune=commune, skill=skill, kind=kind, scheme=scheme) if searched else []
     )
     context = {
         "structures": structures,
@@ -167,7 +171,9 @@ def network_directory(request, m):
         "commune": commune,
         "skill": skill,
         "kind": kind,
-        "searched": bool(commune or skill or kind),
+        "schemes": schemes,
+        "scheme": scheme,
+        "searched": searched,
         "profile": selectors.profile_of(m),
     }
     return render(request, "www/network/directory.html", context)
