@@ -24,7 +24,7 @@ GROUPS = {  # role → the groups of its menu, in order
         "Bilan",
         "Administration",
     ],
-    "social_worker": ["Accompagner", "Financer", "Réseau", "Bilan"],
+    "social_worker": ["Accompagner", "Financer", "Séjours", "Réseau", "Bilan"],
     "volunteer": ["Financer", "Fête", "Réseau"],
     "funder": ["Financer", "Réseau", "Bilan"],
 }

@@ -24,9 +24,19 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
         ("Accompagner", ["Foyers", "Ateliers"]),
         ("Décider", ["Commission"]),
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
-        ("Séjours", ["Séjour commun", "Offres d'hébergement", "Arrivées", "Attribution des offres"]),
+        (
+            "Séjours",
+            [
+                "Séjour commun",
+                "Départs en groupe",
+                "Jury Sac Ados",
+                "Offres d'hébergement",
+                "Arrivées",
+                "Attribution des offres",
+            ],
+        ),
         ("Fête", ["Fête des vacances", "Pointage"]),
-        ("Réseau", ["Équipe"]),
+        ("Réseau", ["Équipe", "Formations", "Événements", "Ressources", "Annuaire", "Annonces"]),
         ("Bilan", ["Bilan de l'édition", "Récits des familles", "Accompagnement"]),
         ("Administration", ["Éditions", "Journal d'audit", "Sécurité", "Questions du repérage"]),
     ]
@@ -40,8 +50,8 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
             [
                 ("Accompagner", ["Foyers", "Ateliers"]),
                 ("Financer", ["Dispositifs"]),
-                ("Séjours", ["Offres d'hébergement"]),
-                ("Réseau", ["Équipe"]),
+                ("Séjours", ["Départs en groupe", "Offres d'hébergement"]),
+                ("Réseau", ["Équipe", "Formations", "Événements", "Ressources", "Annuaire", "Annonces"]),
                 ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
             ],
         ),
@@ -51,9 +61,9 @@ def test_the_coordination_gets_every_group_in_order(coordinator):
                 ("Accompagner", ["Foyers", "Ateliers"]),
                 ("Décider", ["Commission"]),
                 ("Financer", ["Dispositifs", "Chèques-vacances"]),
-                ("Séjours", ["Séjour commun", "Offres d'hébergement"]),
+                ("Séjours", ["Séjour commun", "Départs en groupe", "Offres d'hébergement"]),
                 ("Fête", ["Pointage"]),
-                ("Réseau", ["Équipe"]),
+                ("Réseau", ["Équipe", "Formations", "Événements", "Ressources", "Annuaire", "Annonces"]),
                 ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
             ],
         ),
@@ -69,13 +79,13 @@ def test_a_funder_and_a_volunteer_get_no_casework(coordinator_org):
     volunteer = factories.MembershipFactory(organisation=coordinator_org, role=Role.VOLUNTEER)
     assert _shape(menu_for(funder, "/")) == [
         ("Financer", ["Financements", "Dispositifs", "Chèques-vacances"]),
-        ("Réseau", ["Équipe"]),
+        ("Réseau", ["Équipe", "Formations", "Événements", "Ressources", "Annuaire", "Annonces"]),
         ("Bilan", ["Bilan de l'édition", "Accompagnement"]),
     ]
     assert _shape(menu_for(volunteer, "/")) == [
         ("Financer", ["Dispositifs"]),
         ("Fête", ["Pointage"]),
-        ("Réseau", ["Équipe"]),
+        ("Réseau", ["Équipe", "Formations", "Événements", "Ressources", "Annuaire", "Annonces"]),
     ]
 
 
