@@ -39,19 +39,19 @@ def test_the_screen_names_each_family_with_what_the_commission_needs(
     projects = submitted(ccas, edition, 3, envelope=apv_envelope, missing_every=2)
     submitted(other_org, edition, 1, envelope=apv_envelope, start=50)  # Liévin's: not this commission's
     html = client_referent.get(reverse("commission_index")).content.decode()
-    assert "FAMILLE000 Alix" in html and "FAMILLE002 Alix" in html and "FAMILLE050" not in html
+    assert "Famille000 Alix" in html and "Famille002 Alix" in html and "Famille050" not in html
     assert projects[0].reference in html and "Lens" in html
     assert html.count("Devis ou réservation de l&#x27;hébergement") == 2  # missing for 0 and 2
     # the envelope: 500 € left, the three listed projects ask 600 €
     assert re.search(r"APV 2025.*?500,00\W€.*?600,00\W€ \(3 projets\).*?manque 100,00\W€", html, re.S)
     incomplete = client_referent.get(reverse("commission_index"), {"missing": "complete"}).content.decode()
-    assert "FAMILLE001" in incomplete and "FAMILLE000" not in incomplete
+    assert "Famille001" in incomplete and "Famille000" not in incomplete
 
 
 def test_sorting_and_a_bad_filter_said(client_referent, ccas, edition, apv_envelope):
     submitted(ccas, edition, 3, envelope=apv_envelope)
     html = client_referent.get(reverse("commission_index"), {"sort": "qf"}).content.decode()
-    assert html.index("FAMILLE000") < html.index("FAMILLE002")
+    assert html.index("Famille000") < html.index("Famille002")
     html = client_referent.get(reverse("commission_index"), {"format": "yacht"}).content.decode()
     assert "Format : Sélectionnez un choix valide" in html
 
