@@ -6,6 +6,7 @@ the reason, then accepted), locks its place and downloads a roster. Every page i
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from partez.camping.models import Placement
@@ -40,8 +41,9 @@ def test_plan_look_move_lock_and_download(page, edition, coordinator_org):
     moved = Placement.objects.select_related("participant__household").get(
         participant__household__reference="F-B0"
     )
-    page.get_by_role("link", name="F-B0").click()
-    expect(page.get_by_role("heading", name=re.compile("Foyer F-B0"))).to_be_visible()
+    # the board names the family; its link opens the participant's page
+    page.locator(f'a[href="{reverse("camping_participant", args=[moved.participant_id])}"]').first.click()
+    expect(page.get_by_role("heading", name=re.compile("F-B0"))).to_be_visible()
     check_page(page, "camping-participant")
     taken = Placement.objects.exclude(pk=moved.pk).select_related("unit", "week").first()
     select = page.get_by_label("Nouvelle place (semaine, camping, hébergement)")
