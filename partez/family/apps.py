@@ -10,6 +10,20 @@ class FamilyConfig(AppConfig):
         from partez.core import audit
 
         audit.ACTION_LABELS.update(ACTION_LABELS)
+        from . import selectors
+
+        selectors.register_next_step(accompaniment_next_step)
+
+
+def accompaniment_next_step(project):
+    """The next step of the family's accompaniment plan (partez.accompaniment, issue 20), shown
+    first on its home page when there is one."""
+    from partez.accompaniment import selectors as accompaniment_selectors
+
+    from .plain import NextStep
+
+    text = accompaniment_selectors.next_step_for(project.household)
+    return None if text is None else NextStep("Votre prochaine étape", (text,), "", "info")
 
 
 # The audit log's French words for the families' space (added to partez.core.audit's table).

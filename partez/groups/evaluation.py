@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from partez.core.errors import DomainError
 from partez.households.models import PastDeparture, Person
+from partez.network import selectors as network_selectors
+from partez.network.models import Skill as NetworkSkill
 from partez.organisations.models import Organisation
 from partez.schemes import engine
 from partez.schemes import selectors as scheme_selectors
@@ -85,7 +87,10 @@ def verdict_for(
     trained = None
     if scheme == Scheme.SAC_ADOS and organisation is not None:
         approval = approval_of(organisation, scheme)
-        trained = approval.trained_on if approval else None
+        declared = approval.trained_on if approval else None
+        # a professional of the relay present at a Sac Ados training of the network (issue 17)
+        attended = network_selectors.latest_training_on(organisation, NetworkSkill.SAC_ADOS, starts_on)
+        trained = max((day for day in (declared, attended) if day is not None), default=None)
     g = rules.GroupIn(scheme=scheme, starts_on=starts_on, ends_on=ends_on, cost_cents=cost_cents)
     return rules.evaluate(g, _candidates(persons, roles or {}, group, starts_on), d, relay_trained_on=trained)
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partez.organisations import perms as org_perms
@@ -67,6 +67,18 @@ def trained_professionals(
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "pk")
     )
+
+
+def latest_training_on(
+    organisation: Organisation, skill: str | Skill, on: dt.date | None = None
+) -> dt.date | None:
+    """The day of the latest still-valid session of ``skill`` one of the organisation's active
+    members attended (the Sac Ados rule « the relay has a trained professional » reads it)."""
+    members = Membership.objects.active().filter(organisation=organisation).values("user_id")
+    last = (
+        trained_registrations(skill, on).filter(user_id__in=members).aggregate(last=Max("session__starts_at"))
+    )
+    return timezone.localdate(last["last"]) if last["last"] else None
 
 
 def is_trained(organisation: Organisation, skill: str | Skill) -> bool:

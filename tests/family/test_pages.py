@@ -398,3 +398,17 @@ def test_no_ideas_once_the_project_is_decided(family_client, home, granted):
     assert "Mes idées de vacances" not in family_client.get("/famille/choix/").content.decode()
     with pytest.raises(DomainError, match="déjà décidé"):
         services.wish_save(access=granted.access, project=home.project, when="Août", where="", with_whom="")
+
+
+def test_the_accompaniment_plans_next_step_comes_first_on_the_home_page(family_client, home):
+    """A step of the accompaniment plan (partez.accompaniment, issue 20) is the family's next step."""
+    from partez.accompaniment.models import Step
+
+    Step.objects.create(
+        project=home.project,
+        kind="prepare",
+        label="Rendez-vous de préparation du séjour",
+        due_on=timezone.localdate() + dt.timedelta(days=20),
+    )
+    page = family_client.get("/famille/").content.decode()
+    assert "Votre prochaine étape" in page and "Rendez-vous de préparation du séjour" in page

@@ -264,3 +264,47 @@ def test_an_expired_option_takes_no_group(w):
         world.seniors_group(w)
     assert "expiré" in exc.value.errors["stay"]
     assert not Group.objects.exists() and Convention.objects.get().places_used == 0
+
+
+def test_the_relay_is_trained_by_attending_the_networks_sac_ados_training(w):
+    """No declared training date: a professional of the relay present at a Sac Ados session of
+    the network (issue 17) makes the relay trained, and the check says from which day."""
+    from partez.groups import evaluation
+    from partez.groups.models import RelayApproval
+    from partez.network.models import Registration, Skill, Training, TrainingSession
+
+    def relay_check():
+        verdict = evaluation.verdict_for(
+            scheme=Scheme.SAC_ADOS,
+            persons=w.young[:3],
+            starts_on=world.SUMMER,
+            ends_on=world.SUMMER + dt.timedelta(days=5),
+            organisation=w.relay,
+        )
+        return next(c for c in verdict.checks if "formé" in c.label)
+
+    RelayApproval.objects.filter(organisation=w.relay).update(trained_on=None)
+    assert "aucune formation" in relay_check().value
+    training = Training.objects.create(title="Devenir relais Sac Ados", skill=Skill.SAC_ADOS)
+    day = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    roster = attendance.roster_open(
+        actor=w.relay_worker, kind="network.training", title="Sac Ados", starts_at=day, organisation=w.relay
+    )
+    session = TrainingSession.objects.create(
+        training=training,
+        starts_at=day,
+        ends_at=day + dt.timedelta(hours=3),
+        trainer="CD 62",
+        capacity=12,
+        organisation=w.relay,
+        roster=roster,
+    )
+    Registration.objects.create(
+        session=session,
+        membership=w.relay_worker,
+        user=w.relay_worker.user,
+        status="confirmed",
+        present_at=day,
+    )
+    check = relay_check()
+    assert check.value == "formation du 10/03/2026"
