@@ -121,6 +121,16 @@ def pairs_for(m: Membership | None) -> QuerySet[DuplicatePair]:
     return DuplicatePair.objects.filter(Q(a__in=visible) & Q(b__in=visible))
 
 
+def merges_for(m: Membership | None) -> QuerySet[HouseholdMerge]:
+    """The merges ``m`` may see and undo: the coordination every one; a commune, those whose kept
+    household is a file it sees."""
+    if not perms.can_review_duplicates(m):
+        return HouseholdMerge.objects.none()
+    if org_perms.sees_whole_territory(m):
+        return HouseholdMerge.objects.all()
+    return HouseholdMerge.objects.filter(kept__in=households_for(m).values("pk"))
+
+
 # --- deciding ---------------------------------------------------------------------------------
 
 

@@ -164,6 +164,11 @@ def batch_read(
     return batch
 
 
+def row_fields(batch: ImportBatch) -> list[str]:
+    """The fields the file's columns hold, once each, in the file's order (a row's correction form)."""
+    return [f for f in dict.fromkeys(_column_fields(batch)) if f]
+
+
 def _column_fields(batch: ImportBatch) -> list[str | None]:
     return [parse.recognise(h, batch.mapping) for h in batch.headers]
 

@@ -13,10 +13,8 @@ from django.views.decorators.http import require_POST
 from partez.core import audit
 from partez.core.errors import DomainError
 from partez.households.models import Household, Person
-from partez.households.selectors import households_for
 from partez.imports import duplicates, perms
-from partez.imports.models import HouseholdMerge, PairStatus
-from partez.organisations import perms as org_perms
+from partez.imports.models import PairStatus
 
 from ..access import membership_required
 
@@ -31,10 +29,7 @@ def _pairs(m):
 
 
 def _merges(m):
-    merges = HouseholdMerge.objects.select_related("kept", "merged_by").filter(undone_at__isnull=True)
-    if not org_perms.sees_whole_territory(m):
-        merges = merges.filter(kept__in=households_for(m).values("pk"))
-    return merges[:10]
+    return duplicates.merges_for(m).select_related("kept", "merged_by").filter(undone_at__isnull=True)[:10]
 
 
 @membership_required(perms.can_review_duplicates)
@@ -103,10 +98,7 @@ def duplicate_merge(request, m, pk):
 @require_POST
 @membership_required(perms.can_review_duplicates)
 def duplicate_merge_undo(request, m, pk):
-    merges = HouseholdMerge.objects.all()
-    if not org_perms.sees_whole_territory(m):
-        merges = merges.filter(kept__in=households_for(m).values("pk"))
-    merge = get_object_or_404(merges, pk=pk)
+    merge = get_object_or_404(duplicates.merges_for(m), pk=pk)
     try:
         duplicates.merge_undo(actor=m, merge=merge)
         messages.success(

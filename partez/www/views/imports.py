@@ -60,11 +60,9 @@ def import_template(request, m):
 
 def _detail_context(batch, m):
     preview = services.preview(batch, m)
-    fields = [f for f in dict.fromkeys(services._column_fields(batch)) if f]
-    cells = {
-        number: dict(zip(services._column_fields(batch), values, strict=False))
-        for number, values in batch.rows
-    }
+    fields = services.row_fields(batch)
+    columns = services._column_fields(batch)
+    cells = {number: dict(zip(columns, values, strict=False)) for number, values in batch.rows}
     problems = []
     for planned in preview.planned:
         if planned.action != services.Action.ERROR:
@@ -109,7 +107,7 @@ def import_detail(request, m, pk):
 @membership_required(perms.can_import_households)
 def import_row_edit(request, m, pk, row):
     batch = _batch(m, pk)
-    fields = [f for f in dict.fromkeys(services._column_fields(batch)) if f]
+    fields = services.row_fields(batch)
     form = RowForm(request.POST, fields=fields, initial_values={}, row=row)
     if form.is_valid():
         try:
