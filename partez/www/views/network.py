@@ -47,6 +47,24 @@ def _attempt(request, action, success: str) -> None:
         messages.success(request, success)
 
 
+def _form_page(request, form, title: str, save, done):
+    """A coordination form page: ``save(cleaned_data)`` through its service, the refusal on the
+    form's fields, or ``done(obj)`` (message and redirect) once saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return done(obj)
+    return render(request, "www/network/form.html", {"form": form, "title": title})
+
+
+def _saved(request, message: str, to: str, **kwargs):
+    messages.success(request, message)
+    return redirect(to, **kwargs)
+
+
 @membership_required(perms.can_view_network)
 def network_trainings(request, m):
     upcoming = list(selectors.sessions_for(m, upcoming=True))
@@ -159,30 +177,26 @@ def network_evaluation(request, m, pk):
 
 @membership_required(perms.can_manage_network)
 def network_training_create(request, m):
-    form = forms.TrainingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training = services.training_save(actor=m, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, f"Formation « {training.title} » ajoutée au catalogue.")
-            return redirect("network_session_create")
-    return render(request, "www/network/form.html", {"form": form, "title": "Nouvelle formation"})
+    return _form_page(
+        request,
+        forms.TrainingForm(request.POST or None),
+        "Nouvelle formation",
+        lambda data: services.training_save(actor=m, **data),
+        lambda t: _saved(request, f"Formation « {t.title} » ajoutée au catalogue.", "network_session_create"),
+    )
 
 
 @membership_required(perms.can_manage_network)
 def network_session_create(request, m):
-    form = forms.SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_save(actor=m, data=services.SessionInput(**form.cleaned_data))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Session créée : les inscriptions sont ouvertes.")
-            return redirect("network_session", pk=session.pk)
-    return render(request, "www/network/form.html", {"form": form, "title": "Nouvelle session de formation"})
+    return _form_page(
+        request,
+        forms.SessionForm(request.POST or None),
+        "Nouvelle session de formation",
+        lambda data: services.session_save(actor=m, data=services.SessionInput(**data)),
+        lambda session: _saved(
+            request, "Session créée : les inscriptions sont ouvertes.", "network_session", pk=session.pk
+        ),
+    )
 
 
 @require_POST
@@ -263,16 +277,13 @@ def network_event_register(request, m, pk):
 
 @membership_required(perms.can_manage_network)
 def network_event_create(request, m):
-    form = forms.EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_save(actor=m, data=services.EventInput(**form.cleaned_data))
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, "Événement créé.")
-            return redirect("network_event", pk=event.pk)
-    return render(request, "www/network/form.html", {"form": form, "title": "Nouvel événement"})
+    return _form_page(
+        request,
+        forms.EventForm(request.POST or None),
+        "Nouvel événement",
+        lambda data: services.event_save(actor=m, data=services.EventInput(**data)),
+        lambda event: _saved(request, "Événement créé.", "network_event", pk=event.pk),
+    )
 
 
 @require_POST
